@@ -1,0 +1,34 @@
+"""chainrule: build, train and verify fully-connected networks in NumPy, in the course's notation.
+
+    import chainrule as cr
+    net = cr.Network([5, 4, 3, 1], activations=["relu", "relu", "sigmoid"], seed=0)
+    AL, caches = net.forward(X)
+    grads = net.backward(Y, caches, convention="loss")   # or "cost"
+    print(cr.compare_conventions(net, X, Y))
+"""
+
+from chainrule.activations import ACTIVATIONS
+from chainrule.conventions import CONVENTIONS, compare_conventions, derivative_of
+from chainrule.errors import ChainruleError
+from chainrule.initializers import INITIALIZERS, initialize_parameters
+from chainrule.losses import LOSSES, binary_cross_entropy, cost
+from chainrule.network import History, Network, backward, forward
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "CONVENTIONS",
+    "INITIALIZERS",
+    "LOSSES",
+    "ChainruleError",
+    "History",
+    "Network",
+    "backward",
+    "binary_cross_entropy",
+    "compare_conventions",
+    "cost",
+    "derivative_of",
+    "forward",
+    "initialize_parameters",
+]

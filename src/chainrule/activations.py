@@ -1,0 +1,126 @@
+"""Activation functions g and their derivatives g', the vocabulary of every layer.
+
+Each activation appears once, beside its derivative in the form the backward pass uses,
+``dZ[l] = dA[l] * g'[l](Z[l])``. Every function keeps the dtype of its input (float32 stays
+float32) and works elementwise on arrays of any shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from chainrule.errors import ChainruleError
+
+LEAKY_SLOPE = 0.01
+
+
+def _float(Z: np.ndarray) -> np.ndarray:
+    Z = np.asarray(Z)
+    return Z if np.issubdtype(Z.dtype, np.floating) else Z.astype(np.float64)
+
+
+def sigmoid(Z: np.ndarray) -> np.ndarray:
+    """σ(Z) = 1 / (1 + e^(−Z)), finite and warning-free for any Z.
+
+    For Z below about −709 (float64) e^(−Z) overflows to inf and σ(Z) is returned as 0, the
+    nearest representable value to the true result (below 1e−308); elsewhere the result is
+    bit-for-bit the course's ``1 / (1 + np.exp(-Z))``.
+    """
+    Z = _float(Z)
+    with np.errstate(over="ignore", under="ignore"):
+        return 1 / (1 + np.exp(-Z))
+
+
+def sigmoid_prime_from_A(A: np.ndarray) -> np.ndarray:
+    """σ'(Z) written with A = σ(Z): A (1 − A)."""
+    return A * (1 - A)
+
+
+def sigmoid_prime(Z: np.ndarray) -> np.ndarray:
+    """σ'(Z) = σ(Z) (1 − σ(Z)) = A (1 − A)."""
+    return sigmoid_prime_from_A(sigmoid(Z))
+
+
+def tanh(Z: np.ndarray) -> np.ndarray:
+    """tanh(Z)."""
+    return np.tanh(_float(Z))
+
+
+def tanh_prime_from_A(A: np.ndarray) -> np.ndarray:
+    """tanh'(Z) written with A = tanh(Z): 1 − A²."""
+    return 1 - A**2
+
+
+def tanh_prime(Z: np.ndarray) -> np.ndarray:
+    """tanh'(Z) = 1 − tanh(Z)² = 1 − A²."""
+    return tanh_prime_from_A(np.tanh(_float(Z)))
+
+
+def relu(Z: np.ndarray) -> np.ndarray:
+    """relu(Z) = max(0, Z)."""
+    Z = _float(Z)
+    return np.maximum(0, Z)
+
+
+def relu_prime(Z: np.ndarray) -> np.ndarray:
+    """relu'(Z) = 1 where Z > 0, else 0 (g'(0) = 0, as the course's ``dZ[Z <= 0] = 0``)."""
+    Z = _float(Z)
+    return (Z > 0).astype(Z.dtype)
+
+
+def leaky_relu(Z: np.ndarray) -> np.ndarray:
+    """leaky_relu(Z) = Z where Z > 0, else 0.01 Z."""
+    Z = _float(Z)
+    return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
+
+
+def leaky_relu_prime(Z: np.ndarray) -> np.ndarray:
+    """leaky_relu'(Z) = 1 where Z > 0, else 0.01 (0.01 at Z = 0, like relu's 0)."""
+    Z = _float(Z)
+    return np.where(Z > 0, 1, LEAKY_SLOPE).astype(Z.dtype)
+
+
+def linear(Z: np.ndarray) -> np.ndarray:
+    """linear(Z) = Z (the identity)."""
+    return _float(Z)
+
+
+def linear_prime(Z: np.ndarray) -> np.ndarray:
+    """linear'(Z) = 1."""
+    return np.ones_like(_float(Z))
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation: its function g, its derivative g', and both written out for people."""
+
+    name: str
+    g: Callable[[np.ndarray], np.ndarray]
+    g_prime: Callable[[np.ndarray], np.ndarray]
+    formula: str  # g(Z)
+    derivative: str  # g'(Z), in the form the backward pass uses
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        #          name          g           g'                 g(Z)                   g'(Z) as used in dZ = dA * g'(Z)
+        Activation("sigmoid",    sigmoid,    sigmoid_prime,     "1 / (1 + e^(-Z))",    "A (1 - A)"),
+        Activation("tanh",       tanh,       tanh_prime,        "tanh(Z)",             "1 - A^2"),
+        Activation("relu",       relu,       relu_prime,        "max(0, Z)",           "1 where Z > 0, else 0"),
+        Activation("leaky_relu", leaky_relu, leaky_relu_prime,  "max(0.01 Z, Z)",      "1 where Z > 0, else 0.01"),
+        Activation("linear",     linear,     linear_prime,      "Z",                   "1"),
+    )
+}  # fmt: skip
+
+
+def get_activation(name: str) -> Activation:
+    """The activation called ``name``; a ChainruleError listing the known names otherwise."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        known = ", ".join(ACTIVATIONS)
+        raise ChainruleError(f"unknown activation {name!r}; expected one of: {known}") from None

@@ -1,0 +1,55 @@
+"""One layer, forward and backward: the four equations every other module is built from.
+
+Forward:   Z[l] = W[l] A[l-1] + b[l]           A[l] = g[l](Z[l])
+Backward:  dZ[l] = dA[l] * g'[l](Z[l])
+           dW[l] = k dZ[l] A[l-1]ᵀ     db[l] = k Σᵢ dZ[l]     dA[l-1] = W[l]ᵀ dZ[l]
+
+k is where the two conventions differ (see ``chainrule.conventions``): k = 1/m when dZ is
+∂L/∂Z of the per-example losses (the course's "loss" convention), k = 1 when dZ already is
+∂J/∂Z of the mean cost ("cost" convention). Caches have the course's format
+``((A_prev, W, b), Z)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.activations import get_activation
+
+LinearCache = tuple[np.ndarray, np.ndarray, np.ndarray]  # (A_prev, W, b)
+Cache = tuple[LinearCache, np.ndarray]  # ((A_prev, W, b), Z)
+
+
+def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, LinearCache]:
+    """Z = W A_prev + b: (n[l], n[l-1]) (n[l-1], m) + (n[l], 1) → (n[l], m)."""
+    Z = W @ A_prev + b
+    return Z, (A_prev, W, b)
+
+
+def layer_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str) -> tuple[np.ndarray, Cache]:
+    """A = g(W A_prev + b), with the cache ((A_prev, W, b), Z)."""
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    A = get_activation(activation).g(Z)
+    return A, (linear_cache, Z)
+
+
+def activation_backward(dA: np.ndarray, Z: np.ndarray, activation: str) -> np.ndarray:
+    """dZ = dA * g'(Z), elementwise; dZ is the derivative of whatever dA is the derivative of."""
+    return dA * get_activation(activation).g_prime(Z)
+
+
+def linear_backward(
+    dZ: np.ndarray, linear_cache: LinearCache, k: float, need_dA_prev: bool = True
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """(dA_prev, dW, db) from dZ of shape (n[l], m).
+
+    dW = k dZ A_prevᵀ: (n[l], m)(m, n[l-1]) → (n[l], n[l-1]), always ∂J/∂W[l] for the right k.
+    db = k Σᵢ dZ (sum over the m examples, keepdims) → (n[l], 1), always ∂J/∂b[l].
+    dA_prev = Wᵀ dZ: (n[l-1], n[l])(n[l], m) → (n[l-1], m), the same kind of derivative as dZ.
+    With ``need_dA_prev=False`` dA_prev is None (nothing needs ∂/∂X when training).
+    """
+    A_prev, W, _ = linear_cache
+    dW = k * (dZ @ A_prev.T)
+    db = k * np.sum(dZ, axis=1, keepdims=True)
+    dA_prev = W.T @ dZ if need_dA_prev else None
+    return dA_prev, dW, db

@@ -1,0 +1,80 @@
+"""Losses: the per-example losses L (shape (1, m)) and the cost J = (1/m) Σᵢ L⁽ⁱ⁾.
+
+The distinction matters for backprop. ``L`` is a vector with one entry per example, so
+∂L⁽ⁱ⁾/∂Z[L]⁽ⁱ⁾ is an (n[L], 1) column and stacking the m columns gives an (n[L], m) array with
+no 1/m in it. ``J`` is the mean, so every ∂J/∂· carries exactly one factor 1/m.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from chainrule.errors import ChainruleError
+
+
+def _log(x: np.ndarray) -> np.ndarray:
+    """log(x), with x clipped below at the smallest normal float so that log(0) is finite."""
+    return np.log(np.maximum(x, np.finfo(x.dtype).tiny))
+
+
+def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per-example losses L⁽ⁱ⁾ = −[y⁽ⁱ⁾ log a⁽ⁱ⁾ + (1 − y⁽ⁱ⁾) log(1 − a⁽ⁱ⁾)], shape (1, m).
+
+    Finite for AL exactly 0 or 1: log is taken of max(a, tiny), so a confidently wrong
+    prediction costs about 708 (float64) instead of inf, and 0 · log 0 counts as 0.
+    """
+    AL = np.asarray(AL)
+    return -(Y * _log(AL) + (1 - Y) * _log(1 - AL))
+
+
+def binary_cross_entropy_dA(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """∂L/∂A[L] per example = −(Y / AL − (1 − Y) / (1 − AL)), shape (1, m); no 1/m."""
+    return -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+
+
+def sigmoid_cross_entropy_dZ(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """∂L/∂Z[L] per example = AL − Y, the fused sigmoid + cross-entropy gradient.
+
+    Exact only when AL = σ(Z[L]): it is ∂L/∂A[L] · σ'(Z[L]) simplified with σ' = A (1 − A).
+    """
+    return AL - Y
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss: L per example, ∂L/∂A[L] per example, and fused ∂L/∂Z[L] per output activation."""
+
+    name: str
+    losses: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    dA: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    formula: str
+    fused_dZ: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = field(default_factory=dict)
+
+
+LOSSES: dict[str, Loss] = {
+    "binary_cross_entropy": Loss(
+        "binary_cross_entropy",
+        binary_cross_entropy,
+        binary_cross_entropy_dA,
+        "L = -(y log a + (1 - y) log(1 - a))",
+        {"sigmoid": sigmoid_cross_entropy_dZ},
+    ),
+}
+
+
+def get_loss(name: str) -> Loss:
+    """The loss called ``name``; a ChainruleError listing the known names otherwise."""
+    try:
+        return LOSSES[name]
+    except (KeyError, TypeError):
+        raise ChainruleError(f"unknown loss {name!r}; expected one of: {', '.join(LOSSES)}") from None
+
+
+def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
+    """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float."""
+    L = get_loss(loss).losses(AL, Y)
+    m = L.shape[-1]
+    return float((1 / m) * np.sum(L))

@@ -1,0 +1,107 @@
+"""Input checks for the clean API: every message names what was expected and what was given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+
+from chainrule.activations import get_activation
+from chainrule.errors import ChainruleError
+
+
+def check_layer_dims(layer_dims: Sequence[Any]) -> list[int]:
+    """``[n_x, n[1], …, n[L]]`` as a list of positive ints, at least two entries."""
+    if isinstance(layer_dims, str | bytes) or not isinstance(layer_dims, Sequence | np.ndarray):
+        raise ChainruleError(f"layer_dims must be a list of positive integers such as [2, 4, 1]; got {layer_dims!r}")
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise ChainruleError(
+            f"layer_dims needs at least two sizes, [n_x, ..., n[L]] (input and output); got {dims!r}"
+        )
+    for l, n in enumerate(dims):
+        if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+            raise ChainruleError(
+                f"layer sizes must be positive integers; layer_dims[{l}] is {n!r} in {dims!r}"
+            )
+    return [int(n) for n in dims]
+
+
+def expand_activations(activations: str | Sequence[str] | None, L: int) -> list[str]:
+    """One activation name per layer 1..L.
+
+    Accepts L names; or two names (hidden, output) for a network with L > 2 layers; or None for
+    relu hidden layers and a sigmoid output.
+    """
+    if activations is None:
+        names = ["relu"] * (L - 1) + ["sigmoid"]
+    elif isinstance(activations, str):
+        names = [a.strip() for a in activations.split(",")] if "," in activations else [activations]
+    else:
+        names = list(activations)
+    for name in names:
+        get_activation(name)
+    if len(names) == 2 and L > 2:
+        names = [names[0]] * (L - 1) + [names[1]]
+    if len(names) != L:
+        raise ChainruleError(
+            f"expected {L} activations (one per layer 1..{L}), or 2 (hidden, output); got {len(names)}: {names!r}"
+        )
+    return names
+
+
+def _shape_text(a: np.ndarray) -> str:
+    return str(tuple(a.shape))
+
+
+def check_X(X: Any, n_x: int) -> np.ndarray:
+    """X as a finite floating array of shape (n_x, m), one example per column."""
+    X = np.asarray(X)
+    if X.ndim != 2:
+        hint = f"; use X.reshape({n_x}, -1) if the {X.size} values are {n_x} features of each example" if X.ndim == 1 else ""
+        raise ChainruleError(f"X must be 2-D of shape (n_x, m) = ({n_x}, m); got shape {_shape_text(X)}{hint}")
+    if X.shape[0] != n_x:
+        hint = f"; X.T has shape ({X.shape[1]}, {X.shape[0]}): pass X.T (examples are columns)" if X.shape[1] == n_x else ""
+        raise ChainruleError(f"X must have n_x = {n_x} rows, shape ({n_x}, m); got shape {_shape_text(X)}{hint}")
+    if X.shape[1] < 1:
+        raise ChainruleError(f"X must hold at least one example (m >= 1); got shape {_shape_text(X)}")
+    if not np.issubdtype(X.dtype, np.floating):
+        X = X.astype(np.float64)
+    _check_finite(X, "X")
+    return X
+
+
+def check_Y(Y: Any, n_y: int, m: int, binary: bool = True) -> np.ndarray:
+    """Y as a finite array of shape (n_y, m); labels in {0, 1} when ``binary``."""
+    Y = np.asarray(Y)
+    if Y.shape != (n_y, m):
+        if Y.shape == (m,) and n_y == 1:
+            hint = f"; use Y.reshape(1, {m})"
+        elif Y.shape == (m, n_y):
+            hint = "; pass Y.T (examples are columns)"
+        else:
+            hint = ""
+        raise ChainruleError(f"Y must have shape (n_y, m) = ({n_y}, {m}); got shape {_shape_text(Y)}{hint}")
+    if not np.issubdtype(Y.dtype, np.number) and Y.dtype != bool:
+        raise ChainruleError(f"Y must be numeric; got dtype {Y.dtype}")
+    Y = Y.astype(np.float64) if not np.issubdtype(Y.dtype, np.floating) else Y
+    _check_finite(Y, "Y")
+    if binary:
+        bad = ~((Y == 0) | (Y == 1))
+        if bad.any():
+            values = np.unique(Y[bad])[:5]
+            raise ChainruleError(
+                f"binary cross-entropy needs labels in {{0, 1}}; Y holds {bad.sum()} other value(s), e.g. {values.tolist()}"
+            )
+    return Y
+
+
+def _check_finite(a: np.ndarray, name: str) -> None:
+    finite = np.isfinite(a)
+    if not finite.all():
+        i, j = np.argwhere(~finite)[0]
+        raise ChainruleError(
+            f"{name} must be finite; it holds {(~finite).sum()} NaN or inf value(s), the first {a[i, j]} at [{i}, {j}]"
+        )

@@ -1,0 +1,44 @@
+"""The command line: the main job, its options and its errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from chainrule.cli import app
+
+runner = CliRunner()
+
+
+def test_main_job_prints_the_course_accuracy_and_the_convention_table():
+    result = runner.invoke(app, ["train"])
+    assert result.exit_code == 0, result.output
+    assert "training accuracy: 90.75 %" in result.output
+    for text in ("dZ2", "dW1", "dA0", "∂L/∂Z[2]", "∂J/∂Z[2]", "400", "identical"):
+        assert text in result.output
+
+
+def test_train_options():
+    result = runner.invoke(
+        app, ["train", "--layers", "2,5,3,1", "--activations", "relu,sigmoid", "--learning-rate", "0.5",
+              "--iterations", "300", "--seed", "1", "--initialization", "he", "--convention", "cost"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "[2, 5, 3, 1]" in result.output and "'cost'" in result.output and "dZ3" in result.output
+
+
+def test_train_bad_input_exits_2_with_a_clear_message():
+    result = runner.invoke(app, ["train", "--layers", "3,4,1"])
+    assert result.exit_code == 2
+    assert "n_x = 3 rows" in result.output
+    result = runner.invoke(app, ["train", "--convention", "mean"])
+    assert result.exit_code == 2 and "unknown convention 'mean'" in result.output
+    result = runner.invoke(app, ["train", "--layers", "2,x,1"])
+    assert result.exit_code == 2 and "comma-separated integers" in result.output
+
+
+def test_console_script_runs():
+    out = subprocess.run([sys.executable, "-m", "chainrule", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "train" in out.stdout
