@@ -113,9 +113,10 @@ def load(path: str | os.PathLike):
     if not os.path.isfile(path):
         raise ChainruleError(f"no model file at {path!r}")
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if not hasattr(data, "files"):
-                raise ChainruleError(f"{path!r} is a single .npy array, not a chainrule model (.npz with a header)")
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ChainruleError(f"{path!r} is a single .npy array, not a chainrule model (.npz with a header)")
+        with data:
             names = set(data.files)
             if "header" not in names:
                 raise ChainruleError(
@@ -137,7 +138,9 @@ def load(path: str | os.PathLike):
     return _network(header, arrays, path)
 
 
-def _read_header(raw: np.ndarray, path: str) -> dict[str, Any]:
+def _read_header(raw: Any, path: str) -> dict[str, Any]:
+    if not isinstance(raw, np.ndarray):  # NpzFile hands back raw bytes for a member that is no .npy
+        raise ChainruleError(f"{path!r} is not a readable chainrule model: its header is not a NumPy array")
     if raw.dtype != np.uint8 or raw.ndim != 1:
         raise ChainruleError(f"{path!r}: the header must be a 1-D uint8 array of JSON; got {raw.dtype} {raw.shape}")
     try:
@@ -159,6 +162,8 @@ def _read_header(raw: np.ndarray, path: str) -> dict[str, Any]:
 
 def _read_array(data, name: str, spec: dict[str, Any], path: str) -> np.ndarray:
     array = data[name]
+    if not isinstance(array, np.ndarray):
+        raise ChainruleError(f"{path!r} is not a readable chainrule model: {name!r} is not a NumPy array")
     if list(array.shape) != spec.get("shape") or array.dtype.str != spec.get("dtype"):
         raise ChainruleError(
             f"{path!r}: array {name!r} has shape {tuple(array.shape)} dtype {array.dtype.str}; "
