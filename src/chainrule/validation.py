@@ -43,8 +43,8 @@ def expand_activations(activations: str | Sequence[str] | None, L: int) -> list[
         names = list(activations)
     for name in names:
         get_activation(name)
-    if len(names) == 2 and L > 2:
-        names = [names[0]] * (L - 1) + [names[1]]
+    if len(names) == 2 and L != 2:
+        names = [names[0]] * (L - 1) + [names[1]]  # hidden, output (for L = 1: the output alone)
     if len(names) != L:
         raise ChainruleError(
             f"expected {L} activations (one per layer 1..{L}), or 2 (hidden, output); got {len(names)}: {names!r}"
