@@ -215,7 +215,7 @@ PLANTED = [
     ("dA_prev sign", plant(WEEK4, ("dA_prev = np.dot(W.T, dZ)", "dA_prev = -np.dot(W.T, dZ)")), "linear_backward",
      expect(key="dA_prev", diagnosis="sign", factor="-1")),
     ("returned in the wrong order", plant(WEEK4, ("    return dA_prev, dW, db\n", "    return dW, db, dA_prev\n")), "linear_backward",
-     expect(key="dW", diagnosis="key-naming", says=("'dA_prev'",))),
+     expect(key="dW", diagnosis="key-naming", says=("in the place of dA_prev", "(dA_prev, dW, db)"))),
     ("relu branch uses sigmoid_backward",
      plant(WEEK4, ("dZ = relu_backward(dA, activation_cache)", "dZ = sigmoid_backward(dA, activation_cache)")),
      "linear_activation_backward", expect(key="relu: dW", diagnosis="wrong-activation-derivative", says=("sigmoid's derivative",))),

@@ -92,13 +92,20 @@ class Evidence:
         return None
 
     def elsewhere(self, key: str, convention: str, indices: list[int]) -> str | None:
-        """The learner's key that holds the value expected under ``key``, if another one does."""
+        """The learner's key that holds the value expected under ``key``, if another one does.
+
+        A key that is right for itself is not counted (forward_propagation returns A2 twice).
+        """
         if not indices:
             return None
+        expected = self.cases[indices[0]].expected[convention]
         for other in self.outputs[indices[0]]:
-            if other != key and self.present(other, indices):
-                if self.relation(other, convention, indices, expected_key=key).kind == "equal":
-                    return other
+            if other == key or not self.present(other, indices):
+                continue
+            if other in expected and self.relation(other, convention, indices).kind == "equal":
+                continue
+            if self.relation(other, convention, indices, expected_key=key).kind == "equal":
+                return other
         return None
 
 
@@ -173,14 +180,14 @@ def choose_frame(spec: FunctionSpec, evidence: Evidence) -> str:
     return "cost"
 
 
-def _key_finding(key: str, evidence: Evidence, frame: str) -> tuple[Finding, Relation]:
+def _key_finding(key: str, evidence: Evidence, frame: str, returns: str | None) -> tuple[Finding, Relation]:
     indices = evidence.indices(key, True)
     relation = evidence.relation(key, frame, indices)
     if relation.kind == "equal":
         return Finding(key, "ok", None, ""), relation
     holder = evidence.elsewhere(key, frame, indices)
     if holder is not None:
-        return Finding(key, "key-naming", None, _naming_message(key, holder, evidence.present(key, indices))), relation
+        return Finding(key, "key-naming", None, _naming_message(key, holder, evidence.present(key, indices), returns)), relation
     if relation.kind == "missing":
         return Finding(key, "missing-key", None, f"{key} is not in what the function returned"), relation
     kinds = ("wrong-activation-derivative", "missing-activation-derivative", "wrong-input", "shape")
@@ -210,9 +217,12 @@ def _scale_hint(key: str, factor: Factor) -> str:
     return ""
 
 
-def _naming_message(key: str, holder: str, present: bool) -> str:
+def _naming_message(key: str, holder: str, present: bool, returns: str | None) -> str:
     letter, layer = key_parts(key)
     other_letter, other_layer = key_parts(holder)
+    if returns:
+        position = holder.split(": ")[-1]
+        return f"the value of {key} is returned in the place of {position}; the course's order is {returns}"
     text = f"the value of {key} is returned under {holder!r}"
     if letter == other_letter == "A" and layer is not None and other_layer == layer + 1:
         text += " (the course's older naming grads['dA' + str(l)] = dA_prev, shifted by one: dA{l-1} is the current name)"
@@ -223,7 +233,7 @@ def _naming_message(key: str, holder: str, present: bool) -> str:
 
 def _diagnose(spec: FunctionSpec, evidence: Evidence, structure: list[str]) -> FunctionAudit:
     frame = choose_frame(spec, evidence)
-    results = [_key_finding(key, evidence, frame) for key in spec.keys]
+    results = [_key_finding(key, evidence, frame, spec.returns) for key in spec.keys]
     findings = [f for f, _ in results]
     wrong = [f for f in findings if f.diagnosis != "ok"]
     convention = frame if differing_keys(spec, evidence.cases) else None
@@ -280,7 +290,8 @@ def _consistency_note(spec: FunctionSpec, evidence: Evidence, frame: str, findin
     for finding in differs:
         finding.message += " (not on inconsistent caches)"
     if matched and matched[1].startswith(FUSED):
-        return (f" It uses the fused shortcut {FUSED}, which is exact only when AL = σ(Z[L]), as in a real forward pass. "
+        return (f" Its dZ[L] is the fused shortcut {FUSED} (or σ' written as AL (1 - AL)), exact only when AL = σ(Z[L]), "
+                "as in a real forward pass. "
                 f"The course's tests feed an AL that is not σ(Z[L]), so its grader rejects it ({keys} differ there); "
                 "dAL = -(Y/AL - (1-Y)/(1-AL)) followed by sigmoid_backward passes both.")
     what = matched[1] if matched else "it computes from the cache in a way that assumes A = g(Z)"
@@ -306,6 +317,8 @@ def _pattern(spec: FunctionSpec, findings: list[Finding], relations: dict[str, R
     steady = all(len({power - layer for layer, power, _ in entries}) == 1 for entries in by_letter.values())
     spread = any(len({p for _, p, _ in entries}) > 1 for entries in by_letter.values())
     if spread and steady and len(powers) == len(findings):
+        for finding in findings:
+            finding.message = finding.message.replace(" (1/m applied twice?)", "")
         chain = ", ".join(f"{f.key}: {Factor(1, powers[f.key])}" for f in findings if powers[f.key] and key_parts(f.key)[0] != "b")
         return (f"The factor compounds: 1/m applied at every layer grows as 1/m^k with the distance from the output ({chain}). "
                 "Apply the 1/m once: only in dW, db (the course's convention) or only at the output (J only).")

@@ -50,6 +50,7 @@ class FunctionSpec:
     keys: list[str]
     read: Callable[[Any], tuple[dict[str, Any], str | None]]  # value → (key → array, a note on its structure)
     build: Callable[[], list[Case]]
+    returns: str | None = None  # the order of a returned tuple, e.g. "(dA_prev, dW, db)"
 
     @property
     def arity(self) -> int:
@@ -255,10 +256,10 @@ SPECS: dict[str, FunctionSpec] = {
         FunctionSpec("forward_propagation", "forward_propagation(X, parameters)", "forward",
                      ["Z1", "A1", "Z2", "A2", "A2 (returned)"], read_forward_propagation, _forward_propagation),
         FunctionSpec("linear_backward", "linear_backward(dZ, cache)", "backward", ["dW", "db", "dA_prev"],
-                     read_tuple("dA_prev", "dW", "db"), _linear_backward),
+                     read_tuple("dA_prev", "dW", "db"), _linear_backward, "(dA_prev, dW, db)"),
         FunctionSpec("linear_activation_backward", "linear_activation_backward(dA, cache, activation)", "backward",
                      [f"{a}: {k}" for a in ("sigmoid", "relu") for k in ("dW", "db", "dA_prev")],
-                     read_tuple("dA_prev", "dW", "db"), _linear_activation_backward),
+                     read_tuple("dA_prev", "dW", "db"), _linear_activation_backward, "(dA_prev, dW, db)"),
         FunctionSpec("L_model_backward", "L_model_backward(AL, Y, caches)", "backward",
                      ["dW3", "db3", "dA2", "dW2", "db2", "dA1", "dW1", "db1", "dA0"], read_dict, _L_model_backward),
         FunctionSpec("backward_propagation", "backward_propagation(parameters, cache, X, Y)", "backward",

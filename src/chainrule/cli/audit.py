@@ -29,7 +29,13 @@ def audit(
     else:
         console.print(report.headline(), highlight=False)
         for result in report:
-            console.print(rich_table(result.table()))
+            table = result.table()
+            notes, table.notes = table.notes, []
+            console.print()
+            console.print(rich_table(table))
+            for note in notes:
+                console.print(note, highlight=False)
+        console.print()
         for note in report.notes:
             console.print(note, highlight=False)
     raise typer.Exit(report.exit_code)
