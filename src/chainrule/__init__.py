@@ -8,6 +8,7 @@
 """
 
 from chainrule.activations import ACTIVATIONS
+from chainrule.audit import audit
 from chainrule.conventions import CONVENTIONS, compare_conventions, derivative_of
 from chainrule.errors import ChainruleError
 from chainrule.initializers import INITIALIZERS, initialize_parameters
@@ -24,6 +25,7 @@ __all__ = [
     "ChainruleError",
     "History",
     "Network",
+    "audit",
     "backward",
     "binary_cross_entropy",
     "compare_conventions",

@@ -1,0 +1,276 @@
+"""The audited functions: the course's names and signatures, the calls the audit makes, what each call should return.
+
+Each ``FunctionSpec`` says how to call the learner's function on the probe networks (``cases``),
+how to read its return value into named arrays (``read``) and in which order to look for the first
+wrong one: backward order from the output for backward functions, forward order for forward ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from chainrule.audit import probes
+from chainrule.audit.reference import Chain, Variant, backward_grads, variants
+from chainrule.conventions import CONVENTIONS
+from chainrule.losses import cost
+from chainrule.network import forward
+
+Arrays = dict[str, np.ndarray]
+DEEP_ACTIVATIONS = ["relu", "relu", "sigmoid"]
+SHALLOW_ACTIVATIONS = ["tanh", "sigmoid"]
+
+
+@dataclass
+class Case:
+    """One call of the learner's function: its arguments, the expected arrays per convention, and the variants'.
+
+    expected: convention → key → array ("" for forward functions, which have no convention).
+    variants: label → (the Variant, convention → key → array).
+    """
+
+    label: str
+    m: int
+    consistent: bool
+    args: tuple
+    expected: dict[str, Arrays]
+    variants: dict[str, tuple[Variant, dict[str, Arrays]]] = field(default_factory=dict)
+    prefix: str = ""  # put before the names ``read`` gives, e.g. "relu: " for linear_activation_backward
+
+
+@dataclass
+class FunctionSpec:
+    name: str
+    signature: str
+    kind: str  # "backward" or "forward"
+    keys: list[str]
+    read: Callable[[Any], tuple[dict[str, Any], str | None]]  # value → (key → array, a note on its structure)
+    build: Callable[[], list[Case]]
+    returns: str | None = None  # the order of a returned tuple, e.g. "(dA_prev, dW, db)"
+
+    @property
+    def arity(self) -> int:
+        return self.signature.count(",") + 1
+
+    def cases(self) -> list[Case]:
+        return _cases(self.name)
+
+
+def _backward_case(chain: Chain, label: str, m: int, args: tuple, keys: Callable[[dict], Arrays]) -> Case:
+    expected = {convention: keys(backward_grads(chain, convention)) for convention in CONVENTIONS}
+    found = {v.label: (v, {c: keys(backward_grads(chain, c, v)) for c in CONVENTIONS}) for v in variants(chain)}
+    return Case(label, m, chain.consistent, args, expected, found)
+
+
+def _caches(chain: Chain) -> list:
+    return [((chain.A[l - 1], chain.W[l], chain.b[l]), chain.Z[l]) for l in range(1, chain.L + 1)]
+
+
+# ---- readers: the learner's return value as named arrays ---------------------------------------------
+
+
+def read_dict(value: Any) -> tuple[dict[str, Any], str | None]:
+    if isinstance(value, dict):
+        return dict(value), None
+    return {}, f"returned {_what(value)}, not a dict of gradients"
+
+
+def read_tuple(*names: str) -> Callable[[Any], tuple[dict[str, Any], str | None]]:
+    def read(value: Any) -> tuple[dict[str, Any], str | None]:
+        if isinstance(value, tuple | list):
+            note = None if len(value) == len(names) else f"returned {len(value)} values; expected {len(names)}: ({', '.join(names)})"
+            return dict(zip(names, value, strict=False)), note
+        return {}, f"returned {_what(value)}; expected a tuple ({', '.join(names)})"
+
+    return read
+
+
+def _what(value: Any) -> str:
+    if value is None:
+        return "None (is a return statement missing?)"
+    if isinstance(value, np.ndarray):
+        return f"one array of shape {value.shape}"
+    return f"a {type(value).__name__}"
+
+
+def read_L_model_forward(value: Any) -> tuple[dict[str, Any], str | None]:
+    out, note = read_tuple("AL", "caches")(value)
+    caches = out.pop("caches", None)
+    try:
+        for l, ((_, _, _), Z) in enumerate(caches, start=1):
+            out[f"Z{l}"] = Z
+        for l, ((A_prev, _, _), _) in enumerate(caches):
+            if l > 0:
+                out[f"A{l}"] = A_prev
+    except (TypeError, ValueError):
+        note = note or "caches is not a list of ((A_prev, W, b), Z) tuples"
+    return out, note
+
+
+def read_forward_propagation(value: Any) -> tuple[dict[str, Any], str | None]:
+    out, note = read_tuple("A2 (returned)", "cache")(value)
+    cache_dict = out.pop("cache", None)
+    if isinstance(cache_dict, dict):
+        out.update({k: v for k, v in cache_dict.items() if k in ("Z1", "A1", "Z2", "A2")})
+    elif note is None:
+        note = f"cache is {_what(cache_dict)}, not a dict with Z1, A1, Z2, A2"
+    return out, note
+
+
+# ---- the cases of each function ---------------------------------------------------------------------
+
+
+def _L_model_backward() -> list[Case]:
+    cases = []
+    for net in probes.DEEP:
+        for consistent in (True, False):
+            chain = probes.chain(net, DEEP_ACTIVATIONS, consistent, "dAL", "Z")
+            L = chain.L
+
+            def keys(g: dict, L: int = L) -> Arrays:
+                return {k: g[k] for l in reversed(range(1, L + 1)) for k in (f"dW{l}", f"db{l}", f"dA{l - 1}")}
+
+            cases.append(_backward_case(chain, net.describe(consistent), net.m, (chain.A[L], chain.Y, _caches(chain)), keys))
+    return cases
+
+
+def _backward_propagation_n() -> list[Case]:
+    cases = []
+    for net in probes.DEEP:
+        for consistent in (True, False):
+            chain = probes.chain(net, DEEP_ACTIVATIONS, consistent, "fused", "A")
+            A, W, b, Z = chain.A, chain.W, chain.b, chain.Z
+            cache = (Z[1], A[1], W[1], b[1], Z[2], A[2], W[2], b[2], Z[3], A[3], W[3], b[3])
+
+            def keys(g: dict) -> Arrays:
+                return {k: g[k] for l in (3, 2, 1) for k in ((f"dA{l}",) if l < 3 else ()) + (f"dZ{l}", f"dW{l}", f"db{l}")}
+
+            cases.append(_backward_case(chain, net.describe(consistent), net.m, (A[0], chain.Y, cache), keys))
+    return cases
+
+
+def _backward_propagation() -> list[Case]:
+    cases = []
+    for net in probes.SHALLOW:
+        for consistent in (True, False):
+            chain = probes.chain(net, SHALLOW_ACTIVATIONS, consistent, "fused", "A")
+            A, W, b, Z = chain.A, chain.W, chain.b, chain.Z
+            parameters = {"W1": W[1], "b1": b[1], "W2": W[2], "b2": b[2]}
+            cache = {"Z1": Z[1], "A1": A[1], "Z2": Z[2], "A2": A[2]}
+
+            def keys(g: dict) -> Arrays:
+                return {k: g[k] for k in ("dW2", "db2", "dW1", "db1")}
+
+            cases.append(_backward_case(chain, net.describe(consistent), net.m, (parameters, cache, A[0], chain.Y), keys))
+    return cases
+
+
+def _linear_backward() -> list[Case]:
+    cases = []
+    for net in probes.DEEP:
+        chain = probes.layer(net, 2, "linear", "dZ")
+
+        def keys(g: dict) -> Arrays:
+            return {"dW": g["dW1"], "db": g["db1"], "dA_prev": g["dA0"]}
+
+        args = (chain.given, (chain.A[0], chain.W[1], chain.b[1]))
+        cases.append(_backward_case(chain, f"layer 2 of {list(net.layer_dims)}, m = {net.m}", net.m, args, keys))
+    return cases
+
+
+def _linear_activation_backward() -> list[Case]:
+    cases = []
+    for net in probes.DEEP:
+        for activation in ("sigmoid", "relu"):
+            chain = probes.layer(net, 2, activation, "dA")
+
+            def keys(g: dict, a: str = activation) -> Arrays:
+                return {f"{a}: dW": g["dW1"], f"{a}: db": g["db1"], f"{a}: dA_prev": g["dA0"]}
+
+            args = (chain.given, ((chain.A[0], chain.W[1], chain.b[1]), chain.Z[1]), activation)
+            case = _backward_case(chain, f"layer 2 of {list(net.layer_dims)}, m = {net.m}, {activation}", net.m, args, keys)
+            case.prefix = f"{activation}: "
+            cases.append(case)
+    return cases
+
+
+def _forward_case(label: str, m: int, args: tuple, expected: Arrays) -> Case:
+    return Case(label, m, True, args, {"": expected})
+
+
+def _linear_forward() -> list[Case]:
+    cases = []
+    for net in probes.DEEP:
+        X, _, parameters = probes.data(net)
+        _, caches = forward(X, parameters, DEEP_ACTIVATIONS)
+        A_prev, W, b = caches[1][0]
+        cases.append(_forward_case(f"layer 2 of {list(net.layer_dims)}, m = {net.m}", net.m, (A_prev, W, b), {"Z": caches[1][1]}))
+    return cases
+
+
+def _L_model_forward() -> list[Case]:
+    cases = []
+    for net in probes.DEEP:
+        X, _, parameters = probes.data(net)
+        AL, caches = forward(X, parameters, DEEP_ACTIVATIONS)
+        expected = {}
+        for l, (_, Z) in enumerate(caches, start=1):
+            expected[f"Z{l}"] = Z
+            if l < len(caches):
+                expected[f"A{l}"] = caches[l][0][0]
+        expected["AL"] = AL
+        cases.append(_forward_case(net.describe(True), net.m, (X, parameters), expected))
+    return cases
+
+
+def _forward_propagation() -> list[Case]:
+    cases = []
+    for net in probes.SHALLOW:
+        X, _, parameters = probes.data(net)
+        A2, ((_, Z1), ((A1, _, _), Z2)) = forward(X, parameters, SHALLOW_ACTIVATIONS)
+        expected = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2, "A2 (returned)": A2}
+        cases.append(_forward_case(net.describe(True), net.m, (X, parameters), expected))
+    return cases
+
+
+def _compute_cost() -> list[Case]:
+    cases = []
+    for net in probes.DEEP:
+        rng = np.random.default_rng(net.seed + 300)
+        AL, Y = rng.uniform(0.05, 0.95, (1, net.m)), probes.labels(rng, net.m)
+        cases.append(_forward_case(f"AL, Y of shape (1, {net.m})", net.m, (AL, Y), {"cost": np.asarray(cost(AL, Y))}))
+    return cases
+
+
+SPECS: dict[str, FunctionSpec] = {
+    s.name: s
+    for s in (
+        FunctionSpec("linear_forward", "linear_forward(A, W, b)", "forward", ["Z"], read_tuple("Z", "cache"), _linear_forward),
+        FunctionSpec("L_model_forward", "L_model_forward(X, parameters)", "forward",
+                     ["Z1", "A1", "Z2", "A2", "Z3", "AL"], read_L_model_forward, _L_model_forward),
+        FunctionSpec("compute_cost", "compute_cost(AL, Y)", "forward", ["cost"], lambda v: ({"cost": v}, None), _compute_cost),
+        FunctionSpec("forward_propagation", "forward_propagation(X, parameters)", "forward",
+                     ["Z1", "A1", "Z2", "A2", "A2 (returned)"], read_forward_propagation, _forward_propagation),
+        FunctionSpec("linear_backward", "linear_backward(dZ, cache)", "backward", ["dW", "db", "dA_prev"],
+                     read_tuple("dA_prev", "dW", "db"), _linear_backward, "(dA_prev, dW, db)"),
+        FunctionSpec("linear_activation_backward", "linear_activation_backward(dA, cache, activation)", "backward",
+                     [f"{a}: {k}" for a in ("sigmoid", "relu") for k in ("dW", "db", "dA_prev")],
+                     read_tuple("dA_prev", "dW", "db"), _linear_activation_backward, "(dA_prev, dW, db)"),
+        FunctionSpec("L_model_backward", "L_model_backward(AL, Y, caches)", "backward",
+                     ["dW3", "db3", "dA2", "dW2", "db2", "dA1", "dW1", "db1", "dA0"], read_dict, _L_model_backward),
+        FunctionSpec("backward_propagation", "backward_propagation(parameters, cache, X, Y)", "backward",
+                     ["dW2", "db2", "dW1", "db1"], read_dict, _backward_propagation),
+        FunctionSpec("backward_propagation_n", "backward_propagation_n(X, Y, cache)", "backward",
+                     ["dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"], read_dict,
+                     _backward_propagation_n),
+    )
+}  # fmt: skip
+
+
+@cache
+def _cases(name: str) -> list[Case]:
+    return SPECS[name].build()

@@ -1,0 +1,194 @@
+"""What each audited backward function should return, in both conventions, and what its usual bugs return.
+
+A backward problem is a ``Chain``: the cached arrays of layers 1..L, the labels, and where the
+backward pass starts (from dA[L] through the loss, from the fused dZ[L] = A[L] − Y, or from a
+given dA or dZ). ``backward_grads`` runs chainrule's own backward pass on it,
+
+    dZ[l] = dA[l] * g'[l]      dA[l-1], dW[l], db[l] = layers.linear_backward(dZ[l], (A[l-1], W[l], b[l]), k)
+
+with (s, k) = conventions.scales(convention, m): the same loop as ``network.backward``, except that
+g'[l] is passed as an array. That is what lets a *variant* (another activation's g', no g', g'
+evaluated on A instead of Z, a cache entry from another layer, m from the wrong axis) be computed
+with the same code; the tests check that the unmodified pass equals ``network.backward``,
+``chainrule.course.week4.L_model_backward`` and ``chainrule.course.week3.backward_propagation``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from chainrule.activations import ACTIVATIONS, relu_prime, sigmoid, sigmoid_prime_from_A, tanh_prime_from_A
+from chainrule.conventions import CONVENTIONS, scales
+from chainrule.layers import linear_backward
+from chainrule.losses import binary_cross_entropy_dA, sigmoid_cross_entropy_dZ
+
+Grads = dict[str, np.ndarray]
+
+# g' written with A = g(Z), as the course's week-3 code (1 − A²) and course 2's relu (A > 0) write it
+DERIVATIVE_FROM_A: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
+    "sigmoid": (sigmoid_prime_from_A, "A (1 - A)"),
+    "tanh": (tanh_prime_from_A, "1 - A^2"),
+    "relu": (relu_prime, "A > 0"),
+}
+
+
+@dataclass
+class Chain:
+    """One backward problem. Lists are indexed by layer: A[0] is the input (X or A_prev), W[0], b[0], Z[0] unused.
+
+    start: "dAL" (dA[L] = ∂L/∂A[L] from A[L] and Y, then σ'), "fused" (dZ[L] = A[L] − Y),
+    "dA" (dA[L] given) or "dZ" (dZ[L] given). derivative_from: "Z" (g'(Z[l]), the course's week 4)
+    or "A" (g' written with A[l], the course's week 3 and course 2). consistent: A[l] = g(Z[l]) and
+    Z[l] = W[l] A[l-1] + b[l] hold (caches of a real forward pass), or not (the course's tests).
+    """
+
+    A: list[np.ndarray | None]
+    W: list[np.ndarray | None]
+    b: list[np.ndarray | None]
+    Z: list[np.ndarray | None]
+    activations: list[str]  # layers 1..L
+    start: str
+    Y: np.ndarray | None = None
+    given: np.ndarray | None = None
+    derivative_from: str = "Z"
+    consistent: bool = True
+    input_name: str = "X"
+
+    @property
+    def L(self) -> int:
+        return len(self.activations)
+
+    @property
+    def m(self) -> int:
+        return self.A[0].shape[1]
+
+    def name_of_A(self, j: int) -> str:
+        return self.input_name if j == 0 else f"A{j}"
+
+    def derivative(self, l: int) -> np.ndarray:
+        """g'[l] as the course computes it: from Z[l], or written with the cached A[l]."""
+        activation = self.activations[l - 1]
+        if self.derivative_from == "A" and activation in DERIVATIVE_FROM_A:
+            return DERIVATIVE_FROM_A[activation][0](self.A[l])
+        return ACTIVATIONS[activation].g_prime(self.Z[l])
+
+
+@dataclass
+class Variant:
+    """A way to get it wrong (or right only on consistent caches), as overrides of the backward pass.
+
+    diagnosis: "wrong-activation-derivative", "missing-activation-derivative", "wrong-input",
+    "shape", or "consistency" (equal to the reference on a real forward pass's caches; differs on
+    the course's inconsistent test caches).
+    """
+
+    diagnosis: str
+    label: str
+    derivatives: dict[int, np.ndarray] = field(default_factory=dict)
+    A_prev: dict[int, np.ndarray] = field(default_factory=dict)
+    start: str | None = None
+    k: float | None = None
+    db_sum: tuple[int, int | None] | None = None  # (layer, axis): db summed over the wrong axis
+
+
+def backward_grads(chain: Chain, convention: str, variant: Variant | None = None) -> Grads:
+    """{dZ{l}, dW{l}, db{l}, dA{l-1}} for l = L..1 in ``convention``, with ``variant``'s overrides."""
+    variant = variant or Variant("", "")
+    s, k = scales(convention, chain.m)
+    k = k if variant.k is None else variant.k
+    start = variant.start or chain.start
+    L = chain.L
+    dA, dZL = None, None
+    if start == "dAL":
+        dA = s * binary_cross_entropy_dA(chain.A[L], chain.Y)  # dA[L] = s ∂L/∂A[L]
+    elif start == "fused":
+        dZL = s * sigmoid_cross_entropy_dZ(chain.A[L], chain.Y)  # dZ[L] = s (A[L] − Y)
+    elif start == "fused_Z":
+        dZL = s * sigmoid_cross_entropy_dZ(sigmoid(chain.Z[L]), chain.Y)  # dZ[L] = s (σ(Z[L]) − Y)
+    elif start == "dA":
+        dA = chain.given
+    else:
+        dZL = chain.given
+    grads: Grads = {}
+    for l in reversed(range(1, L + 1)):
+        g_prime = variant.derivatives.get(l)
+        dZ = dZL if (l == L and dZL is not None) else dA * (chain.derivative(l) if g_prime is None else g_prime)  # dZ[l] = dA[l] * g'[l]
+        A_prev = variant.A_prev.get(l, chain.A[l - 1])
+        dA, dW, db = linear_backward(dZ, (A_prev, chain.W[l], chain.b[l]), k)
+        if variant.db_sum and variant.db_sum[0] == l:
+            axis = variant.db_sum[1]
+            db = k * np.sum(dZ, axis=axis, keepdims=axis is not None)
+        grads[f"dZ{l}"], grads[f"dW{l}"], grads[f"db{l}"], grads[f"dA{l - 1}"] = dZ, dW, db, dA
+    return grads
+
+
+def references(chain: Chain) -> dict[str, Grads]:
+    """{"loss": grads, "cost": grads}: chainrule's backward pass in both conventions."""
+    return {convention: backward_grads(chain, convention) for convention in CONVENTIONS}
+
+
+def variants(chain: Chain) -> list[Variant]:
+    """The known bugs of this problem, each a Variant; labels depend only on the structure, not the numbers."""
+    found: list[Variant] = []
+    if chain.start == "dAL":
+        found.append(Variant("consistency", "dZ[L] = AL - Y (the fused sigmoid + cross-entropy shortcut)", start="fused"))
+    if chain.start == "fused":
+        found.append(Variant("consistency", f"dZ{chain.L} = σ(Z{chain.L}) - Y from the cached Z{chain.L}", start="fused_Z"))
+    for l in range(1, chain.L + 1) if chain.start != "dZ" else ():
+        if l == chain.L and chain.start in ("fused", "fused_Z"):
+            continue
+        found += _derivative_variants(chain, l)
+    for l in range(1, chain.L + 1):
+        found += _input_variants(chain, l)
+        found.append(Variant("shape", f"db{l} summed over axis 0 (the units) instead of axis 1 (the m examples)", db_sum=(l, 0)))
+        found.append(Variant("shape", f"db{l} summed over all axes (np.sum without axis=1)", db_sum=(l, None)))
+    if chain.L == 1:
+        n_prev = chain.A[0].shape[0]
+        found.append(Variant("wrong-input", "m read as A_prev.shape[0] (n[l-1]) instead of A_prev.shape[1] (m)", k=1 / n_prev))
+    return found
+
+
+def _derivative_variants(chain: Chain, l: int) -> list[Variant]:
+    activation = chain.activations[l - 1]
+    A, Z = chain.A[l], chain.Z[l]
+    out = []
+    for name, entry in ACTIVATIONS.items():
+        if name == activation:
+            if chain.derivative_from == "A" and activation in DERIVATIVE_FROM_A:
+                out.append(Variant("consistency", f"{name}'(Z{l}) from the cached Z{l} where the course uses A{l}", {l: entry.g_prime(Z)}))
+            continue
+        if name == "linear":
+            out.append(Variant("missing-activation-derivative", f"dZ{l} = dA{l}: no {activation}' factor", {l: np.ones_like(Z)}))
+        else:
+            label = f"{name}'s derivative used for {activation} in layer {l}"
+            out.append(Variant("wrong-activation-derivative", label, {l: entry.g_prime(Z)}))
+    if A is not None:
+        for name, (g_prime_from_A, formula) in DERIVATIVE_FROM_A.items():
+            if name == activation:
+                if chain.derivative_from == "Z":
+                    label = f"{name}'s derivative written as {formula} with A{l} instead of Z{l}"
+                    out.append(Variant("consistency", label, {l: g_prime_from_A(A)}))
+            else:
+                label = f"{name}'s derivative {formula.replace('A', f'A{l}')} used for {activation} in layer {l}"
+                out.append(Variant("wrong-activation-derivative", label, {l: g_prime_from_A(A)}))
+        out.append(Variant("wrong-input", f"{activation}'(A{l}): A{l} passed where Z{l} belongs", {l: ACTIVATIONS[activation].g_prime(A)}))
+    if activation in DERIVATIVE_FROM_A and activation != "relu":
+        g_prime_from_A, formula = DERIVATIVE_FROM_A[activation]
+        label = f"{formula.replace('A', f'Z{l}')} instead of {formula.replace('A', f'A{l}')}: Z{l} used where A{l} belongs"
+        out.append(Variant("wrong-input", label, {l: g_prime_from_A(Z)}))
+    return out
+
+
+def _input_variants(chain: Chain, l: int) -> list[Variant]:
+    """dW[l] computed with another cached array in place of A[l-1]."""
+    out = []
+    expected = chain.name_of_A(l - 1)
+    candidates = [(chain.name_of_A(j), chain.A[j]) for j in range(chain.L + 1) if j != l - 1]
+    candidates += [(f"Z{j}", chain.Z[j]) for j in range(1, chain.L + 1)]
+    for name, array in candidates:
+        if array is not None and array.shape[1:] == (chain.m,):
+            out.append(Variant("wrong-input", f"dW{l} computed with {name} instead of {expected} (= A_prev)", A_prev={l: array}))
+    return out

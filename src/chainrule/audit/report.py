@@ -1,0 +1,125 @@
+"""The audit's results: one ``FunctionAudit`` per function, gathered in an ``AuditReport``.
+
+Both print as tables in a terminal, render as HTML in a notebook (``chainrule.report.Table``) and
+serialize to the ``--json`` schema:
+``{"function", "verdict", "convention", "first_wrong", "summary", "findings": [{"key", "diagnosis", "factor", "message"}]}``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from chainrule.report import Table
+
+DIAGNOSES = (
+    "ok", "scale", "sign", "transposed", "shape", "missing-activation-derivative", "wrong-activation-derivative",
+    "wrong-input", "key-naming", "missing-key", "error", "unknown",
+)  # fmt: skip
+VERDICTS = ("correct", "wrong", "error")
+
+
+@dataclass
+class Finding:
+    """What one returned array is: its key, a diagnosis from DIAGNOSES, the factor when one applies, a sentence."""
+
+    key: str
+    diagnosis: str
+    factor: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "diagnosis": self.diagnosis, "factor": self.factor, "message": self.message}
+
+
+@dataclass
+class FunctionAudit:
+    """The audit of one function: a verdict, the convention when correct, the first wrong key, the findings."""
+
+    function: str
+    verdict: str
+    convention: str | None
+    first_wrong: str | None
+    summary: str
+    findings: list[Finding]
+    notes: list[str] = field(default_factory=list)  # how it was probed, skipped top-level statements
+
+    def finding(self, key: str) -> Finding:
+        for f in self.findings:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    def table(self) -> Table:
+        marked = [
+            {**f.to_dict(), "key": f"{f.key} ◀ first" if f.key == self.first_wrong else f.key} for f in self.findings
+        ]
+        title = f"{self.function}: {self.verdict}" + (f' ("{self.convention}" convention)' if self.convention else "")
+        table = Table.from_rows(title, marked, [("key", "key"), ("diagnosis", "diagnosis"), ("factor", "factor"), ("message", "message")])
+        table.notes = [self.summary, *self.notes]
+        return table
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "function": self.function,
+            "verdict": self.verdict,
+            "convention": self.convention,
+            "first_wrong": self.first_wrong,
+            "summary": self.summary,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+
+@dataclass
+class AuditReport:
+    """The audits of every function found; ``exit_code`` is 0 when all are correct, else 1."""
+
+    source: str
+    functions: list[FunctionAudit]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def correct(self) -> bool:
+        return all(f.verdict == "correct" for f in self.functions)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.correct else 1
+
+    def __getitem__(self, function: str) -> FunctionAudit:
+        for f in self.functions:
+            if f.function == function:
+                return f
+        raise KeyError(function)
+
+    def __iter__(self):
+        return iter(self.functions)
+
+    def __len__(self) -> int:
+        return len(self.functions)
+
+    def headline(self) -> str:
+        counts = {v: sum(f.verdict == v for f in self.functions) for v in VERDICTS}
+        parts = [f"{n} {v}" for v, n in counts.items() if n]
+        return f"audit of {self.source}: {len(self.functions)} function(s), " + ", ".join(parts)
+
+    def __str__(self) -> str:
+        return "\n\n".join([self.headline(), *(str(f) for f in self.functions), *self.notes])
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
+        return f"<div><p><strong>{html.escape(self.headline())}</strong></p>{''.join(f._repr_html_() for f in self.functions)}{notes}</div>"
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [f.to_dict() for f in self.functions]
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_list(), indent=indent, ensure_ascii=False)

@@ -1,0 +1,250 @@
+"""chainrule audit: planted bugs get their diagnosis, correct code passes, the learner's code cannot take the tool down."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import chainrule as cr
+from audit_planted import COURSE2, PLANTED, WEEK3, WEEK4, WEEK4_LOOP, plant
+from chainrule.audit import find_functions
+from chainrule.audit.codec import Opaque, decode, encode, load_arrays, save_arrays
+from chainrule.audit.compare import Factor, name_factor, relate
+from chainrule.audit.functions import SPECS
+from chainrule.audit.probes import DEEP, SHALLOW, chain
+from chainrule.audit.reference import backward_grads
+from chainrule.audit.report import DIAGNOSES
+from chainrule.cli import app
+from chainrule.course import week3, week4
+from chainrule.network import backward
+
+runner = CliRunner()
+
+
+def write(tmp_path, source: str, name: str = "assignment.py") -> str:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(source))
+    return str(path)
+
+
+# ---- the planted bugs -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("source", "function", "expected"), [p[1:] for p in PLANTED], ids=[p[0] for p in PLANTED])
+def test_planted(tmp_path, source, function, expected):
+    result = cr.audit(write(tmp_path, source), function=function, timeout=20)[function]
+    text = result.summary + " " + " ".join(f.message for f in result.findings)
+    assert result.verdict == expected["verdict"], str(result)
+    if expected["verdict"] == "correct":
+        assert result.convention == expected["convention"], str(result)
+        assert all(f.diagnosis == "ok" for f in result.findings), str(result)
+    elif expected["verdict"] == "wrong":
+        first = result.finding(result.first_wrong)
+        assert (result.first_wrong, first.diagnosis) == (expected["key"], expected["diagnosis"]), str(result)
+        if expected["factor"] is not None:
+            assert first.factor == expected["factor"], str(result)
+    else:
+        assert result.findings[0].diagnosis == "error", str(result)
+    for phrase in expected["says"]:
+        assert phrase in text, f"{phrase!r} not in:\n{result}"
+
+
+def test_the_planted_library_covers_every_diagnosis_and_both_conventions():
+    wrong = [p for p in PLANTED if p[3]["verdict"] != "correct"]
+    assert len(wrong) >= 20
+    diagnoses = {p[3]["diagnosis"] for p in wrong}
+    assert diagnoses == set(DIAGNOSES) - {"ok"}
+    assert {p[2] for p in wrong} >= {"L_model_backward", "linear_backward", "linear_activation_backward",
+                                      "backward_propagation", "backward_propagation_n"}
+    assert {p[3]["convention"] for p in PLANTED if p[3]["verdict"] == "correct"} >= {"loss", "cost"}
+
+
+# ---- code that loops, exits or crashes ------------------------------------------------------------
+
+
+def test_loops_exits_and_crashes_are_reported_and_the_other_functions_still_audited(tmp_path):
+    source = plant(
+        WEEK4,
+        ("(AL, Y, caches):\n", "(AL, Y, caches):\n    while True:\n        pass\n"),
+        ("    A_prev, W, b = cache\n", "    A_prev, W, b = cache\n    import sys\n    sys.exit(3)\n"),
+        ("activation_cache = cache\n", "activation_cache = cache\n    import os\n    os._exit(4)\n"),
+    )
+    source += "\n\ndef compute_cost(AL, Y):\n    return -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))\n"
+    report = cr.audit(write(tmp_path, source), timeout=1.5)
+    assert [f.function for f in report] == ["linear_backward", "linear_activation_backward", "L_model_backward", "compute_cost"]
+    assert report["linear_backward"].verdict == "error" and "sys.exit(3)" in report["linear_backward"].summary
+    assert "line 9" in report["linear_backward"].summary
+    assert report["linear_activation_backward"].verdict == "error" and "exit code 4" in report["linear_activation_backward"].summary
+    assert report["L_model_backward"].verdict == "error" and "1.5 s" in report["L_model_backward"].summary
+    assert report["compute_cost"].verdict == "correct"
+    assert report.exit_code == 1
+
+
+def test_top_level_code_that_raises_is_skipped_and_noted(tmp_path):
+    source = "from public_tests import *\nimport sys\nsys.exit('done')\n" + WEEK3 + "\nprint(backward_propagation(1, 2, 3, 4))\n"
+    report = cr.audit(write(tmp_path, source))
+    assert report["backward_propagation"].verdict == "correct"
+    notes = " ".join(report.notes)
+    assert "line 1 raised ModuleNotFoundError" in notes and "line 3 raised SystemExit" in notes and "separate process" in notes
+
+
+def test_top_level_code_that_never_ends_fails_every_function(tmp_path):
+    report = cr.audit(write(tmp_path, WEEK3 + "\nwhile True:\n    pass\n"), timeout=1)
+    assert report["backward_propagation"].verdict == "error"
+    assert "executing the file did not finish within 1 s" in report["backward_propagation"].summary
+
+
+# ---- a function object (a notebook's) -----------------------------------------------------------------
+
+
+def _define(source: str, name: str):
+    namespace: dict = {}
+    exec(compile(textwrap.dedent(source), "<cell>", "exec"), namespace)
+    return namespace[name]
+
+
+def test_audit_of_a_function_object_runs_in_a_child_process():
+    L_model_backward = _define(WEEK4_LOOP, "L_model_backward")
+    report = cr.audit(L_model_backward)
+    assert report.exit_code == 0 and report["L_model_backward"].convention == "loss"
+    html = report._repr_html_()
+    assert "<table>" in html and "L_model_backward: correct" in html
+    assert "L_model_backward: correct" in str(report)
+
+    mine = _define(WEEK4_LOOP.replace("dA = W.T @ dZ", "dA = W.T @ dZ / m"), "L_model_backward")
+    result = cr.audit(mine, function="L_model_backward")["L_model_backward"]
+    assert (result.verdict, result.first_wrong, result.finding("dA2").factor) == ("wrong", "dA2", "1/m")
+
+    def linear_backward(dZ, cache):
+        while True:
+            pass
+
+    result = cr.audit(linear_backward, timeout=0.5)["linear_backward"]
+    assert result.verdict == "error" and "did not return within 0.5 s" in result.summary
+
+    def backward_propagation(parameters, cache, X, Y):
+        raise SystemExit(2)
+
+    assert "sys.exit(2)" in cr.audit(backward_propagation)["backward_propagation"].summary
+
+
+def test_a_function_without_a_course_name_needs_one():
+    with pytest.raises(cr.ChainruleError, match="not an audited function"):
+        cr.audit(lambda AL, Y, caches: {})
+
+
+# ---- the reference is chainrule's core --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("consistent", [True, False])
+def test_reference_is_the_core(consistent):
+    for net in DEEP:
+        problem = chain(net, ["relu", "relu", "sigmoid"], consistent, "dAL", "Z")
+        caches = [((problem.A[l - 1], problem.W[l], problem.b[l]), problem.Z[l]) for l in (1, 2, 3)]
+        course = week4.L_model_backward(problem.A[3], problem.Y, caches)
+        loss = backward_grads(problem, "loss")
+        for key, value in course.items():
+            np.testing.assert_allclose(loss[key], value, rtol=1e-12)
+        dAL = -(problem.Y / problem.A[3] - (1 - problem.Y) / (1 - problem.A[3])) / net.m
+        core_cost = backward(caches, ["relu", "relu", "sigmoid"], 1.0, dAL=dAL)
+        for key, value in backward_grads(problem, "cost").items():
+            np.testing.assert_allclose(value, core_cost[key], rtol=1e-12)
+        fused = chain(net, ["relu", "relu", "sigmoid"], consistent, "fused", "A")
+        if consistent:  # course 2's relu' from A > 0 is the core's relu' from Z > 0 on a real forward pass
+            net_grads = cr.Network.from_parameters(
+                {f"{p}{l}": getattr(fused, p)[l] for l in (1, 2, 3) for p in "Wb"}, ["relu", "relu", "sigmoid"]
+            ).backward(fused.Y, [((fused.A[l - 1], fused.W[l], fused.b[l]), fused.Z[l]) for l in (1, 2, 3)], "loss")
+            for key, value in backward_grads(fused, "loss").items():
+                np.testing.assert_allclose(value, net_grads[key], rtol=1e-10, atol=1e-14)
+    for net in SHALLOW:
+        problem = chain(net, ["tanh", "sigmoid"], consistent, "fused", "A")
+        parameters = {"W1": problem.W[1], "b1": problem.b[1], "W2": problem.W[2], "b2": problem.b[2]}
+        course = week3.backward_propagation(parameters, {"A1": problem.A[1], "A2": problem.A[2]}, problem.A[0], problem.Y)
+        for convention in ("loss", "cost"):
+            grads = backward_grads(problem, convention)
+            for key, value in course.items():
+                np.testing.assert_allclose(grads[key], value, rtol=1e-12)
+
+
+def test_probe_networks_identify_transposes_and_factors():
+    for net in (*DEEP, *SHALLOW):
+        dims = net.layer_dims
+        assert all(dims[l] != dims[l - 1] for l in range(1, len(dims))), "a square W hides a transpose"
+        assert net.m > 1 and net.m not in dims
+    assert len({net.m for net in DEEP}) == 2 and len({net.m for net in SHALLOW}) == 2
+
+
+# ---- the parts ---------------------------------------------------------------------------------------
+
+
+def test_factors_are_named_exactly():
+    assert str(name_factor([1 / 7, 1 / 11], [7, 11])) == "1/m"
+    assert str(name_factor([4 / 49, 4 / 121], [7, 11])) == "4/m^2"
+    assert str(name_factor([2.0, 2.0], [7, 11])) == "2"
+    assert str(name_factor([-3.5, -5.5], [7, 11])) == "-m/2"
+    assert name_factor([1.7, 2.9], [7, 11]).ratio is None
+    assert Factor(1, -1) == name_factor([1 / 7, 1 / 11], [7, 11])
+
+
+def test_relations():
+    rng = np.random.default_rng(0)
+    R = [rng.standard_normal((3, 4)), rng.standard_normal((3, 4))]
+    assert relate(R, R, [7, 11]).kind == "equal"
+    assert str(relate([R[0] / 7, R[1] / 11], R, [7, 11]).factor) == "1/m"
+    assert relate([R[0].T, R[1].T], R, [7, 11]).kind == "transposed"
+    column = [r[:, :1] for r in R]
+    relation = relate([c.ravel() for c in column], column, [7, 11])
+    assert relation.kind == "shape" and "(3,), expected (3, 1)" in relation.detail and "keepdims" in relation.detail
+    assert relate([R[0] + 1, R[1]], R, [7, 11]).kind == "different"
+    assert relate(["x", "y"], R, [7, 11]).kind == "not-array"
+
+
+def test_codec_round_trip_without_pickle(tmp_path):
+    arrays: dict = {}
+    value = {"dW1": np.arange(6.0).reshape(2, 3), "t": (1, 2.5, "relu", None), "o": object(), 3: np.array([object()])}
+    data = encode(value, arrays)
+    save_arrays(str(tmp_path / "a.npz"), arrays)
+    back = decode(json.loads(json.dumps(data)), load_arrays(str(tmp_path / "a.npz")))
+    np.testing.assert_array_equal(back["dW1"], value["dW1"])
+    assert back["t"][2:] == ("relu", None) and float(back["t"][1]) == 2.5
+    assert isinstance(back["o"], Opaque) and isinstance(back["3"], Opaque)
+
+
+def test_functions_are_found_by_name_and_signature(tmp_path):
+    source = WEEK3 + "\n\ndef backward_propagation_x(x):\n    pass\n" + plant(COURSE2, ("_n(X, Y, cache)", "_n(X, Y)"))
+    names, notes = find_functions(write(tmp_path, source))
+    assert names == ["backward_propagation"]
+    assert "backward_propagation_n at line" in notes[0] and "not audited" in notes[0]
+    assert set(SPECS) >= {"L_model_backward", "linear_backward", "linear_activation_backward", "backward_propagation",
+                          "backward_propagation_n", "L_model_forward", "forward_propagation", "linear_forward", "compute_cost"}
+
+
+# ---- the command line -------------------------------------------------------------------------------
+
+
+def test_cli_exit_codes_and_json(tmp_path):
+    good = write(tmp_path, WEEK4, "good.py")
+    result = runner.invoke(app, ["audit", good])
+    assert result.exit_code == 0, result.output
+    assert "L_model_backward: correct" in result.output and "separate process" in result.output
+
+    bad = write(tmp_path, WEEK4.replace("db = 1 / m * np", "db = np"), "bad.py")
+    result = runner.invoke(app, ["audit", bad, "--function", "L_model_backward", "--json"])
+    assert result.exit_code == 1, result.output
+    (entry,) = json.loads(result.output)
+    assert set(entry) == {"function", "verdict", "convention", "first_wrong", "summary", "findings"}
+    assert (entry["function"], entry["verdict"], entry["convention"], entry["first_wrong"]) == ("L_model_backward", "wrong", None, "db3")
+    assert entry["findings"][1] == {"key": "db3", "diagnosis": "scale", "factor": "m", "message": entry["findings"][1]["message"]}
+    assert all(set(f) == {"key", "diagnosis", "factor", "message"} for f in entry["findings"])
+
+    assert runner.invoke(app, ["audit", str(tmp_path / "missing.py")]).exit_code == 2
+    result = runner.invoke(app, ["audit", write(tmp_path, "x = 1\n", "none.py")])
+    assert result.exit_code == 2 and "defines none of the audited functions" in result.output
+    result = runner.invoke(app, ["audit", good, "--function", "backward_propagation"])
+    assert result.exit_code == 2 and "defines no function backward_propagation" in result.output
+    result = runner.invoke(app, ["audit", write(tmp_path, "def L_model_backward(:\n", "broken.py")])
+    assert result.exit_code == 2 and "not valid Python" in result.output
