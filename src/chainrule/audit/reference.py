@@ -156,6 +156,8 @@ def _derivative_variants(chain: Chain, l: int) -> list[Variant]:
     A, Z = chain.A[l], chain.Z[l]
     out = []
     for name, entry in ACTIVATIONS.items():
+        if not entry.elementwise:  # softmax: no g'(Z) a hand-written backward pass could have used
+            continue
         if name == activation:
             if chain.derivative_from == "A" and activation in DERIVATIVE_FROM_A:
                 out.append(Variant("consistency", f"{name}'(Z{l}) from the cached Z{l} where the course uses A{l}", {l: entry.g_prime(Z)}))
