@@ -122,7 +122,7 @@ def _targets(keys: list[str], L: int, layer_dims: list[int], m: int, convention:
     for l in range(L, 0, -1):
         for j, kind in enumerate("ZWbA"):
             order[f"d{kind}{l - (kind == 'A')}"] = (L - l) * 4 + j
-    targets, others = [], []
+    targets = []
     for key in sorted((k for k in keys if k in order), key=order.get):
         kind, index = _KEY.match(key).groups()
         index = int(index)
