@@ -42,3 +42,32 @@ def test_train_bad_input_exits_2_with_a_clear_message():
 def test_console_script_runs():
     out = subprocess.run([sys.executable, "-m", "chainrule", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "train" in out.stdout
+
+
+def test_check_passes_and_exits_0():
+    result = runner.invoke(app, ["check", "--layers", "5,4,3,1", "--activations", "relu,sigmoid", "--m", "12", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "PASSED" in result.output and "dW1" in result.output and "∂L/∂Z[3]" in result.output
+
+
+def test_check_names_a_planted_error_and_exits_1():
+    result = runner.invoke(app, ["check", "--scale", "db2=1.001", "--mode", "directional"])
+    assert result.exit_code == 1, result.output
+    assert "FAILED: db2" in result.output and "g = 1.001 × ĝ" in result.output
+
+
+def test_check_json():
+    import json
+
+    result = runner.invoke(app, ["check", "--convention", "cost", "--mode", "sample", "--scale", "dZ2=16", "--json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    assert data["failed_tensors"] == ["dZ2"] and data["convention"] == "cost" and data["mode"] == "sample"
+    assert next(r for r in data["rows"] if r["key"] == "dZ2")["factor"] == "m"
+
+
+def test_check_bad_input_exits_2():
+    result = runner.invoke(app, ["check", "--mode", "fast"])
+    assert result.exit_code == 2 and "unknown mode 'fast'" in result.output
+    result = runner.invoke(app, ["check", "--scale", "dQ1=2"])
+    assert result.exit_code == 2 and "no gradient 'dQ1'" in result.output

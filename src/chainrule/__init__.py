@@ -5,12 +5,14 @@
     AL, caches = net.forward(X)
     grads = net.backward(Y, caches, convention="loss")   # or "cost"
     print(cr.compare_conventions(net, X, Y))
+    print(cr.gradcheck(net, X, Y))             # every gradient vs central differences, per tensor
 """
 
 from chainrule.activations import ACTIVATIONS
 from chainrule.audit import audit
 from chainrule.conventions import CONVENTIONS, compare_conventions, derivative_of
 from chainrule.errors import ChainruleError
+from chainrule.gradcheck import GradcheckReport, gradcheck
 from chainrule.initializers import INITIALIZERS, initialize_parameters
 from chainrule.losses import LOSSES, binary_cross_entropy, cost
 from chainrule.network import History, Network, backward, forward
@@ -23,6 +25,7 @@ __all__ = [
     "INITIALIZERS",
     "LOSSES",
     "ChainruleError",
+    "GradcheckReport",
     "History",
     "Network",
     "audit",
@@ -32,5 +35,6 @@ __all__ = [
     "cost",
     "derivative_of",
     "forward",
+    "gradcheck",
     "initialize_parameters",
 ]

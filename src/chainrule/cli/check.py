@@ -1,0 +1,78 @@
+"""``chainrule check``: gradient-check a network's backward pass and print the per-tensor table."""
+
+from __future__ import annotations
+
+import numpy as np
+import typer
+
+from chainrule.cli import app
+from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
+from chainrule.errors import ChainruleError
+from chainrule.gradcheck import AUTO_LIMIT, EPSILON, RTOL, K, gradcheck
+from chainrule.network import Network
+
+
+def _parse_scale(text: str | None) -> tuple[str, float] | None:
+    """"dW2=1.001" → ("dW2", 1.001)."""
+    if text is None:
+        return None
+    key, _, factor = text.partition("=")
+    try:
+        return key.strip(), float(factor)
+    except ValueError:
+        raise ChainruleError(f"--scale must look like KEY=FACTOR, e.g. dW2=1.001; got {text!r}") from None
+
+
+@app.command()
+def check(
+    layers: str = typer.Option("4,5,3,1", help="Layer sizes n_x,n[1],...,n[L]."),
+    activations: str = typer.Option("relu,sigmoid", help="One per layer, or hidden,output."),
+    convention: str = typer.Option("loss", help='What dZ, dA are: "loss" (∂L/∂· per example, the course\'s) or "cost" (∂J/∂·).'),
+    mode: str = typer.Option("auto", help="full, sample, directional or auto."),
+    m: int = typer.Option(16, "--m", help="Number of examples in the random batch."),
+    seed: int = typer.Option(0, help="Seed of the weights, the data and the random directions."),
+    k: int = typer.Option(K, "--k", help="Elements (sample) or directions (directional) per tensor."),
+    epsilon: float = typer.Option(EPSILON, help="Step of the central differences."),
+    rtol: float = typer.Option(RTOL, help="Tolerance on ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖)."),
+    lambd: float = typer.Option(0.0, help="L2 strength λ: check against J + λ/(2m) Σ‖W‖²."),
+    scale: str | None = typer.Option(None, help="Plant an error: multiply one gradient, e.g. dW2=1.001, to see it named."),
+    json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Check every gradient of a random network against central differences; exit 1 if any tensor fails."""
+    with user_errors():
+        dims = parse_ints(layers, "--layers")
+        if m < 1:
+            raise ChainruleError(f"--m must be a positive number of examples; got {m}")
+        net = Network(dims, parse_names(activations), seed=seed)
+        rng = np.random.default_rng(seed)
+        X = rng.standard_normal((net.n_x, m))
+        Y = (rng.random((net.n_y, m)) > 0.5).astype(float)
+        grads = None
+        planted = _parse_scale(scale)
+        if planted is not None:
+            _, caches = net.forward(X)
+            grads = net.backward(Y, caches, convention=convention)
+            key, factor = planted
+            if key not in grads:
+                raise ChainruleError(f"--scale: no gradient {key!r}; expected one of {', '.join(grads)}")
+            grads[key] = grads[key] * factor
+            if lambd:
+                for l in range(1, net.L + 1):
+                    grads[f"dW{l}"] = grads[f"dW{l}"] + (lambd / m) * net.parameters[f"W{l}"]
+        report = gradcheck(net, X, Y, grads, convention=convention, mode=mode, k=k, epsilon=epsilon, rtol=rtol,
+                           lambd=lambd, seed=seed, auto_limit=AUTO_LIMIT)  # fmt: skip
+        if json:
+            print(report.to_json())
+        else:
+            console.print(
+                f"network {net.layer_dims} {net.activations}  ·  random batch m = {m}, seed {seed}  ·  "
+                f"convention {convention!r}" + (f"  ·  planted: {scale}" if scale else ""),
+                highlight=False,
+                soft_wrap=True,
+            )
+            if console.is_terminal:
+                console.print(rich_table(report.table))
+            else:  # a pipe or a file: the plain table, never wrapped
+                print(report)
+    if not report.passed:
+        raise typer.Exit(1)

@@ -1,0 +1,659 @@
+"""Gradient checking that names the wrong tensor, fast enough for real networks.
+
+``gradcheck(net, X, Y)`` compares every array of a grads dict with central differences,
+
+    ∂f/∂θ · d  ≈  (f(θ + ε d) − f(θ − ε d)) / 2ε,
+
+in float64, and reports per tensor: the relative difference ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) (g analytic,
+ĝ numeric), the best-fit ratio ⟨g, ĝ⟩ / ⟨ĝ, ĝ⟩ (shown as an exact factor such as 2, m, 1/m, −1
+when it is one), the worst element, and pass or fail against a stated tolerance.
+
+Which f each key is the derivative of (see ``chainrule.conventions``):
+
+- dW[l], db[l]: always the cost J = (1/m) Σᵢ L⁽ⁱ⁾, plus λ/(2m) Σₗ ‖W[l]‖²_F when ``lambd > 0``;
+- dZ[l], dA[l]: the summed losses Σᵢ L⁽ⁱ⁾ in the "loss" convention (so column i is ∂L⁽ⁱ⁾/∂·
+  per example), the mean cost J in the "cost" convention. The L2 term does not depend on them.
+
+Speed by design. Every perturbation is turned into a change ΔZ[l] of the first pre-activation
+it touches (W[l], b[l], Z[l] and A[l-1] all act on Z[l]), so layers below l are never recomputed:
+their activations come from one forward pass. Many perturbations of one layer are stacked side
+by side as extra columns and pushed through the layers above as one matrix product per layer,
+with the core's ``forward``. Since L⁽ⁱ⁾ depends on column i of Z[l] and A[l] only, a perturbation
+of one element of dZ or dA needs one example's column, and one random direction for a whole dZ
+or dA gives m checks, one per example.
+
+Modes: "full" (every element, like the course), "sample" (k random elements per tensor),
+"directional" (k random directions per tensor, 2k evaluations whatever its size; a failing tensor
+is followed by a per-element look at the elements the failing directions point to), "auto"
+(full where a per-element check is cheap, directional elsewhere).
+
+ReLU kinks: a perturbation that flips the sign of a relu or leaky_relu pre-activation, in the
+perturbed layer or above, crosses the kink where g' jumps, and a central difference there is a
+false error. Such checks are counted, and by default ("one-sided") the example that crossed is
+differenced on the side that did not, the linear piece the backward pass differentiates; a check
+is skipped only when both sides cross. kinks="skip" skips every such check, "keep" keeps the
+plain central difference (to see the false errors).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from chainrule.activations import get_activation
+from chainrule.conventions import check_convention, derivative_of
+from chainrule.errors import ChainruleError
+from chainrule.losses import get_loss
+from chainrule.network import forward
+from chainrule.report import Table
+from chainrule.validation import check_X, check_Y
+
+EPSILON = 1e-6  # the step of each element, or the RMS size of ΔZ[l] along a direction
+RTOL = 1e-5  # a tensor passes when ‖g − ĝ‖ ≤ rtol (‖g‖ + ‖ĝ‖) + the numeric noise floor
+K = 32  # elements per tensor in "sample", directions per tensor in "directional"
+AUTO_LIMIT = 100_000  # "auto": full where a per-element check needs at most this many example-columns
+MAX_COLUMNS = 1 << 15  # example-columns pushed through the upper layers at once
+MODES = ("auto", "full", "sample", "directional")
+KINKS = ("one-sided", "skip", "keep")  # what to do with a check whose perturbation crosses a relu kink
+KINKED = frozenset({"relu", "leaky_relu"})  # activations whose g' jumps at Z = 0
+COURSE_THRESHOLD = 2e-7  # the course's gradient_check_n: "There is a mistake" above this
+_UNIT = np.finfo(np.float64).eps
+_KEY = re.compile(r"^d(W|b|Z|A)(\d+)$")
+
+
+# -- the network, evaluated once below and many times above the perturbed layer -------------------
+class _Problem:
+    """One forward pass of (X, Y), kept layer by layer, and the per-example losses of perturbed copies."""
+
+    def __init__(self, parameters: dict[str, np.ndarray], activations: list[str], loss: str, X: np.ndarray, Y: np.ndarray):
+        self.parameters, self.activations, self.X, self.Y = parameters, activations, X, Y
+        self.L, self.m = len(activations), X.shape[1]
+        self.losses = get_loss(loss).losses
+        AL, caches = forward(X, parameters, activations)
+        self.caches = caches
+        self.base_losses = self.losses(AL, Y).sum(axis=0)  # L⁽ʲ⁾ of the unperturbed network
+        self.Z = [None] + [Z for _, Z in caches]  # Z[l], l = 1..L
+        self.A = [A_prev for (A_prev, _, _), _ in caches]  # A[l], l = 0..L-1
+        self.upper = [  # the layers above l, renumbered from 1, for the core's forward
+            {f"{p}{i - l}": parameters[f"{p}{i}"] for i in range(l + 1, self.L + 1) for p in "Wb"} for l in range(self.L + 1)
+        ]
+
+    def example_losses(self, l: int, Zp: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(L⁽ʲ⁾ per column, whether the column crossed a kink) with Z[l] replaced by Zp.
+
+        Zp is (n[l], width); column c is a perturbed copy of example ``columns[c]``. Layers l..L
+        run on all copies at once: A[l] = g[l](Zp), then the core's forward for layers above.
+        """
+        A = get_activation(self.activations[l - 1]).g(Zp)
+        AL, caches = forward(A, self.upper[l], self.activations[l:])
+        losses = self.losses(AL, self.Y[:, columns]).sum(axis=0)  # L⁽ʲ⁾ sums the n[L] output units
+        kinked = np.zeros(Zp.shape[1], dtype=bool)
+        for i, Z in enumerate([Zp] + [Z for _, Z in caches], start=l):
+            if self.activations[i - 1] in KINKED:
+                kinked |= ((Z > 0) != (self.Z[i][:, columns] > 0)).any(axis=0)
+        return losses, kinked
+
+
+# -- one grads key: how its perturbations reach Z[l] ------------------------------------------------
+@dataclass
+class _Target:
+    """A grads key and how its perturbations act on Z[l], the first pre-activation they change."""
+
+    key: str
+    kind: str  # "W", "b", "Z" or "A"
+    l: int  # the layer whose Z the perturbations change
+    shape: tuple[int, ...]
+    reference: str  # "J" or "sum": the function the numeric derivative differentiates
+
+    @property
+    def per_example(self) -> bool:
+        """Z and A: element (i, j) moves example j only; W and b move every example."""
+        return self.kind in "ZA"
+
+
+def _targets(keys: list[str], L: int, layer_dims: list[int], m: int, convention: str) -> tuple[list[_Target], list[str]]:
+    """The checkable keys in backward order (dZ[L], dW[L], db[L], dA[L-1], dZ[L-1], …) and the others."""
+    order = {}
+    for l in range(L, 0, -1):
+        for j, kind in enumerate("ZWbA"):
+            order[f"d{kind}{l - (kind == 'A')}"] = (L - l) * 4 + j
+    targets = []
+    for key in sorted((k for k in keys if k in order), key=order.get):
+        kind, index = _KEY.match(key).groups()
+        index = int(index)
+        l = index + 1 if kind == "A" else index
+        shape = {
+            "W": (layer_dims[l], layer_dims[l - 1]),
+            "b": (layer_dims[l], 1),
+            "Z": (layer_dims[l], m),
+            "A": (layer_dims[index], m),
+        }[kind]
+        reference = "sum" if kind in "ZA" and convention == "loss" else "J"
+        targets.append(_Target(key, kind, l, shape, reference))
+    others = [k for k in keys if k not in order]
+    return targets, others
+
+
+# -- perturbations: elements and directions ---------------------------------------------------------
+@dataclass
+class _Comparison:
+    """Analytic and numeric values of one tensor's checks, and which ones crossed a kink."""
+
+    analytic: np.ndarray
+    numeric: np.ndarray
+    kinked: np.ndarray  # the check crossed a relu kink (differenced one-sided, or skipped)
+    skipped: np.ndarray  # left out of the verdict: both sides crossed a kink
+    noise: np.ndarray  # a bound on the roundoff in each numeric value
+    evaluations: int
+    elements: np.ndarray | None = None  # flat indices, for per-element checks
+
+
+def _numeric(
+    problem: _Problem, target: _Target, T: np.ndarray, columns: np.ndarray, epsilon: float, per_column: bool, one_sided: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(numeric values, kinked, skipped, noise) of the perturbations ΔZ[l] = ±ε T.
+
+    T is (n[l], P, m) when each perturbation moves all m examples (one value per perturbation, or
+    one per perturbation and example when ``per_column``), or (n[l], P) with ``columns`` naming the
+    example of each perturbation. An example whose + (or −) copy crosses a relu kink is
+    differenced one-sided on the other side, the linear piece the backward pass differentiates
+    (g'(0) = 0 puts Z = 0 on the left piece); if both sides cross, the check is skipped.
+    With ``one_sided=False`` every kinked check is skipped.
+    """
+    l, m = target.l, problem.m
+    scale = 1 / m if target.reference == "J" else 1.0  # ∂J = (1/m) Σ ∂L⁽ʲ⁾;  ∂(Σ L) = Σ ∂L⁽ʲ⁾
+    Z = problem.Z[l]
+    all_examples = T.ndim == 3
+    if all_examples:
+        n, P, _ = T.shape
+        base = Z[:, None, :]
+        cols = np.tile(np.arange(m), P)
+        T = T.reshape(n, P * m)
+        base = np.broadcast_to(base, (n, P, m)).reshape(n, P * m)
+    else:
+        P = T.shape[1]
+        base, cols = Z[:, columns], columns
+    width = base.shape[1]
+    plus_minus = np.concatenate([base + epsilon * T, base - epsilon * T], axis=1)
+    losses, crossed = problem.example_losses(l, plus_minus, np.concatenate([cols, cols]))
+    plus, minus, here = losses[:width], losses[width:], problem.base_losses[cols]
+    crossed_plus, crossed_minus = crossed[:width], crossed[width:]
+    difference = (plus - minus) / (2 * epsilon)  # central, per example-column
+    noise = 8 * _UNIT * (np.abs(plus) + np.abs(minus)) / (2 * epsilon)
+    kinked = crossed_plus | crossed_minus
+    skipped = crossed_plus & crossed_minus
+    if one_sided:  # stay on the linear piece the backward pass differentiates
+        difference = np.where(crossed_plus, (here - minus) / epsilon, difference)
+        difference = np.where(crossed_minus, (plus - here) / epsilon, difference)
+        noise = np.where(kinked, 2 * noise, noise)
+    else:
+        skipped = kinked
+    difference, noise = scale * difference, scale * noise
+    if not all_examples:  # one column per perturbation
+        return difference, kinked, skipped, noise
+    shape = (P, m)
+    if per_column:
+        return difference.reshape(shape), kinked.reshape(shape), skipped.reshape(shape), noise.reshape(shape)
+    return (difference.reshape(shape).sum(axis=1), kinked.reshape(shape).any(axis=1), skipped.reshape(shape).any(axis=1),
+            np.sqrt((noise.reshape(shape) ** 2).sum(axis=1)))  # fmt: skip
+
+
+def _l2_numeric(W: np.ndarray, U: np.ndarray, V: np.ndarray, epsilon: float, lambd: float, m: int) -> np.ndarray:
+    """Central differences of λ/(2m) ‖W‖²_F along each direction u[p] v[p]ᵀ (the other layers' terms cancel)."""
+    out = np.empty(U.shape[0])
+    for p, (u, v) in enumerate(zip(U, V, strict=True)):
+        D = np.outer(u, v)
+        out[p] = lambd / (2 * m) * (np.sum((W + epsilon * D) ** 2) - np.sum((W - epsilon * D) ** 2)) / (2 * epsilon)
+    return out
+
+
+def _check_elements(
+    problem: _Problem, target: _Target, g: np.ndarray, elements: np.ndarray, epsilon: float, lambd: float, one_sided: bool
+) -> _Comparison:
+    """Per-element central differences of the flat ``elements`` of one tensor, in batches."""
+    l, m = target.l, problem.m
+    per = 1 if target.per_example else m
+    chunk = max(1, MAX_COLUMNS // (2 * per))
+    numeric, kinked, skipped, noise = [], [], [], []
+    for start in range(0, elements.size, chunk):
+        flat = elements[start : start + chunk]
+        i, j = np.unravel_index(flat, target.shape)
+        P = flat.size
+        columns = np.zeros(0, dtype=int)
+        if target.kind == "W":  # W[l][i, j] += ε  ⇒  Z[l][i, :] += ε A[l-1][j, :]
+            T = np.zeros((problem.Z[l].shape[0], P, m))
+            T[i, np.arange(P), :] = problem.A[l - 1][j, :]
+        elif target.kind == "b":  # b[l][i] += ε  ⇒  Z[l][i, :] += ε
+            T = np.zeros((problem.Z[l].shape[0], P, m))
+            T[i, np.arange(P), :] = 1.0
+        elif target.kind == "Z":  # Z[l][i, j] += ε, example j only
+            T = np.zeros((problem.Z[l].shape[0], P))
+            T[i, np.arange(P)] = 1.0
+            columns = j
+        else:  # A[l-1][i, j] += ε  ⇒  Z[l][:, j] += ε W[l][:, i], example j only
+            T = problem.parameters[f"W{l}"][:, i]
+            columns = j
+        values, k, s, n = _numeric(problem, target, T, columns, epsilon, per_column=False, one_sided=one_sided)
+        if target.kind == "W" and lambd:
+            W = problem.parameters[f"W{l}"].ravel()[flat]
+            values = values + lambd / (2 * m) * ((W + epsilon) ** 2 - (W - epsilon) ** 2) / (2 * epsilon)
+        numeric.append(values)
+        kinked.append(k)
+        skipped.append(s)
+        noise.append(n)
+    return _Comparison(
+        analytic=g.ravel()[elements],
+        numeric=np.concatenate(numeric),
+        kinked=np.concatenate(kinked),
+        skipped=np.concatenate(skipped),
+        noise=np.concatenate(noise),
+        evaluations=2 * elements.size,
+        elements=elements,
+    )
+
+
+def _check_directions(
+    problem: _Problem, target: _Target, g: np.ndarray, k: int, epsilon: float, lambd: float, rng: np.random.Generator,
+    one_sided: bool,
+) -> tuple[_Comparison, tuple[np.ndarray, np.ndarray]]:
+    """Central differences along random rank-one directions D[p] = u[p] v[p]ᵀ; returns the comparison and (U, V).
+
+    Rank one makes ΔZ[l] one outer product: W: ΔZ = u (vᵀ A[l-1]);  b (v = 1): ΔZ = u 1ᵀ;
+    Z: ΔZ = u vᵀ;  A[l-1]: ΔZ = (W[l] u) vᵀ. Each D[p] is scaled so that ΔZ[l] = ε T[p] has
+    root-mean-square ε. W, b give one value per direction, ⟨g, D[p]⟩ = u[p]ᵀ g v[p]; Z and A one
+    per example j, v[p, j] u[p]ᵀ g[:, j] (L⁽ʲ⁾ depends on column j only).
+    """
+    l, m = target.l, problem.m
+    P = max(1, math.ceil(k / m)) if target.per_example else k
+    U = rng.standard_normal((P, target.shape[0]))
+    if target.kind == "W":
+        V = rng.standard_normal((P, target.shape[1]))
+        rows = V @ problem.A[l - 1]  # vᵀ A[l-1], (P, m)
+    elif target.kind == "b":
+        V = np.ones((P, 1))
+        rows = np.ones((P, m))
+    else:
+        V = rng.standard_normal((P, m))
+        rows = V
+    left = U @ problem.parameters[f"W{l}"].T if target.kind == "A" else U  # W[l] u for A[l-1], else u
+    rms = np.linalg.norm(left, axis=1) * np.linalg.norm(rows, axis=1) / math.sqrt(left.shape[1] * m)
+    rms[rms == 0] = 1.0
+    U, left = U / rms[:, None], left / rms[:, None]
+    T = left.T[:, :, None] * rows[None, :, :]  # (n[l], P, m): ΔZ[l] of direction p is ε T[:, p, :]
+    numeric, kinked, skipped, noise = _numeric(
+        problem, target, T, np.zeros(0, dtype=int), epsilon, per_column=target.per_example, one_sided=one_sided
+    )
+    projected = U @ g  # u[p]ᵀ g, (P, m) or (P, n[l-1])
+    analytic = V * projected if target.per_example else np.sum(projected * V, axis=1)
+    if target.kind == "W" and lambd:
+        numeric = numeric + _l2_numeric(problem.parameters[f"W{l}"], U, V, epsilon, lambd, m)
+    comparison = _Comparison(analytic.ravel(), numeric.ravel(), kinked.ravel(), skipped.ravel(), noise.ravel(), evaluations=2 * P)
+    return comparison, (U, V)
+
+
+def _suspects(target: _Target, g: np.ndarray, comparison: _Comparison, UV: tuple[np.ndarray, np.ndarray], k: int) -> np.ndarray:
+    """Flat indices to check one by one after failing directions: where the misfit points, and the largest |g|.
+
+    The misfits δ = ⟨g − ĝ, D[p]⟩ of random directions sketch the error: Σₚ δ[p] D[p] ≈ P (g − ĝ)
+    (per example for Z and A), i.e. Uᵀ (δ ∘ V).
+    """
+    U, V = UV
+    delta = np.where(comparison.skipped, 0.0, comparison.analytic - comparison.numeric).reshape(U.shape[0], -1)
+    sketch = U.T @ (delta * V)
+    n = min(k, g.size)
+    by_sketch = np.argpartition(-np.abs(sketch.ravel()), n - 1)[:n]
+    by_size = np.argpartition(-np.abs(g.ravel()), n - 1)[:n]
+    return np.unique(np.concatenate([by_sketch, by_size]))
+
+
+# -- the verdict on one tensor ----------------------------------------------------------------------
+def exact_factor(ratio: float, m: int, tolerance: float = 1e-4) -> str | None:
+    """"2", "m", "1/m", "-1", … when ``ratio`` is that factor to ``tolerance`` (relative), else None."""
+    if not math.isfinite(ratio) or ratio == 0:
+        return None
+    candidates = {"1": 1.0, "2": 2.0, "1/2": 0.5, "4": 4.0, "1/4": 0.25, "m": m, "1/m": 1 / m, "m^2": m * m, "1/m^2": 1 / (m * m),
+                  "2m": 2 * m, "m/2": m / 2, "2/m": 2 / m, "1/(2m)": 1 / (2 * m)}  # fmt: skip
+    for name, value in candidates.items():
+        for sign, signed in (("", value), ("-", -value)):
+            if abs(ratio - signed) <= tolerance * abs(value):
+                return sign + name
+    return None
+
+
+def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comparison | None, mode: str, rtol: float,
+         m: int, convention: str, kinks: str, seconds: float) -> dict[str, Any]:  # fmt: skip
+    """One row of the report: the comparison's numbers and the verdict."""
+    keep = _kept(comparison, kinks)
+    a, n = comparison.analytic[keep], comparison.numeric[keep]
+    diff = float(np.linalg.norm(a - n))
+    size = float(np.linalg.norm(a) + np.linalg.norm(n))
+    floor = float(np.linalg.norm(comparison.noise[keep]))
+    relative = diff / size if size > 0 else (0.0 if diff == 0 else math.inf)
+    if not np.all(np.isfinite(a)):
+        relative = math.nan
+    passed = bool(a.size > 0 and np.isfinite(relative) and diff <= rtol * size + floor)
+    nn = float(np.dot(n, n))
+    ratio = float(np.dot(a, n)) / nn if nn > 0 else math.nan
+    factor = exact_factor(ratio, m)
+    if factor is not None and float(np.linalg.norm(a - _factor_value(factor, m) * n)) > 10 * rtol * size + floor:
+        factor = None
+    worst = located if located is not None else (comparison if comparison.elements is not None else None)
+    row: dict[str, Any] = {
+        "key": target.key,
+        "shape": target.shape,
+        "derivative": derivative_of(target.key, convention),
+        "of": "Σ L" if target.reference == "sum" else "J",
+        "mode": mode,
+        "checked": int(a.size),
+        "kinks": int(comparison.kinked.sum()),
+        "skipped": int(comparison.skipped.sum()) if kinks != "keep" else 0,
+        "evaluations": comparison.evaluations + (located.evaluations if located is not None else 0),
+        "relative_difference": relative,
+        "ratio": ratio,
+        "factor": factor,
+        "worst_index": None,
+        "worst_analytic": None,
+        "worst_numeric": None,
+        "passed": passed,
+        "problem": None if passed else _problem_text(a, n, relative, ratio, factor, rtol * size + floor, m),
+        "seconds": seconds,
+    }
+    if worst is not None:
+        ok = _kept(worst, kinks)
+        if ok.any():
+            errors = np.where(ok, np.abs(worst.analytic - worst.numeric), -1.0)
+            e = int(np.nanargmax(errors)) if np.isfinite(errors).any() else 0
+            row["worst_index"] = tuple(int(i) for i in np.unravel_index(worst.elements[e], target.shape))
+            row["worst_analytic"] = float(worst.analytic[e])
+            row["worst_numeric"] = float(worst.numeric[e])
+    return row
+
+
+def _factor_value(factor: str, m: int) -> float:
+    sign = -1.0 if factor.startswith("-") else 1.0
+    name = factor.lstrip("-")
+    values = {"1": 1.0, "2": 2.0, "1/2": 0.5, "4": 4.0, "1/4": 0.25, "m": m, "1/m": 1 / m, "m^2": m * m, "1/m^2": 1 / (m * m),
+              "2m": 2 * m, "m/2": m / 2, "2/m": 2 / m, "1/(2m)": 1 / (2 * m)}  # fmt: skip
+    return sign * values[name]
+
+
+def _problem_text(a: np.ndarray, n: np.ndarray, relative: float, ratio: float, factor: str | None, tolerance: float,
+                  m: int) -> str:  # fmt: skip
+    """Why a tensor failed, in words: an exact factor, a plain scale, or just different values."""
+    if a.size == 0:
+        return "every check crossed a relu kink on both sides; try a smaller epsilon"
+    if not math.isfinite(relative):
+        return "the gradient holds NaN or inf"
+    if factor is not None:
+        return f"g = {factor} × ĝ" + (f" (m = {m})" if "m" in factor else "")
+    if math.isfinite(ratio) and float(np.linalg.norm(a - ratio * n)) <= 10 * tolerance:
+        return f"g = {ratio:.6g} × ĝ (relative difference {relative:.3g})"
+    return f"values differ (relative difference {relative:.3g})"
+
+
+def _failed_row(key: str, shape: tuple, expected: tuple | None, convention: str, problem: str) -> dict[str, Any]:
+    """A row for a tensor that cannot be compared: missing, or of the wrong shape."""
+    return {
+        "key": key, "shape": shape, "derivative": derivative_of(key, convention), "of": None, "mode": None,
+        "checked": 0, "kinks": 0, "skipped": 0, "evaluations": 0, "relative_difference": math.nan, "ratio": math.nan, "factor": None,
+        "worst_index": None, "worst_analytic": None, "worst_numeric": None, "passed": False, "problem": problem, "seconds": 0.0,
+    }  # fmt: skip
+
+
+# -- the report -------------------------------------------------------------------------------------
+COLUMNS = [
+    ("key", "key"),
+    ("shape", "shape"),
+    ("derivative", "is"),
+    ("mode", "mode"),
+    ("checked", "checked"),
+    ("kinks_text", "kinks"),
+    ("relative_difference", "rel. diff"),
+    ("factor_text", "g/ĝ"),
+    ("worst_index", "worst element"),
+    ("worst_analytic", "g there"),
+    ("worst_numeric", "ĝ there"),
+    ("result", "result"),
+]
+
+
+@dataclass
+class GradcheckReport:
+    """What ``gradcheck`` found: one row per tensor, the verdict, and renderings (text, HTML, JSON)."""
+
+    rows: list[dict[str, Any]]
+    mode: str
+    convention: str
+    epsilon: float
+    rtol: float
+    m: int
+    lambd: float
+    kinks: str
+    difference: float  # the course's one number over every dW, db comparison
+    evaluations: int
+    seconds: float
+    not_checked: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """True when every checked tensor passed."""
+        return all(row["passed"] for row in self.rows)
+
+    @property
+    def failed_tensors(self) -> list[str]:
+        """Keys of the failing tensors in backward order (the first one is where to look first)."""
+        return [row["key"] for row in self.rows if not row["passed"]]
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        for row in self.rows:
+            if row["key"] == key:
+                return row
+        raise KeyError(key)
+
+    @property
+    def table(self) -> Table:
+        verdict = "PASSED" if self.passed else "FAILED: " + ", ".join(self.failed_tensors)
+        rows = []
+        for row in self.rows:
+            factor = row["factor"]
+            text = f"×{factor}" if factor is not None else (f"{row['ratio']:.6g}" if math.isfinite(row["ratio"]) else "—")
+            kinks = f"{row['kinks']} ({row['skipped']} skipped)" if row["skipped"] else str(row["kinks"])
+            rows.append({**row, "factor_text": text, "kinks_text": kinks, "result": "ok" if row["passed"] else "FAIL"})
+        return Table(title=f"Gradient check ({self.mode}, convention {self.convention!r}, m = {self.m}): {verdict}",
+                     columns=COLUMNS, rows=rows, notes=self.notes())  # fmt: skip
+
+    def notes(self) -> list[str]:
+        """Sentences that say what was differentiated, the tolerance and the cost of the check."""
+        J = "J = (1/m) Σ L" + (f" + λ/(2m) Σ‖W‖² (λ = {self.lambd:g})" if self.lambd else "")
+        sum_or_J = "Σ L (the summed losses)" if self.convention == "loss" else "J"
+        notes = [
+            f"numeric ĝ: central differences, ε = {self.epsilon:g}, float64; dW, db are checked against {J}; "
+            f"dZ, dA against {sum_or_J}.",
+            f"a tensor passes when ‖g − ĝ‖ ≤ {self.rtol:g} (‖g‖ + ‖ĝ‖) + the roundoff floor; g/ĝ is the best-fit ratio "
+            "⟨g, ĝ⟩/⟨ĝ, ĝ⟩; kinks: checks whose perturbation moved a relu pre-activation across 0 "
+            f"({self.kinks}).",
+            f"the course's one number over dW, db: difference = {self.difference:.3e} "
+            f"({'below' if self.difference <= COURSE_THRESHOLD else 'above'} its 2e-7 threshold)",
+            f"{self.evaluations} cost evaluations in {self.seconds:.3f} s",
+        ]
+        for row in self.rows:
+            if not row["passed"]:
+                notes.append(f"{row['key']} ({row['derivative']}) FAILED: {row['problem']}")
+        if self.not_checked:
+            notes.append("not checked: " + ", ".join(self.not_checked))
+        return notes
+
+    def __str__(self) -> str:
+        return str(self.table)
+
+    def _repr_html_(self) -> str:
+        return self.table._repr_html_()
+
+    def to_dict(self) -> dict[str, Any]:
+        rows = self.table.to_dict()["rows"]
+        for row in rows:
+            for key in ("factor_text", "kinks_text", "result"):
+                row.pop(key)
+        return {
+            "passed": self.passed, "failed_tensors": self.failed_tensors, "mode": self.mode, "convention": self.convention,
+            "kinks": self.kinks, "epsilon": self.epsilon, "rtol": self.rtol, "m": self.m, "lambd": self.lambd,
+            "difference": self.difference if math.isfinite(self.difference) else None, "evaluations": self.evaluations,
+            "seconds": self.seconds, "not_checked": self.not_checked, "rows": rows,
+        }  # fmt: skip
+
+    def to_json(self, indent: int | None = 2) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+# -- the entry point --------------------------------------------------------------------------------
+def gradcheck(
+    net: Any,
+    X: np.ndarray,
+    Y: np.ndarray,
+    grads: dict[str, np.ndarray] | None = None,
+    convention: str = "loss",
+    mode: str = "auto",
+    *,
+    k: int = K,
+    epsilon: float = EPSILON,
+    rtol: float = RTOL,
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    kinks: str = "one-sided",
+    keys: list[str] | None = None,
+    seed: int | None = 0,
+    auto_limit: int = AUTO_LIMIT,
+) -> GradcheckReport:
+    """Check every array of ``grads`` against central differences of the cost of ``net`` on (X, Y).
+
+    net: a ``chainrule.Network`` (its parameters are copied to float64). grads: a dict with keys
+    dW{l}, db{l} (required, l = 1..L) and optionally dZ{l}, dA{l-1}; by default the network's own
+    backward in ``convention`` (plus the L2 term (λ/m) W[l] in dW[l] when ``lambd > 0``).
+    convention: what dZ, dA are: "loss" (∂L/∂· per example, checked against Σ L) or "cost"
+    (∂J/∂·, checked against J). dW, db are always ∂J/∂W, ∂J/∂b.
+    mode: "full", "sample" (k elements per tensor), "directional" (k directions per tensor),
+    "auto" (full where it needs at most ``auto_limit`` example-columns of forward pass, else
+    directional). k: elements ("sample") or directions ("directional") per tensor. lambd: checks
+    dW against J + λ/(2m) Σₗ ‖W[l]‖²_F. keep_prob < 1 (dropout) is refused: the mask must be fixed.
+    kinks: "one-sided" (default), "skip" or "keep", for checks that cross a relu kink. keys:
+    check only these. seed: of the random elements and directions.
+    """
+    start = time.perf_counter()
+    check_convention(convention)
+    _check_options(mode, k, epsilon, rtol, lambd, keep_prob, kinks)
+    parameters = {key: np.asarray(value, dtype=np.float64) for key, value in net.parameters.items()}
+    activations = list(net.activations)
+    X = check_X(X, net.n_x).astype(np.float64, copy=False)
+    Y = check_Y(Y, net.n_y, X.shape[1], binary=net.loss == "binary_cross_entropy").astype(np.float64, copy=False)
+    problem = _Problem(parameters, activations, net.loss, X, Y)
+    m, L = problem.m, problem.L
+    if grads is None:
+        grads = _builtin_grads(net, problem, convention, lambd)
+    wanted = [*grads, *(f"d{p}{l}" for l in range(1, L + 1) for p in "Wb")] if keys is None else list(keys)
+    targets, others = _targets(list(dict.fromkeys(wanted)), L, net.layer_dims, m, convention)
+    rows, parameter_comparisons = [], []
+    rng = np.random.default_rng(seed)
+    evaluations = 0
+    for target in targets:
+        if target.key not in grads:
+            rows.append(_failed_row(target.key, target.shape, target.shape, convention, "missing from grads"))
+            continue
+        g = np.asarray(grads[target.key])
+        if g.shape != target.shape:
+            hint = " (the transpose)" if g.shape == target.shape[::-1] else ""
+            rows.append(_failed_row(target.key, g.shape, target.shape, convention,
+                                    f"shape {g.shape}{hint}, expected {target.shape}"))  # fmt: skip
+            continue
+        g = np.asarray(g, dtype=np.float64)
+        t0 = time.perf_counter()
+        comparison, located, used = _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol, kinks)
+        evaluations += comparison.evaluations + (located.evaluations if located is not None else 0)
+        row = _row(target, g, comparison, located, used, rtol, m, convention, kinks, time.perf_counter() - t0)
+        rows.append(row)
+        if target.kind in "Wb":
+            keep = _kept(comparison, kinks)
+            parameter_comparisons.append((comparison.analytic[keep], comparison.numeric[keep]))
+    difference = _course_difference(parameter_comparisons)
+    return GradcheckReport(
+        rows=rows, mode=mode, convention=convention, epsilon=epsilon, rtol=rtol, m=m, lambd=float(lambd), kinks=kinks,
+        difference=difference, evaluations=evaluations, seconds=time.perf_counter() - start, not_checked=others,
+    )  # fmt: skip
+
+
+def _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol, kinks):
+    """The comparison of one tensor in ``mode`` (auto resolved), and a per-element follow-up if directions failed."""
+    per = 1 if target.per_example else problem.m
+    if mode == "auto":
+        mode = "full" if 2 * g.size * per <= auto_limit else "directional"
+    one_sided = kinks == "one-sided"
+    if mode == "full":
+        return _check_elements(problem, target, g, np.arange(g.size), epsilon, lambd, one_sided), None, mode
+    if mode == "sample":
+        elements = np.sort(rng.choice(g.size, size=min(k, g.size), replace=False))
+        return _check_elements(problem, target, g, elements, epsilon, lambd, one_sided), None, mode
+    comparison, UV = _check_directions(problem, target, g, k, epsilon, lambd, rng, one_sided)
+    keep = _kept(comparison, kinks)
+    if not keep.any():  # every direction crossed a kink on both sides: look at single elements instead
+        elements = np.sort(rng.choice(g.size, size=min(k, g.size), replace=False))
+        return _check_elements(problem, target, g, elements, epsilon, lambd, one_sided), None, "sample"
+    a, n = comparison.analytic[keep], comparison.numeric[keep]
+    floor = float(np.linalg.norm(comparison.noise[keep]))
+    failed = not (a.size and np.linalg.norm(a - n) <= rtol * (np.linalg.norm(a) + np.linalg.norm(n)) + floor)
+    if not failed:
+        return comparison, None, mode
+    located = _check_elements(problem, target, g, _suspects(target, g, comparison, UV, k), epsilon, lambd, one_sided)
+    return comparison, located, mode
+
+
+def _kept(comparison: _Comparison, kinks: str) -> np.ndarray:
+    """Which checks count in the verdict: all with kinks="keep", else those not skipped."""
+    return np.ones_like(comparison.skipped) if kinks == "keep" else ~comparison.skipped
+
+
+def _course_difference(comparisons: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """‖grad − approx‖₂ / (‖grad‖₂ + ‖approx‖₂) over every dW, db comparison, as the course's gradient_check_n."""
+    if not comparisons:
+        return math.nan
+    a = np.concatenate([c[0] for c in comparisons])
+    n = np.concatenate([c[1] for c in comparisons])
+    denominator = np.linalg.norm(a) + np.linalg.norm(n)
+    return float(np.linalg.norm(a - n) / denominator) if denominator > 0 else 0.0
+
+
+def _builtin_grads(net: Any, problem: _Problem, convention: str, lambd: float) -> dict[str, np.ndarray]:
+    """The network's own backward on the float64 caches; with L2, dW[l] += (λ/m) W[l], ∂/∂W[l] of λ/(2m) Σ‖W‖²."""
+    grads = net.backward(problem.Y, problem.caches, convention=convention)
+    if lambd:
+        for l in range(1, problem.L + 1):
+            grads[f"dW{l}"] = grads[f"dW{l}"] + (lambd / problem.m) * problem.parameters[f"W{l}"]
+    return grads
+
+
+def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float, keep_prob: float, kinks: str) -> None:
+    if mode not in MODES:
+        raise ChainruleError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
+    if kinks not in KINKS:
+        raise ChainruleError(f"kinks must be one of {', '.join(KINKS)}; got {kinks!r}")
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ChainruleError(f"k must be a positive integer (elements or directions per tensor); got {k!r}")
+    for name, value in (("epsilon", epsilon), ("rtol", rtol)):
+        if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+            raise ChainruleError(f"{name} must be a positive finite number; got {value!r}")
+    if not (isinstance(lambd, int | float) and math.isfinite(lambd) and lambd >= 0):
+        raise ChainruleError(f"lambd (the L2 strength λ) must be a finite number >= 0; got {lambd!r}")
+    if not (isinstance(keep_prob, int | float) and 0 < keep_prob <= 1):
+        raise ChainruleError(f"keep_prob must be in (0, 1]; got {keep_prob!r}")
+    if keep_prob < 1:
+        raise ChainruleError(
+            f"cannot check gradients with dropout on (keep_prob = {keep_prob:g}): every cost evaluation would draw a new "
+            "random mask, so J(θ + ε) − J(θ − ε) measures the change of mask, not of θ, and the backward pass's mask "
+            "is a third one. Check with keep_prob=1.0 (dropout off), as the course does, or with one fixed mask."
+        )
+
