@@ -5,11 +5,13 @@
     AL, caches = net.forward(X)
     grads = net.backward(Y, caches, convention="loss")   # or "cost"
     print(cr.compare_conventions(net, X, Y))
+    cr.explain(net, m=209)          # every equation with its shapes; Markdown with LaTeX in a notebook
 """
 
 from chainrule.activations import ACTIVATIONS
 from chainrule.conventions import CONVENTIONS, compare_conventions, derivative_of
 from chainrule.errors import ChainruleError
+from chainrule.explain import explain
 from chainrule.initializers import INITIALIZERS, initialize_parameters
 from chainrule.losses import LOSSES, binary_cross_entropy, cost
 from chainrule.network import History, Network, backward, forward
@@ -29,6 +31,7 @@ __all__ = [
     "compare_conventions",
     "cost",
     "derivative_of",
+    "explain",
     "forward",
     "initialize_parameters",
 ]
