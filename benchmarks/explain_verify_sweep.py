@@ -29,7 +29,8 @@ SEEDS = range(12, 30)
 def main() -> None:
     epsilon = float(sys.argv[1]) if len(sys.argv) > 1 else EPSILON
     failures = []
-    for hidden in ACTIVATIONS:
+    hidden_activations = [name for name, activation in ACTIVATIONS.items() if activation.elementwise]
+    for hidden in hidden_activations:
         worst = 0.0
         for layer_dims, m in ARCHITECTURES:
             for seed in SEEDS:
@@ -38,7 +39,7 @@ def main() -> None:
                 if not v.passed:
                     failures.append(f"{hidden} {layer_dims} m={m} seed={seed}: {v.verdict()}")
         print(f"{hidden:>10}: largest FD relative error {worst:.1e}  (ε = {epsilon:g}, threshold {THRESHOLD:g})")
-    print(f"{len(failures)} failure(s) of {len(ACTIVATIONS) * len(ARCHITECTURES) * len(SEEDS)} runs")
+    print(f"{len(failures)} failure(s) of {len(hidden_activations) * len(ARCHITECTURES) * len(SEEDS)} runs")
     for failure in failures[:10]:
         print(" ", failure)
 

@@ -1,9 +1,11 @@
 """An independent network written in autograd.numpy: the reference every gradient is tested against.
 
-It shares no code with chainrule. ``total(params, offsets, ...)`` adds a zero "offset" to every
-Z[l] and A[l] so that autograd can differentiate with respect to them: the gradient of the
-*mean* cost gives ∂J/∂Z[l] (the "cost" convention), the gradient of the *sum* of the losses
-gives ∂L/∂Z[l] per example (the "loss" convention), since ∂(Σⱼ L⁽ʲ⁾)/∂Z⁽ⁱ⁾ = ∂L⁽ⁱ⁾/∂Z⁽ⁱ⁾.
+It shares no code with chainrule. The loss is the binary cross-entropy, or the categorical
+cross-entropy (softmax written out, one-hot Y) when the last activation is "softmax".
+``total(params, offsets, ...)`` adds a zero "offset" to every Z[l] and A[l] so that
+autograd can differentiate with respect to them: the gradient of the *mean* cost gives
+∂J/∂Z[l] (the "cost" convention), the gradient of the *sum* of the losses gives ∂L/∂Z[l]
+per example (the "loss" convention), since ∂(Σⱼ L⁽ʲ⁾)/∂Z⁽ⁱ⁾ = ∂L⁽ⁱ⁾/∂Z⁽ⁱ⁾.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ def g(name, Z):
         return anp.where(Z > 0, Z, 0.01 * Z)
     if name == "linear":
         return Z
+    if name == "softmax":  # column by column, shifted by the column max for stability
+        T = anp.exp(Z - anp.max(Z, axis=0, keepdims=True))
+        return T / anp.sum(T, axis=0, keepdims=True)
     raise ValueError(name)
 
 
@@ -34,7 +39,10 @@ def total(params, offsets, X, Y, activations, reduce):
         A = g(name, Z)
         if l < len(activations):
             A = A + offsets[f"A{l}"]
-    losses = -(Y * anp.log(A) + (1 - Y) * anp.log(1 - A))
+    if activations[-1] == "softmax":  # categorical cross-entropy, Y one-hot
+        losses = -anp.sum(Y * anp.log(A), axis=0)
+    else:  # binary cross-entropy
+        losses = -(Y * anp.log(A) + (1 - Y) * anp.log(1 - A))
     return anp.sum(losses) if reduce == "sum" else anp.sum(losses) / Y.shape[1]
 
 

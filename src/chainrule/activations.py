@@ -2,7 +2,13 @@
 
 Each activation appears once, beside its derivative in the form the backward pass uses,
 ``dZ[l] = dA[l] * g'[l](Z[l])``. Every function keeps the dtype of its input (float32 stays
-float32) and works elementwise on arrays of any shape.
+float32) and works elementwise on arrays of any shape, except softmax.
+
+softmax is not elementwise: each column of A[L] depends on the whole column of Z[L], so its
+derivative is a Jacobian per example, not a g'(Z) to multiply dA by. chainrule therefore allows
+softmax only as the output layer, together with the categorical cross-entropy, where the chain
+collapses to the fused dZ[L] = A[L] − Y per example (see ``chainrule.losses``). Asking for its
+elementwise g' raises a ChainruleError that says so.
 """
 
 from __future__ import annotations
@@ -93,6 +99,26 @@ def linear_prime(Z: np.ndarray) -> np.ndarray:
     return np.ones_like(_float(Z))
 
 
+def softmax(Z: np.ndarray) -> np.ndarray:
+    """softmax(Z) column by column: A[k, i] = e^(Z[k, i]) / Σⱼ e^(Z[j, i]), shape (n[L], m).
+
+    Computed as e^(Z − max_k Z) / Σ e^(Z − max_k Z) (the same value, no overflow). Each column
+    is a probability distribution over the n[L] classes.
+    """
+    Z = _float(Z)
+    T = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return T / T.sum(axis=0, keepdims=True)
+
+
+def softmax_prime(Z: np.ndarray) -> np.ndarray:
+    """Refused: softmax has no elementwise g'; use it as the output with categorical cross-entropy."""
+    raise ChainruleError(
+        "softmax has no elementwise derivative g'(Z): ∂A[k]/∂Z[j] = A[k](δkj − A[j]) couples the classes. "
+        "chainrule uses softmax only as the output activation with the categorical cross-entropy, "
+        "where dZ[L] = A[L] − Y per example (fused); it cannot be a hidden layer or follow another loss"
+    )
+
+
 @dataclass(frozen=True)
 class Activation:
     """One activation: its function g, its derivative g', and both written out for people."""
@@ -102,6 +128,7 @@ class Activation:
     g_prime: Callable[[np.ndarray], np.ndarray]
     formula: str  # g(Z)
     derivative: str  # g'(Z), in the form the backward pass uses
+    elementwise: bool = True  # False for softmax: output layer only, fused with its loss
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -113,6 +140,8 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation("relu",       relu,       relu_prime,        "max(0, Z)",           "1 where Z > 0, else 0"),
         Activation("leaky_relu", leaky_relu, leaky_relu_prime,  "max(0.01 Z, Z)",      "1 where Z > 0, else 0.01"),
         Activation("linear",     linear,     linear_prime,      "Z",                   "1"),
+        Activation("softmax",    softmax,    softmax_prime,     "e^Z / sum_k e^Z_k",   "output only: dZ = A - Y with cross-entropy",
+                   elementwise=False),
     )
 }  # fmt: skip
 

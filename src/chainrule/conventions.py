@@ -67,7 +67,7 @@ def expected_ratio(key: str, m: int) -> float:
     return float(m) if key[1] in "ZA" else 1.0
 
 
-def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.ndarray], m: int):
+def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.ndarray], m: int, lambd: float = 0.0):
     """The convention table of two grads dicts of the same batch: one row per key.
 
     Columns: key, shape, what it is in each convention, the best-fit ratio loss/cost
@@ -96,7 +96,7 @@ def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.nd
                 "rel_deviation": deviation,
             }
         )
-    return ConventionTable(rows=rows, m=m, table=Table.from_rows(
+    return ConventionTable(rows=rows, m=m, lambd=lambd, table=Table.from_rows(
         title=f'Both conventions on one batch (m = {m}): "loss" is the course\'s, "cost" is J only',
         rows=rows,
         columns=[
@@ -114,9 +114,10 @@ def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.nd
 class ConventionTable:
     """Result of ``compare_conventions``: rows (one dict per grads key), a verdict, and renderings."""
 
-    def __init__(self, rows: list[dict], m: int, table) -> None:
+    def __init__(self, rows: list[dict], m: int, table, lambd: float = 0.0) -> None:
         self.rows = rows
         self.m = m
+        self.lambd = lambd
         self.table = table
         self.table.notes = self.summary()
 
@@ -131,7 +132,15 @@ class ConventionTable:
         dz = [r for r in self.rows if r["key"][1] in "ZA"]
         worst_w = max((r["rel_deviation"] for r in dw), default=0.0)
         worst_z = max((r["rel_deviation"] for r in dz), default=0.0)
+        if self.lambd:
+            objective = (
+                f"J = (1/m) Σ L + (λ/2m) Σ‖W[l]‖² with λ = {self.lambd:g}: dW[l] includes (λ/m) W[l] in both conventions; "
+                "dZ, dA, db do not depend on the L2 term."
+            )
+        else:
+            objective = "J = (1/m) Σ L (no L2 term)."
         return [
+            objective,
             f"dW, db: identical in both conventions (largest relative difference {worst_w:.1e}); "
             "both are ∂J/∂W, ∂J/∂b.",
             f"dZ, dA: \"loss\" = m × \"cost\" with m = {self.m} (largest relative deviation {worst_z:.1e}); "
@@ -154,14 +163,16 @@ class ConventionTable:
         return self.table.to_json()
 
 
-def compare_conventions(net, X: np.ndarray, Y: np.ndarray) -> ConventionTable:
+def compare_conventions(net, X: np.ndarray, Y: np.ndarray, lambd: float = 0.0) -> ConventionTable:
     """Run ``net``'s backward pass on (X, Y) in both conventions and compare every grads key.
 
     Returns a ConventionTable: for each of dZ[l], dW[l], db[l], dA[l-1] which derivative it is
     in each convention, the ratio loss/cost (m for dZ and dA, 1 for dW and db) and the largest
-    absolute difference. Prints as a table; renders as HTML in a notebook.
+    absolute difference. Its notes say which J is differentiated: J = (1/m) Σ L, or with
+    ``lambd`` = λ > 0 J = (1/m) Σ L + (λ/2m) Σ‖W‖², whose dW gains (λ/m) W in both conventions.
+    Prints as a table; renders as HTML in a notebook.
     """
     _, caches = net.forward(X)
-    grads_loss = net.backward(Y, caches, convention="loss")
-    grads_cost = net.backward(Y, caches, convention="cost")
-    return compare_grads(grads_loss, grads_cost, m=X.shape[1])
+    grads_loss = net.backward(Y, caches, convention="loss", lambd=lambd)
+    grads_cost = net.backward(Y, caches, convention="cost", lambd=lambd)
+    return compare_grads(grads_loss, grads_cost, m=X.shape[1], lambd=lambd)

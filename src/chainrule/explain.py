@@ -485,7 +485,10 @@ def _relative_error(g: np.ndarray, g_fd: np.ndarray) -> float:
 def kinked_layers(activations: Sequence[str]) -> list[int]:
     """Indices l - 1 of the layers whose g' jumps at Z = 0 (relu, leaky_relu), read from the table: g'(+δ) ≠ g'(−δ)."""
     delta = np.array([1e-12, -1e-12])
-    return [i for i, name in enumerate(activations) if abs(float(np.diff(ACTIVATIONS[name].g_prime(delta))[0])) > 1e-6]
+    return [
+        i for i, name in enumerate(activations)
+        if ACTIVATIONS[name].elementwise and abs(float(np.diff(ACTIVATIONS[name].g_prime(delta))[0])) > 1e-6
+    ]  # fmt: skip
 
 
 def finite_difference(net: Network, X: np.ndarray, Y: np.ndarray, key: str, indices: np.ndarray,

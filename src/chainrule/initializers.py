@@ -24,6 +24,7 @@ INITIALIZERS: dict[str, Callable[[Any, int, int], np.ndarray]] = {
     #  name            W[l] for shape (n, n_prev)
     "zeros":         lambda rng, n, n_prev: np.zeros((n, n_prev)),
     "scaled_normal": lambda rng, n, n_prev: _normal(rng, n, n_prev) * 0.01,                      # randn · 0.01, course 1
+    "large_normal":  lambda rng, n, n_prev: _normal(rng, n, n_prev) * 10,                        # randn · 10, course 2's "random"
     "xavier":        lambda rng, n, n_prev: _normal(rng, n, n_prev) * np.sqrt(2 / (n_prev + n)),  # Glorot normal
     "he":            lambda rng, n, n_prev: _normal(rng, n, n_prev) * np.sqrt(2 / n_prev),        # He et al. 2015
     "lecun":         lambda rng, n, n_prev: _normal(rng, n, n_prev) / np.sqrt(n_prev),            # the course application's

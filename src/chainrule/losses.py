@@ -43,6 +43,45 @@ def sigmoid_cross_entropy_dZ(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return AL - Y
 
 
+def categorical_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per-example losses L⁽ⁱ⁾ = −Σₖ yₖ⁽ⁱ⁾ log aₖ⁽ⁱ⁾, shape (1, m); Y one-hot (n[L], m).
+
+    log is taken of max(a, tiny), as in the binary loss, so a = 0 where y = 1 costs about 708.
+    """
+    AL = np.asarray(AL)
+    return -np.sum(Y * _log(AL), axis=0, keepdims=True)
+
+
+def categorical_cross_entropy_dA(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """∂L/∂A[L] per example = −Y / AL, shape (n[L], m); no 1/m.
+
+    Only for reference: with a softmax output chainrule never multiplies this by an elementwise
+    g'; it uses the fused ``softmax_cross_entropy_dZ``.
+    """
+    return -np.divide(Y, AL)
+
+
+def softmax_cross_entropy_dZ(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """∂L/∂Z[L] per example = AL − Y, the fused softmax + categorical cross-entropy gradient.
+
+    Exact when AL = softmax(Z[L]) and every column of Y sums to 1 (one-hot): the Jacobian
+    ∂aₖ/∂zⱼ = aₖ(δₖⱼ − aⱼ) contracted with −yₖ/aₖ gives aⱼ Σₖ yₖ − yⱼ = aⱼ − yⱼ.
+    """
+    return AL - Y
+
+
+def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Y (n_classes, m) with Y[k, i] = 1 where labels[i] = k: integer labels 0..n_classes−1 of shape (m,) or (1, m)."""
+    labels = np.asarray(labels).reshape(-1)
+    if labels.size and (not np.all(labels == np.round(labels)) or labels.min() < 0 or labels.max() >= n_classes):
+        raise ChainruleError(
+            f"one-hot labels must be integers 0..{n_classes - 1}; got values from {labels.min()} to {labels.max()}"
+        )
+    Y = np.zeros((n_classes, labels.size))
+    Y[labels.astype(int), np.arange(labels.size)] = 1.0
+    return Y
+
+
 @dataclass(frozen=True)
 class Loss:
     """A loss: L per example, ∂L/∂A[L] per example, and fused ∂L/∂Z[L] per output activation."""
@@ -62,7 +101,16 @@ LOSSES: dict[str, Loss] = {
         "L = -(y log a + (1 - y) log(1 - a))",
         {"sigmoid": sigmoid_cross_entropy_dZ},
     ),
+    "categorical_cross_entropy": Loss(
+        "categorical_cross_entropy",
+        categorical_cross_entropy,
+        categorical_cross_entropy_dA,
+        "L = -sum_k y_k log a_k",
+        {"softmax": softmax_cross_entropy_dZ},
+    ),
 }
+
+OUTPUT_LOSS = {"sigmoid": "binary_cross_entropy", "softmax": "categorical_cross_entropy"}  # the loss each output implies
 
 
 def get_loss(name: str) -> Loss:
@@ -76,5 +124,5 @@ def get_loss(name: str) -> Loss:
 def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
     """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float."""
     L = get_loss(loss).losses(AL, Y)
-    m = L.shape[-1]
+    m = np.shape(AL)[-1]
     return float((1 / m) * np.sum(L))

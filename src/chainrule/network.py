@@ -19,19 +19,34 @@ from chainrule.conventions import check_convention, scales
 from chainrule.errors import ChainruleError
 from chainrule.initializers import initialize_parameters
 from chainrule.layers import Cache, activation_backward, layer_forward, linear_backward
+from chainrule.losses import OUTPUT_LOSS, get_loss, one_hot
 from chainrule.losses import cost as mean_cost
-from chainrule.losses import get_loss
+from chainrule.optim import decayed_learning_rate, get_optimizer, mini_batches
+from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_keep_prob, check_lambd, dropout_masks, l2_cost
 from chainrule.validation import check_layer_dims, check_X, check_Y, expand_activations
 
 Grads = dict[str, np.ndarray]
 Parameters = dict[str, np.ndarray]
 
 
-def forward(X: np.ndarray, parameters: Parameters, activations: Sequence[str]) -> tuple[np.ndarray, list[Cache]]:
-    """A[L] and the caches [((A[l-1], W[l], b[l]), Z[l]) for l = 1..L], A[0] = X."""
+def forward(
+    X: np.ndarray,
+    parameters: Parameters,
+    activations: Sequence[str],
+    masks: Masks | None = None,
+    keep_prob: float = 1.0,
+) -> tuple[np.ndarray, list[Cache]]:
+    """A[L] and the caches [((A[l-1], W[l], b[l]), Z[l]) for l = 1..L], A[0] = X.
+
+    With dropout ``masks`` {l: D[l]} every hidden A[l] becomes A[l] * D[l] / keep_prob before the
+    next layer uses it (so the caches hold the dropped-out A[l-1]).
+    """
     A, caches = X, []
+    L = len(activations)
     for l, activation in enumerate(activations, start=1):
         A, cache = layer_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], activation)  # A[l] = g[l](W[l] A[l-1] + b[l])
+        if masks is not None and l < L:
+            A = apply_mask(A, masks[l], keep_prob)  # A[l] := A[l] * D[l] / keep_prob
         caches.append(cache)
     return A, caches
 
@@ -44,13 +59,16 @@ def backward(
     dAL: np.ndarray | None = None,
     dZL: np.ndarray | None = None,
     need_dA0: bool = True,
+    masks: Masks | None = None,
+    keep_prob: float = 1.0,
 ) -> Grads:
     """Backpropagate from the output: grads {dZ{l}, dW{l}, db{l}, dA{l-1}} for l = L..1.
 
     Start from dZL (dZ[L] given) or dAL (then dZ[L] = dA[L] * g'[L](Z[L])). dZ and dA are the
     derivatives of whatever dZL / dAL are the derivatives of: ∂L/∂· per example ("loss"
     convention, k = 1/m) or ∂J/∂· ("cost" convention, k = 1). dW = k dZ A_prevᵀ and
-    db = k Σ dZ are ∂J/∂W, ∂J/∂b in both. ``need_dA0=False`` skips dA0 = ∂/∂X.
+    db = k Σ dZ are ∂J/∂W, ∂J/∂b in both. ``need_dA0=False`` skips dA0 = ∂/∂X. With dropout
+    ``masks``, dA[l] := dA[l] * D[l] / keep_prob for the hidden layers, as in the forward pass.
     """
     if (dAL is None) == (dZL is None):
         raise ChainruleError("backward needs exactly one of dAL or dZL")
@@ -62,6 +80,8 @@ def backward(
         dZ = dZL if (l == L and dZL is not None) else activation_backward(dA, Z, activations[l - 1])  # dZ[l] = dA[l] * g'[l](Z[l])
         dA, dW, db = linear_backward(dZ, linear_cache, k, need_dA_prev=need_dA0 or l > 1)
         # dW[l] = k dZ[l] A[l-1]ᵀ,  db[l] = k Σᵢ dZ[l],  dA[l-1] = W[l]ᵀ dZ[l]
+        if masks is not None and l > 1:
+            dA = apply_mask(dA, masks[l - 1], keep_prob)  # dA[l-1] := dA[l-1] * D[l-1] / keep_prob
         grads[f"dZ{l}"], grads[f"dW{l}"], grads[f"db{l}"] = dZ, dW, db
         if dA is not None:
             grads[f"dA{l - 1}"] = dA
@@ -79,11 +99,26 @@ def gradient_descent_step(parameters: Parameters, grads: Grads, learning_rate: f
 
 @dataclass
 class History:
-    """What ``fit`` did: the cost J at every iteration, before that iteration's update."""
+    """What ``fit`` did, epoch by epoch (with full-batch gradient descent an epoch is one iteration).
+
+    costs[e]: the training cost J of epoch e, with its L2 term if any: full batch, J before that
+    iteration's update; mini-batches, the size-weighted mean of the mini-batch costs during the
+    epoch (the course's ``cost_total / m``). Every ``eval_every`` epochs, after that epoch's
+    updates and without dropout, ``fit`` also records the epoch (``epochs``), the training
+    accuracy, and the validation cost and accuracy when there is validation data.
+    """
 
     costs: list[float] = field(default_factory=list)
     learning_rate: float = 0.0
     convention: str = "loss"
+    epochs: list[int] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    val_costs: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    learning_rates: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+    first_epoch: int = 0
 
     @property
     def final_cost(self) -> float:
@@ -92,6 +127,20 @@ class History:
     def __len__(self) -> int:
         return len(self.costs)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain lists and numbers (for JSON)."""
+        return {
+            "costs": self.costs,
+            "epochs": self.epochs,
+            "train_accuracy": self.train_accuracy,
+            "val_costs": self.val_costs,
+            "val_accuracy": self.val_accuracy,
+            "learning_rates": self.learning_rates,
+            "best_epoch": self.best_epoch,
+            "stopped_early": self.stopped_early,
+            "first_epoch": self.first_epoch,
+        }
+
 
 class Network:
     """A fully-connected network [LINEAR → g[1]] → … → [LINEAR → g[L]] with a cross-entropy loss.
@@ -99,6 +148,10 @@ class Network:
     >>> net = Network([5, 4, 3, 1], activations=["relu", "relu", "sigmoid"], seed=0)
     >>> AL, caches = net.forward(X)            # X: (5, m)
     >>> grads = net.backward(Y, caches)        # Y: (1, m); the course's convention
+
+    The loss follows the output activation: sigmoid → binary cross-entropy (Y in {0, 1}, shape
+    (n[L], m)), softmax → categorical cross-entropy (Y one-hot, shape (n[L], m); ``fit`` and
+    ``accuracy`` also take integer labels of shape (1, m)).
     """
 
     def __init__(
@@ -109,7 +162,7 @@ class Network:
         initialization: str = "auto",
         seed: int | None = 0,
         rng: Any = None,
-        loss: str = "binary_cross_entropy",
+        loss: str = "auto",
         dtype: Any = np.float64,
     ) -> None:
         """``layer_dims = [n_x, n[1], …, n[L]]``; one activation per layer (or hidden, output).
@@ -118,16 +171,21 @@ class Network:
         "scaled_normal" (randn · 0.01), "xavier", "he", "lecun" / "course_app" (randn / √n[l-1]).
         Weights are drawn from ``rng`` if given (a ``np.random.Generator``, or a legacy
         ``np.random.RandomState`` to reproduce the course's streams), else from
-        ``np.random.default_rng(seed)``.
+        ``np.random.default_rng(seed)``. loss: "auto" (from the output activation),
+        "binary_cross_entropy" or "categorical_cross_entropy".
         """
         self.layer_dims = check_layer_dims(layer_dims)
         self.activations = expand_activations(activations, self.L)
+        if loss == "auto":
+            loss = OUTPUT_LOSS.get(self.activations[-1], "binary_cross_entropy")
         self.loss = get_loss(loss).name
         fused = get_loss(loss).fused_dZ
         if self.activations[-1] not in fused:
             raise ChainruleError(
                 f"{self.loss} needs an output activation in {sorted(fused)}; got {self.activations[-1]!r} for layer {self.L}"
             )
+        if self.activations[-1] == "softmax" and self.n_y < 2:
+            raise ChainruleError(f"a softmax output needs n[L] >= 2 classes; got n[L] = {self.n_y} (use sigmoid for two classes)")
         self._output_dZ = fused[self.activations[-1]]  # ∂L/∂Z[L] per example
         self.dtype = np.dtype(dtype)
         if not np.issubdtype(self.dtype, np.floating):
@@ -137,6 +195,10 @@ class Network:
         self.initialization = initialization
         rng = np.random.default_rng(seed) if rng is None else rng
         self._parameters = initialize_parameters(self.layer_dims, initialization, rng, self.dtype)
+        self.normalization: dict[str, np.ndarray] | None = None  # {"mean", "std"} (n_x, 1) of the inputs, set by the data
+        self.metadata: dict[str, Any] = {}  # JSON-able facts saved with the model (classes, data set, image shape)
+        self.training_state: dict[str, Any] | None = None  # optimizer state, epoch and generator after fit
+        self.history: History | None = None
 
     # -- structure -----------------------------------------------------------------------
     @property
@@ -153,16 +215,18 @@ class Network:
         return self.layer_dims[-1]
 
     @property
+    def multiclass(self) -> bool:
+        """True for a softmax output with the categorical cross-entropy."""
+        return self.loss == "categorical_cross_entropy"
+
+    @property
     def parameters(self) -> Parameters:
-        """{"W1": (n[1], n_x), "b1": (n[1], 1), …}: the network's own arrays (fit updates them in place)."""
+        """{"W1": (n[1], n_x), "b1": (n[1], 1), …}: the network's own arrays (fit replaces them)."""
         return self._parameters
 
     @parameters.setter
     def parameters(self, parameters: Parameters) -> None:
-        expected = {}
-        for l in range(1, self.L + 1):
-            expected[f"W{l}"] = (self.layer_dims[l], self.layer_dims[l - 1])
-            expected[f"b{l}"] = (self.layer_dims[l], 1)
+        expected = self.parameter_shapes()
         if set(parameters) != set(expected):
             raise ChainruleError(f"parameters must have keys {sorted(expected)}; got {sorted(parameters)}")
         checked = {}
@@ -174,6 +238,14 @@ class Network:
                 raise ChainruleError(f"parameters[{key!r}] holds NaN or inf values")
             checked[key] = np.array(value, dtype=self.dtype)
         self._parameters = checked
+
+    def parameter_shapes(self) -> dict[str, tuple[int, int]]:
+        """{"W1": (n[1], n[0]), "b1": (n[1], 1), …} from layer_dims."""
+        shapes = {}
+        for l in range(1, self.L + 1):
+            shapes[f"W{l}"] = (self.layer_dims[l], self.layer_dims[l - 1])
+            shapes[f"b{l}"] = (self.layer_dims[l], 1)
+        return shapes
 
     @classmethod
     def from_parameters(cls, parameters: Parameters, activations: str | Sequence[str] | None = None, **kwargs) -> Network:
@@ -189,38 +261,65 @@ class Network:
         return f"Network({self.layer_dims}, activations={self.activations}, dtype={self.dtype.name})"
 
     # -- one batch -----------------------------------------------------------------------
-    def forward(self, X: np.ndarray) -> tuple[np.ndarray, list[Cache]]:
-        """(A[L], caches): A[L] is (n[L], m); caches[l-1] = ((A[l-1], W[l], b[l]), Z[l])."""
-        X = check_X(X, self.n_x)
-        return forward(X, self._parameters, self.activations)
+    def targets(self, Y: Any, m: int) -> np.ndarray:
+        """Y checked against the loss: (n[L], m) in {0, 1}; for softmax one-hot, integer labels (1, m) converted."""
+        if self.multiclass:
+            Y = np.asarray(Y)
+            if Y.shape in ((1, m), (m,)) and self.n_y > 1:
+                Y = one_hot(Y, self.n_y)
+            return check_Y(Y, self.n_y, m, binary=False, one_hot=True)
+        return check_Y(Y, self.n_y, m, binary=True)
 
-    def cost(self, AL: np.ndarray, Y: np.ndarray) -> float:
-        """J = (1/m) Σᵢ L⁽ⁱ⁾, the mean cross-entropy of A[L] against Y (both (n[L], m))."""
+    def forward(self, X: np.ndarray, masks: Masks | None = None, keep_prob: float = 1.0) -> tuple[np.ndarray, list[Cache]]:
+        """(A[L], caches): A[L] is (n[L], m); caches[l-1] = ((A[l-1], W[l], b[l]), Z[l]); dropout with ``masks``."""
+        X = check_X(X, self.n_x)
+        return forward(X, self._parameters, self.activations, masks, keep_prob)
+
+    def cost(self, AL: np.ndarray, Y: np.ndarray, lambd: float = 0.0) -> float:
+        """J = (1/m) Σᵢ L⁽ⁱ⁾ (+ (λ/2m) Σₗ ‖W[l]‖² with ``lambd``), the mean cross-entropy of A[L] against Y."""
         AL = np.asarray(AL)
-        Y = check_Y(Y, self.n_y, AL.shape[-1], binary=self.loss == "binary_cross_entropy")
+        Y = self.targets(Y, AL.shape[-1])
         if AL.shape != Y.shape:
             raise ChainruleError(f"AL must have the shape of Y, {Y.shape}; got {AL.shape}")
-        return mean_cost(AL, Y, self.loss)
+        J = mean_cost(AL, Y, self.loss)
+        return J + l2_cost(self._parameters, check_lambd(lambd), AL.shape[-1]) if lambd else J
 
-    def backward(self, Y: np.ndarray, caches: Sequence[Cache], convention: str = "loss", need_dA0: bool = True) -> Grads:
+    def backward(
+        self,
+        Y: np.ndarray,
+        caches: Sequence[Cache],
+        convention: str = "loss",
+        need_dA0: bool = True,
+        *,
+        lambd: float = 0.0,
+        masks: Masks | None = None,
+        keep_prob: float = 1.0,
+    ) -> Grads:
         """Gradients of one batch, keys dZ{l}, dW{l}, db{l}, dA{l-1} (dA0 = ∂/∂X included).
 
         convention="loss" (the course's): dZ[l], dA[l] are ∂L/∂Z[l], ∂L/∂A[l] of the per-example
         losses, shape (n[l], m), no 1/m; dW[l] = (1/m) dZ[l] A[l-1]ᵀ, db[l] = (1/m) Σᵢ dZ[l].
         convention="cost" (J only): every array is ∂J/∂· of the mean cost; dZ[L] = (1/m)(A[L] − Y),
         dW[l] = dZ[l] A[l-1]ᵀ, db[l] = Σᵢ dZ[l].
-        dW and db are ∂J/∂W, ∂J/∂b and identical in both; dZ and dA differ by exactly m.
+        dW and db are ∂J/∂W, ∂J/∂b and identical in both; dZ and dA differ by exactly m. With a
+        softmax output dZ[L] = A[L] − Y (one-hot Y) the same way. With ``lambd`` = λ > 0, J has
+        the term (λ/2m) Σ ‖W‖² and every dW[l] gains (λ/m) W[l]; dZ, dA, db do not change.
+        ``masks``, ``keep_prob``: the dropout masks the forward pass used.
         """
         check_convention(convention)
         if len(caches) != self.L:
             raise ChainruleError(f"caches must hold one entry per layer, {self.L}; got {len(caches)}")
         ZL = caches[-1][1]
-        m = ZL.shape[1]
-        Y = check_Y(Y, self.n_y, m, binary=self.loss == "binary_cross_entropy").astype(ZL.dtype, copy=False)
-        s, k = scales(convention, m)  # dZ[L] = s ∂L/∂Z[L];  dW[l] = k dZ[l] A[l-1]ᵀ
+        Y = self.targets(Y, ZL.shape[1]).astype(ZL.dtype, copy=False)
         AL = get_activation(self.activations[-1]).g(ZL)
+        return self._backward(AL, Y, caches, convention, need_dA0, check_lambd(lambd), masks, keep_prob)
+
+    def _backward(self, AL, Y, caches, convention, need_dA0=False, lambd=0.0, masks=None, keep_prob=1.0) -> Grads:
+        m = AL.shape[1]
+        s, k = scales(convention, m)  # dZ[L] = s ∂L/∂Z[L];  dW[l] = k dZ[l] A[l-1]ᵀ
         dZL = s * self._output_dZ(AL, Y)  # dZ[L] = s (A[L] − Y): fused, exact because A[L] = g[L](Z[L])
-        return backward(caches, self.activations, k, dZL=dZL, need_dA0=need_dA0)
+        grads = backward(caches, self.activations, k, dZL=dZL, need_dA0=need_dA0, masks=masks, keep_prob=keep_prob)
+        return add_l2_gradient(grads, self._parameters, lambd, m) if lambd else grads
 
     # -- training ------------------------------------------------------------------------
     def fit(
@@ -228,49 +327,173 @@ class Network:
         X: np.ndarray,
         Y: np.ndarray,
         learning_rate: float = 0.0075,
-        num_iterations: int = 3000,
+        num_iterations: int | None = None,
         convention: str = "loss",
         callback: Callable[[int, float], Any] | None = None,
+        *,
+        epochs: int | None = None,
+        batch_size: int | None = None,
+        optimizer: str = "gd",
+        beta: float = 0.9,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+        lambd: float = 0.0,
+        keep_prob: float = 1.0,
+        decay_rate: float = 0.0,
+        time_interval: int | None = None,
+        validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+        patience: int | None = None,
+        eval_every: int | None = None,
+        seed: int = 0,
+        resume: bool = False,
     ) -> History:
-        """Full-batch gradient descent: W[l] := W[l] − α dW[l], b[l] := b[l] − α db[l].
+        """Train for ``epochs`` (= ``num_iterations`` with full batches; 3000 if neither is given).
 
-        ``callback(iteration, cost)`` is called after every iteration's cost. Stops with a
-        ChainruleError naming the iteration if the cost becomes NaN or inf.
+        Each epoch: the learning rate α = α₀ / (1 + decay_rate · epoch) (or ⌊epoch / time_interval⌋);
+        the m examples in shuffled mini-batches of ``batch_size`` (None: one full batch, not
+        shuffled); for each batch the forward pass (dropout with ``keep_prob`` < 1), the cost J
+        (with the L2 term if ``lambd`` > 0), the backward pass in ``convention`` and one step of
+        ``optimizer`` ("gd", "momentum" with ``beta``, "rmsprop" with ``beta2``, ``epsilon``,
+        "adam" with ``beta1``, ``beta2``, ``epsilon``). ``callback(epoch, J)`` runs after every
+        epoch; ``self.history`` is the History being filled.
+
+        Every ``eval_every`` epochs (default: every epoch with mini-batches, else 100 times in
+        all) the training accuracy and, with ``validation_data = (X_val, Y_val)``, the validation
+        cost and accuracy are recorded; with ``patience`` training stops after that many
+        evaluations without a lower validation cost and the best parameters are restored.
+        Shuffling and dropout draw from ``np.random.default_rng(seed)``: the same seed gives the
+        same run. ``resume=True`` continues a run (saved by ``save``, loaded by ``load``) with its
+        optimizer state, epoch count and generator: ``epochs`` is then the total to reach, and
+        the result equals the uninterrupted run's. A NaN or inf cost stops with a ChainruleError.
         """
         check_convention(convention)
         if not (isinstance(learning_rate, int | float) and np.isfinite(learning_rate) and learning_rate > 0):
             raise ChainruleError(f"learning_rate must be a positive finite number; got {learning_rate!r}")
-        if isinstance(num_iterations, bool) or not isinstance(num_iterations, int) or num_iterations < 0:
-            raise ChainruleError(f"num_iterations must be a non-negative integer; got {num_iterations!r}")
+        if num_iterations is not None and epochs is not None:
+            raise ChainruleError("give epochs or num_iterations (the same thing with full batches), not both")
+        n_epochs = epochs if epochs is not None else (num_iterations if num_iterations is not None else 3000)
+        _check_count(n_epochs, "epochs" if epochs is not None else "num_iterations", minimum=0)
+        if batch_size is not None:
+            _check_count(batch_size, "batch_size", minimum=1)
+        if patience is not None:
+            _check_count(patience, "patience", minimum=1)
+        lambd, keep_prob = check_lambd(lambd), check_keep_prob(keep_prob)
+        opt = get_optimizer(optimizer)
+        hyper = {name: value for name, value in
+                 {"beta": beta, "beta1": beta1, "beta2": beta2, "epsilon": epsilon}.items() if name in opt.defaults}
         X = check_X(X, self.n_x)
-        Y = check_Y(Y, self.n_y, X.shape[1], binary=self.loss == "binary_cross_entropy")
-        history = History(learning_rate=float(learning_rate), convention=convention)
-        for i in range(num_iterations):
-            with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, by iteration
-                AL, caches = forward(X, self._parameters, self.activations)
-                J = mean_cost(AL, Y, self.loss)
-            if not np.isfinite(J):
-                raise ChainruleError(
-                    f"the cost became {J} at iteration {i} with learning_rate={learning_rate:g}; "
-                    f"gradient descent diverged: try a smaller learning rate, e.g. {learning_rate / 10:g}"
-                )
-            history.costs.append(J)
+        Y = self.targets(Y, X.shape[1]).astype(X.dtype, copy=False)
+        if validation_data is not None:
+            X_val = check_X(validation_data[0], self.n_x)
+            Y_val = self.targets(validation_data[1], X_val.shape[1])
+        elif patience is not None:
+            raise ChainruleError("early stopping (patience) needs validation_data = (X_val, Y_val)")
+        if resume:
+            state = self.training_state
+            if state is None:
+                raise ChainruleError("resume=True needs a network that has been trained or loaded with its training state")
+            if state["optimizer"] != opt.name:
+                raise ChainruleError(f"cannot resume a {state['optimizer']!r} run with optimizer {opt.name!r}")
+            optimizer_state, first_epoch = state["optimizer_state"], state["epoch"]
+            rng = np.random.default_rng()
+            rng.bit_generator.state = state["rng_state"]
+        else:
+            optimizer_state, first_epoch, rng = opt.init(self._parameters), 0, np.random.default_rng(seed)
+        eval_every = eval_every or (1 if batch_size else max(1, n_epochs // 100))
+        history = History(learning_rate=float(learning_rate), convention=convention, first_epoch=first_epoch)
+        self.history = history
+        best_cost, best_parameters, waited = np.inf, None, 0
+        m = X.shape[1]
+        for epoch in range(first_epoch, n_epochs):
+            alpha = decayed_learning_rate(learning_rate, epoch, decay_rate, time_interval) if decay_rate else learning_rate
+            batches = [(X, Y)] if batch_size is None else mini_batches(X, Y, batch_size, rng)
+            cost_total = 0.0
+            for X_batch, Y_batch in batches:
+                m_batch = X_batch.shape[1]
+                masks = dropout_masks(self.layer_dims, m_batch, keep_prob, rng) if keep_prob < 1 else None
+                with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, by epoch
+                    AL, caches = forward(X_batch, self._parameters, self.activations, masks, keep_prob)
+                    J = mean_cost(AL, Y_batch, self.loss) + (l2_cost(self._parameters, lambd, m_batch) if lambd else 0.0)
+                if not np.isfinite(J):
+                    raise ChainruleError(
+                        f"the cost became {J} at {'iteration' if batch_size is None else 'epoch'} {epoch} with learning_rate={alpha:g}; "
+                        f"training diverged: try a smaller learning rate, e.g. {alpha / 10:g}"
+                    )
+                cost_total += J * m_batch
+                grads = self._backward(AL, Y_batch, caches, convention, False, lambd, masks, keep_prob)  # nothing updates X: no dA0
+                opt.update(self._parameters, grads, optimizer_state, alpha, **hyper)
+            history.costs.append(cost_total / m)
+            history.learning_rates.append(float(alpha))
+            if (epoch + 1 - first_epoch) % eval_every == 0 or epoch + 1 == n_epochs:
+                history.epochs.append(epoch)
+                with np.errstate(over="ignore", invalid="ignore"):  # a diverged step shows in the next cost
+                    history.train_accuracy.append(self._accuracy_of(forward(X, self._parameters, self.activations)[0], Y))
+                    AL_val = forward(X_val, self._parameters, self.activations)[0] if validation_data is not None else None
+                if AL_val is not None:
+                    history.val_costs.append(mean_cost(AL_val, Y_val, self.loss))
+                    history.val_accuracy.append(self._accuracy_of(AL_val, Y_val))
+                    if patience is not None:
+                        if history.val_costs[-1] < best_cost:
+                            best_cost, best_parameters, waited = history.val_costs[-1], dict(self._parameters), 0
+                            history.best_epoch = epoch
+                        else:
+                            waited += 1
+            self.training_state = {
+                "optimizer": opt.name, "optimizer_state": optimizer_state, "epoch": epoch + 1,
+                "rng_state": rng.bit_generator.state, "convention": convention,
+            }  # fmt: skip
             if callback is not None:
-                callback(i, J)
-            grads = self.backward(Y, caches, convention, need_dA0=False)  # nothing updates X: skip dA0
-            gradient_descent_step(self._parameters, grads, learning_rate, inplace=True)
+                callback(epoch, history.costs[-1])
+            if patience is not None and waited >= patience:
+                history.stopped_early = True
+                break
+        if best_parameters is not None:
+            self._parameters = best_parameters
         return history
 
+    # -- prediction ----------------------------------------------------------------------
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """A[L], shape (n[L], m)."""
+        """A[L], shape (n[L], m) (no dropout)."""
         return self.forward(X)[0]
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Labels 0/1 (int), shape (1, m): 1 where A[L] > 0.5."""
-        return (self.predict_proba(X) > 0.5).astype(int)
+        """Labels, int, shape (1, m): 1 where A[L] > 0.5 (sigmoid), the argmax class 0..n[L]−1 (softmax)."""
+        return self._labels_of(self.predict_proba(X))
+
+    def _labels_of(self, AL: np.ndarray) -> np.ndarray:
+        if self.multiclass:
+            return np.argmax(AL, axis=0).reshape(1, -1)
+        return (AL > 0.5).astype(int)
+
+    def _accuracy_of(self, AL: np.ndarray, Y: np.ndarray) -> float:
+        predictions = self._labels_of(AL)
+        if self.multiclass:
+            Y = np.argmax(Y, axis=0).reshape(1, -1)
+        return float(np.mean(predictions == Y))
 
     def accuracy(self, X: np.ndarray, Y: np.ndarray) -> float:
-        """Fraction of examples whose predicted label equals Y."""
-        predictions = self.predict(X)
-        Y = check_Y(Y, self.n_y, predictions.shape[1])
-        return float(np.mean(predictions == Y))
+        """Fraction of examples whose predicted label equals Y (Y as for ``fit``)."""
+        AL = self.predict_proba(X)
+        return self._accuracy_of(AL, self.targets(Y, AL.shape[1]))
+
+    # -- files ---------------------------------------------------------------------------
+    def save(self, path: str) -> None:
+        """Write the network, its normalization and its training state to ``path`` (.npz), atomically."""
+        from chainrule.io import save
+
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: str) -> Network:
+        """The network saved at ``path``, every array checked against the file's header."""
+        from chainrule.io import load
+
+        return load(path)
+
+
+def _check_count(value: Any, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        kind = "non-negative" if minimum == 0 else "positive"
+        raise ChainruleError(f"{name} must be a {kind} integer; got {value!r}")
+    return int(value)

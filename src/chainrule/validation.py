@@ -43,12 +43,18 @@ def expand_activations(activations: str | Sequence[str] | None, L: int) -> list[
         names = list(activations)
     for name in names:
         get_activation(name)
-    if len(names) == 2 and L > 2:
-        names = [names[0]] * (L - 1) + [names[1]]
+    if len(names) == 2 and L != 2:
+        names = [names[0]] * (L - 1) + [names[1]]  # hidden, output (for L = 1: the output alone)
     if len(names) != L:
         raise ChainruleError(
             f"expected {L} activations (one per layer 1..{L}), or 2 (hidden, output); got {len(names)}: {names!r}"
         )
+    for l, name in enumerate(names[:-1], start=1):
+        if not get_activation(name).elementwise:
+            raise ChainruleError(
+                f"{name} is only valid as the output activation (layer {L}), with the categorical cross-entropy; "
+                f"layer {l} of {names!r} is hidden: use relu, tanh, ... there"
+            )
     return names
 
 
@@ -73,8 +79,8 @@ def check_X(X: Any, n_x: int) -> np.ndarray:
     return X
 
 
-def check_Y(Y: Any, n_y: int, m: int, binary: bool = True) -> np.ndarray:
-    """Y as a finite array of shape (n_y, m); labels in {0, 1} when ``binary``."""
+def check_Y(Y: Any, n_y: int, m: int, binary: bool = True, one_hot: bool = False) -> np.ndarray:
+    """Y as a finite array of shape (n_y, m); labels in {0, 1} when ``binary``; one 1 per column when ``one_hot``."""
     Y = np.asarray(Y)
     if Y.shape != (n_y, m):
         if Y.shape == (m,) and n_y == 1:
@@ -94,6 +100,16 @@ def check_Y(Y: Any, n_y: int, m: int, binary: bool = True) -> np.ndarray:
             values = np.unique(Y[bad])[:5]
             raise ChainruleError(
                 f"binary cross-entropy needs labels in {{0, 1}}; Y holds {bad.sum()} other value(s), e.g. {values.tolist()}"
+            )
+    if one_hot:
+        sums = Y.sum(axis=0)
+        bad_columns = np.flatnonzero(~((Y == 0) | (Y == 1)).all(axis=0) | (sums != 1))
+        if bad_columns.size:
+            i = int(bad_columns[0])
+            raise ChainruleError(
+                f"categorical cross-entropy needs one-hot columns (one 1, the rest 0; shape ({n_y}, {m})); "
+                f"{bad_columns.size} column(s) are not, the first column {i}: {Y[:, i].tolist()[:10]}; "
+                "integer labels convert with chainrule.losses.one_hot(labels, n_classes)"
             )
     return Y
 

@@ -21,8 +21,7 @@ def _root() -> None:
     """chainrule: train, check and explain backprop in the course's notation."""
 
 
-import chainrule.cli.explain  # noqa: E402,F401  (registers its command)
-from chainrule.cli import train  # noqa: E402,F401  (registers its command)
+from chainrule.cli import evaluate, explain, predict, train  # noqa: E402,F401  (each registers its command)
 
 
 def main() -> None:

@@ -1,0 +1,96 @@
+"""The training command line: data sets, options, --json, --out, --resume, evaluate and predict."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import chainrule as cr
+from chainrule.cli import app
+
+runner = CliRunner()
+
+MOONS = ["train", "--dataset", "moons", "--layers", "2,6,1", "--activations", "relu,sigmoid", "--optimizer", "adam",
+         "--learning-rate", "0.01", "--batch-size", "64", "--keep-prob", "0.9", "--lambd", "0.1", "--seed", "3"]
+
+
+def last_json(output: str) -> dict:
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def test_json_output_has_every_split(tmp_path):
+    result = runner.invoke(app, [*MOONS, "--epochs", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = last_json(result.stdout)
+    assert set(payload) >= {"train_accuracy", "val_accuracy", "test_accuracy", "cost"}
+    assert payload["val_accuracy"] is None and payload["test_accuracy"] is None and 0 < payload["train_accuracy"] <= 1
+    result = runner.invoke(app, ["train", "--dataset", "breast_cancer", "--epochs", "3", "--optimizer", "adam", "--json"])
+    payload = last_json(result.stdout)
+    assert payload["val_accuracy"] is not None and payload["test_accuracy"] is not None
+
+
+def test_resume_from_the_command_line_equals_the_uninterrupted_run(tmp_path):
+    full, half = tmp_path / "full", tmp_path / "half"
+    assert runner.invoke(app, [*MOONS, "--epochs", "8", "--out", str(full), "--json"]).exit_code == 0
+    assert runner.invoke(app, [*MOONS, "--epochs", "4", "--out", str(half), "--json"]).exit_code == 0
+    result = runner.invoke(app, ["train", "--resume", str(half / "checkpoint.npz"), "--epochs", "8", "--out", str(half), "--json"])
+    assert result.exit_code == 0, result.output
+    a, b = cr.Network.load(full / "model.npz"), cr.Network.load(half / "model.npz")
+    assert b.training_state["epoch"] == 8
+    for key in a.parameters:
+        assert np.array_equal(a.parameters[key], b.parameters[key]), key
+    assert last_json(result.stdout)["train_accuracy"] == json.loads((full / "results.json").read_text())["train_accuracy"]
+
+
+def test_out_writes_model_results_and_plots(tmp_path):
+    pytest.importorskip("matplotlib")
+    result = runner.invoke(app, ["train", "--dataset", "digits", "--layers", "64,16,10", "--activations", "relu,softmax",
+                                 "--optimizer", "adam", "--learning-rate", "0.003", "--epochs", "3", "--batch-size", "128",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "test accuracy" in result.output and "dZ2" in result.output
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"model.npz", "checkpoint.npz", "results.json", "cost.png", "confusion_matrix.png"} <= names
+    assert (tmp_path / "cost.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    history = json.loads((tmp_path / "results.json").read_text())["history"]
+    assert len(history["costs"]) == 3 and len(history["val_accuracy"]) == 3
+
+
+def test_evaluate_and_predict_a_saved_model(tmp_path):
+    data = tmp_path / "table.csv"
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((120, 2)) * [1, 100] + [0, 500]  # features on very different scales
+    y = np.where(X[:, 0] > 0, "yes", "no")
+    data.write_text("a,b,answer\n" + "".join(f"{a},{b},{c}\n" for (a, b), c in zip(X, y, strict=True)))
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--dataset", str(data), "--label", "answer", "--layers", "2,4,1", "--optimizer", "adam",
+                                 "--learning-rate", "0.05", "--epochs", "60", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    trained = last_json(result.stdout)
+    result = runner.invoke(app, ["evaluate", str(out / "model.npz"), "--json"])
+    assert result.exit_code == 0, result.output
+    evaluated = last_json(result.stdout)
+    for key in ("train_accuracy", "val_accuracy", "test_accuracy", "cost"):
+        assert evaluated[key] == pytest.approx(trained[key], rel=1e-12)
+    queries = tmp_path / "queries.csv"
+    queries.write_text("b,a\n500,2.5\n500,-2.5\n")  # columns in another order: picked by name
+    result = runner.invoke(app, ["predict", str(out / "model.npz"), str(queries)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "row,prediction,probability"
+    assert lines[1].startswith("0,yes,") and lines[2].startswith("1,no,")
+
+
+def test_training_cli_errors_exit_2(tmp_path):
+    result = runner.invoke(app, ["train", "--dataset", "digits", "--layers", "64,10,1"])
+    assert result.exit_code == 2 and "must end with n_y = 10" in result.output
+    result = runner.invoke(app, ["train", "--optimizer", "sgd"])
+    assert result.exit_code == 2 and "unknown optimizer 'sgd'" in result.output
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "absent.npz")])
+    assert result.exit_code == 2 and "no model file" in result.output
+    (tmp_path / "broken.npz").write_bytes(b"PK\x03\x04 truncated")
+    result = runner.invoke(app, ["train", "--resume", str(tmp_path / "broken.npz")])
+    assert result.exit_code == 2 and "not a readable chainrule model" in result.output
