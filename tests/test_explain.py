@@ -17,29 +17,37 @@ from chainrule.activations import ACTIVATIONS
 from chainrule.cli import app
 from chainrule.conventions import CONVENTIONS, derivative_of
 from chainrule.explain import explain, finite_difference, kinked_layers, verify
-from chainrule.losses import binary_cross_entropy
+from chainrule.losses import get_loss, one_hot
 
 runner = CliRunner()
 NETWORKS = [
-    ([12288, 20, 7, 5, 1], ["relu", "sigmoid"], 209),  # the course's cat network
-    ([2, 4, 1], ["tanh", "sigmoid"], 400),  # the flower
-    ([5, 4, 3, 1], None, 7),
-    ([4, 3, 2], ["leaky_relu", "sigmoid"], 5),  # two outputs
-    ([3, 1], ["sigmoid"], 1),  # one layer, one example
+    ([12288, 20, 7, 5, 1], ["relu", "sigmoid"], 209, 0.0),  # the course's cat network
+    ([2, 4, 1], ["tanh", "sigmoid"], 400, 0.0),  # the flower
+    ([5, 4, 3, 1], None, 7, 0.7),  # with an L2 term
+    ([4, 3, 2], ["leaky_relu", "sigmoid"], 5, 0.0),  # two sigmoid outputs
+    ([4, 5, 3], ["relu", "softmax"], 6, 0.1),  # three classes
+    ([3, 1], ["sigmoid"], 1, 0.0),  # one layer, one example
 ]
 
 
-def real_arrays(net: cr.Network, m: int, seed: int = 0) -> dict[str, np.ndarray]:
+def random_targets(net: cr.Network, m: int, rng: np.random.Generator) -> np.ndarray:
+    if net.loss == "categorical_cross_entropy":
+        return one_hot(rng.integers(net.n_y, size=m), net.n_y)
+    return (rng.random((net.n_y, m)) < 0.5).astype(float)
+
+
+def real_arrays(net: cr.Network, m: int, seed: int = 0, lambd: float = 0.0) -> dict[str, np.ndarray]:
     """Every array of one forward and backward pass of the core, by the keys the equations use."""
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((net.n_x, m))
-    Y = (rng.random((net.n_y, m)) < 0.5).astype(float)
+    Y = random_targets(net, m, rng)
     AL, caches = net.forward(X)
-    arrays = {"A0": X, "Y": Y, "L": binary_cross_entropy(AL, Y), "J": np.asarray(net.cost(AL, Y))}
+    L = get_loss(net.loss).losses(AL, Y)
+    arrays = {"A0": X, "Y": Y, "L": L, "J": np.asarray(net.cost(AL, Y, lambd=lambd))}
     for l, ((_, W, b), Z) in enumerate(caches, start=1):
         arrays |= {f"W{l}": W, f"b{l}": b, f"Z{l}": Z, f"A{l}": cr.ACTIVATIONS[net.activations[l - 1]].g(Z)}
     assert np.array_equal(arrays[f"A{net.L}"], AL)
-    grads = {c: net.backward(Y, caches, c) for c in CONVENTIONS}
+    grads = {c: net.backward(Y, caches, c, lambd=lambd) for c in CONVENTIONS}
     return arrays, grads
 
 
@@ -48,11 +56,11 @@ def printed_tuples(text: str) -> list[tuple[int, ...]]:
     return [tuple(int(d) for d in inner.split(", ")) if inner else () for inner in re.findall(r"\(([\d, ]*)\)", text)]
 
 
-@pytest.mark.parametrize(("layer_dims", "activations", "m"), NETWORKS)
-def test_every_printed_shape_matches_a_real_forward_and_backward_pass(layer_dims, activations, m):
+@pytest.mark.parametrize(("layer_dims", "activations", "m", "lambd"), NETWORKS)
+def test_every_printed_shape_matches_a_real_forward_and_backward_pass(layer_dims, activations, m, lambd):
     net = cr.Network(layer_dims, activations, seed=1)
-    ex = explain(net, m=m)
-    arrays, grads = real_arrays(net, m)
+    ex = explain(net, m=m, lambd=lambd)
+    arrays, grads = real_arrays(net, m, lambd=lambd)
     printed = str(ex)
     for convention in CONVENTIONS:
         assert [eq.key for eq in ex.backward[convention]] == list(grads[convention]), "one equation per grads key, in order"
@@ -149,6 +157,32 @@ def test_verify_leaves_kinks_out_and_still_passes():
     assert "left out of the FD error" in str(v.table)
 
 
+@pytest.mark.parametrize(("layer_dims", "activations", "lambd"), [
+    ([5, 4, 3, 1], ["tanh", "sigmoid"], 0.7),
+    ([4, 6, 5, 3], ["relu", "softmax"], 0.0),
+    ([4, 6, 3], ["leaky_relu", "softmax"], 0.3),
+])
+def test_verify_passes_with_l2_and_softmax(layer_dims, activations, lambd):
+    ex = explain(layer_dims, m=9, activations=activations, lambd=lambd, verify=True, seed=2)
+    assert ex.verification.passed, ex.verification.verdict()
+    text = str(ex)
+    assert ("(λ/m) W[1]" in text and "Which J: the L2 term" in text) == bool(lambd)
+    assert ("softmax and categorical cross-entropy fused" in text) == (activations[-1] == "softmax")
+    if activations[-1] == "softmax":
+        assert f"L = -Σₖ Y * log A[{len(layer_dims) - 1}]" in text
+
+
+def test_verify_fails_when_dW_misses_the_l2_term(monkeypatch):
+    """Negative control: a backward pass that forgets (λ/m) W must fail against J with its L2 term."""
+    import chainrule.network
+
+    monkeypatch.setattr(chainrule.network, "add_l2_gradient", lambda grads, parameters, lambd, m: grads)
+    v = explain([5, 4, 1], m=6, lambd=0.5, verify=True).verification
+    assert not v.passed
+    failing = {row["key"] for row in v.rows if not row["ok"]}
+    assert {"dW1", "dW2"} <= failing and not failing & {"db1", "db2"}, v.verdict()
+
+
 def test_verify_samples_large_parameters_and_checks_two_outputs():
     v = explain([60, 3, 2], m=4, verify=True).verification
     assert v.passed, v.verdict()
@@ -218,9 +252,12 @@ def test_latex_checker_catches_planted_errors():
     assert latex_structure_errors(good.replace("$", "", 1))
 
 
-@pytest.mark.parametrize("shapes_only", [False, True])
-def test_latex_is_a_complete_document_that_parses(shapes_only):
-    ex = explain([12288, 20, 7, 5, 1], m=209, verify=False)
+@pytest.mark.parametrize(("shapes_only", "activations", "lambd"), [
+    (False, ["relu", "sigmoid"], 0.0), (True, ["relu", "sigmoid"], 0.0), (False, ["leaky_relu", "softmax"], 0.7)
+])
+def test_latex_is_a_complete_document_that_parses(shapes_only, activations, lambd):
+    n_y = 3 if activations[-1] == "softmax" else 1
+    ex = explain([12288, 20, 7, 5, n_y], m=209, activations=activations, lambd=lambd)
     document = ex.to_latex(shapes_only=shapes_only)
     assert latex_structure_errors(document) == []
     assert document.isascii(), "pdflatex reads ASCII without surprises"
@@ -229,7 +266,7 @@ def test_latex_is_a_complete_document_that_parses(shapes_only):
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 def test_latex_compiles_with_pdflatex(tmp_path):
-    ex = explain([6, 5, 4, 3, 2], m=9, activations=["leaky_relu", "sigmoid"], verify=True)  # every section, a _ to escape
+    ex = explain([6, 5, 4, 3], m=9, activations=["leaky_relu", "softmax"], lambd=0.1, verify=True)  # every section, a _ to escape
     (tmp_path / "explain.tex").write_text(ex.to_latex())
     out = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "explain.tex"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)  # fmt: skip
@@ -282,6 +319,8 @@ def test_json_holds_the_same_shapes_as_a_real_pass():
         ({"net": [5, 4, 1], "activations": ["swish", "sigmoid"]}, "unknown activation 'swish'"),
         ({"net": [5, 4, 1], "activations": ["relu", "tanh"]}, "needs an output activation in ['sigmoid']"),
         ({"net": [5]}, "layer_dims needs at least two sizes"),
+        ({"net": [5, 4, 1], "lambd": -1.0}, "lambd (the L2 strength λ) must be a finite number >= 0"),
+        ({"net": [5, 4, 3], "activations": ["softmax", "softmax"]}, "softmax is only valid as the output activation"),
     ],
 )
 def test_bad_input_raises_a_clear_error(kwargs, message):
@@ -343,6 +382,7 @@ def test_cli_shapes_only_in_every_format():
         (["--layers", "5,4,1", "--activations", "relu,swish"], "unknown activation 'swish'"),
         (["--layers", "5,4,1", "--format", "pdf"], "unknown --format 'pdf'"),
         (["--layers", "5,x,1"], "comma-separated integers"),
+        (["--layers", "5,4,1", "--lambd", "-0.5"], "lambd (the L2 strength λ) must be"),
     ],
 )
 def test_cli_bad_input_exits_2_with_one_line(args, message):

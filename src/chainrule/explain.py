@@ -29,7 +29,9 @@ from chainrule.activations import ACTIVATIONS
 from chainrule.conventions import CONVENTIONS, compare_grads, derivative_of, expected_ratio, scales
 from chainrule.errors import ChainruleError
 from chainrule.losses import cost as mean_cost
+from chainrule.losses import one_hot
 from chainrule.network import Network, forward
+from chainrule.regularization import check_lambd, l2_cost
 from chainrule.report import Table
 
 Dim = int | str  # a layer size, or "m" when the number of examples is left symbolic
@@ -75,6 +77,10 @@ class _Notation:
         return r"\sum_i " if self.latex else "Σᵢ "
 
     @property
+    def sum_k(self) -> str:
+        return r"\sum_k " if self.latex else "Σₖ "
+
+    @property
     def times(self) -> str:
         return r" \ast " if self.latex else " * "
 
@@ -85,6 +91,17 @@ class _Notation:
     @property
     def arrow(self) -> str:
         return r" \to " if self.latex else " → "
+
+    @property
+    def lambda_over_m(self) -> str:
+        return r"\frac{\lambda}{m} " if self.latex else "(λ/m) "
+
+    @property
+    def l2_term(self) -> str:
+        r"""(λ/2m) Σₗ ‖W[l]‖²   or   \frac{\lambda}{2m} \sum_l \lVert W^{[l]} \rVert^2."""
+        if self.latex:
+            return r"\frac{\lambda}{2m} \sum_l \lVert W^{[l]} \rVert^2"
+        return "(λ/2m) Σₗ ‖W[l]‖²"
 
     def log(self, x: str) -> str:
         """log A[L]   or   log(1 − A[L])."""
@@ -187,8 +204,13 @@ def _both(build) -> tuple[str, str]:
     return build(TEXT), build(LATEX)
 
 
-def forward_equations(layer_dims: Sequence[int], activations: Sequence[str], m: Dim) -> list[Equation]:
-    """Z[l], A[l] for l = 1..L, then the per-example losses L (n[L], m) and the cost J (a scalar)."""
+def forward_equations(layer_dims: Sequence[int], activations: Sequence[str], m: Dim,
+                      loss: str = "binary_cross_entropy", lambd: float = 0.0) -> list[Equation]:  # fmt: skip
+    """Z[l], A[l] for l = 1..L, then the per-example losses L and the cost J (a scalar, with the L2 term if λ > 0).
+
+    Binary cross-entropy: L = −(Y log A[L] + (1 − Y) log(1 − A[L])), (n[L], m) → (n[L], m).
+    Categorical cross-entropy (softmax output): L = −Σₖ Y log A[L], (n[L], m) → (1, m).
+    """
     L = len(layer_dims) - 1
     out = []
     for l in range(1, L + 1):
@@ -211,20 +233,27 @@ def forward_equations(layer_dims: Sequence[int], activations: Sequence[str], m: 
             (n, m),
         ))  # fmt: skip
     n_y = layer_dims[-1]
+    if loss == "categorical_cross_entropy":
+        loss_rhs = lambda N: f"-{N.sum_k}Y{N.times}{N.log(N.v('A', L))}"  # noqa: E731
+        loss_shape = (1, m)
+    else:
+        loss_rhs = lambda N: f"-(Y{N.times}{N.log(N.v('A', L))} + (1{N.minus}Y){N.times}{N.log('(1' + N.minus + N.v('A', L) + ')')})"  # noqa: E731
+        loss_shape = (n_y, m)
     out.append(_equation(
         "L",
         ("L", r"\mathcal{L}"),
-        _both(lambda N: f"-(Y{N.times}{N.log(N.v('A', L))} + (1{N.minus}Y){N.times}{N.log('(1' + N.minus + N.v('A', L) + ')')})"),
+        _both(loss_rhs),
         _both(lambda N: f"{shape_text((n_y, m))}, {shape_text((n_y, m))}"),
         [Operand(f"A{L}", False, (n_y, m)), Operand("Y", False, (n_y, m))],
-        (n_y, m),
+        loss_shape,
     ))  # fmt: skip
+    l2 = (lambda N: f" + {N.l2_term}") if lambd else (lambda N: "")
     out.append(_equation(
         "J",
         ("J", "J"),
-        _both(lambda N: f"{N.over_m}{N.sum_i}" + (r"\mathcal{L}^{(i)}" if N.latex else "L⁽ⁱ⁾")),
-        _both(lambda N: f"{N.sum_i}{shape_text((n_y, m))}"),
-        [Operand("L", False, (n_y, m))],
+        _both(lambda N: f"{N.over_m}{N.sum_i}" + (r"\mathcal{L}^{(i)}" if N.latex else "L⁽ⁱ⁾") + l2(N)),
+        _both(lambda N: f"{N.sum_i}{shape_text(loss_shape)}" + l2(N)),
+        [Operand("L", False, loss_shape)],
         (),
     ))  # fmt: skip
     return out
@@ -236,8 +265,13 @@ def _factors(convention: str) -> tuple[bool, bool]:
     return s != 1, k != 1
 
 
-def backward_equations(layer_dims: Sequence[int], activations: Sequence[str], m: Dim, convention: str) -> list[Equation]:
-    """dZ[L], then dW[l], db[l], dA[l-1], dZ[l-1] down to dA[0], in the order of the core's grads keys."""
+def backward_equations(layer_dims: Sequence[int], activations: Sequence[str], m: Dim, convention: str,
+                       lambd: float = 0.0) -> list[Equation]:  # fmt: skip
+    """dZ[L], then dW[l], db[l], dA[l-1], dZ[l-1] down to dA[0], in the order of the core's grads keys.
+
+    dZ[L] = A[L] − Y is the fused output gradient of sigmoid + binary and softmax + categorical
+    cross-entropy alike. With λ > 0 every dW[l] gains + (λ/m) W[l], in both conventions.
+    """
     L = len(layer_dims) - 1
     s_is_1_over_m, k_is_1_over_m = _factors(convention)
     s = (lambda N: N.over_m) if s_is_1_over_m else (lambda N: "")
@@ -260,12 +294,15 @@ def backward_equations(layer_dims: Sequence[int], activations: Sequence[str], m:
     for l in range(L, 0, -1):
         n, n_prev = layer_dims[l], layer_dims[l - 1]
         dZ, A_prev_T, W_T = (n, m), (m, n_prev), (n_prev, n)
+        l2 = (lambda N, l=l: f" + {N.lambda_over_m}{N.v('W', l)}") if lambd else (lambda N, l=l: "")
+        l2_shape = f" + {shape_text((n, n_prev))}" if lambd else ""
         add(
             f"dW{l}",
             _both(lambda N, l=l: N.v("dW", l)),
-            _both(lambda N, l=l: f"{k(N)}{N.v('dZ', l)} {N.v('A', l - 1, transposed=True)}"),
-            _both(lambda N, dZ=dZ, A_prev_T=A_prev_T: f"{shape_text(dZ)}{shape_text(A_prev_T)}"),
-            [Operand(f"dZ{l}", False, dZ), Operand(f"A{l - 1}", True, A_prev_T)],
+            _both(lambda N, l=l, l2=l2: f"{k(N)}{N.v('dZ', l)} {N.v('A', l - 1, transposed=True)}" + l2(N)),
+            _both(lambda N, dZ=dZ, A_prev_T=A_prev_T, l2_shape=l2_shape: f"{shape_text(dZ)}{shape_text(A_prev_T)}{l2_shape}"),
+            [Operand(f"dZ{l}", False, dZ), Operand(f"A{l - 1}", True, A_prev_T)]
+            + ([Operand(f"W{l}", False, (n, n_prev))] if lambd else []),
             (n, n_prev),
         )
         add(
@@ -302,8 +339,8 @@ def _m_value(m: Dim, text: str) -> str:
     return f"{text}{m}" if isinstance(m, int) else ""
 
 
-def notes(layer_dims: Sequence[int], m: Dim) -> list[Note]:
-    """The paragraphs after the equations, with this network's L, n[L] and m filled in."""
+def notes(layer_dims: Sequence[int], m: Dim, loss: str = "binary_cross_entropy", lambd: float = 0.0) -> list[Note]:
+    """The paragraphs after the equations, with this network's L, n[L], m, output and λ filled in."""
     L, n_y = len(layer_dims) - 1, layer_dims[-1]
     mm = f"{m} × {m}" if isinstance(m, int) else "m × m"
     compound = (
@@ -375,15 +412,49 @@ def notes(layer_dims: Sequence[int], m: Dim) -> list[Note]:
             rf"number, so $\partial J/\partial Z^{{[L]}} = \frac{{1}}{{m}}(A^{{[L]}} - Y)$ has the shape of $Z^{{[L]}}$ "
             r"as it stands; it is the ``cost'' $dZ^{[L]}$.",
         ),
-        Note(
-            "The output layer",
-            "dZ[L] = A[L] − Y is the sigmoid and cross-entropy fused: dA[L] = −(Y / A[L] − (1 − Y) / (1 − A[L])) "
-            "times σ'(Z[L]) = A[L] (1 − A[L]) simplifies to A[L] − Y, per example.",
-            r"$dZ^{[L]} = A^{[L]} - Y$ is the sigmoid and cross-entropy fused: "
-            r"$dA^{[L]} = -\left(\frac{Y}{A^{[L]}} - \frac{1 - Y}{1 - A^{[L]}}\right)$ times "
-            r"$\sigma'(Z^{[L]}) = A^{[L]}(1 - A^{[L]})$ simplifies to $A^{[L]} - Y$, per example.",
-        ),
+        _output_note(loss),
+        *([_l2_note(lambd)] if lambd else []),
     ]
+
+
+def _output_note(loss: str) -> Note:
+    """How dZ[L] = A[L] − Y comes out of the output activation and its loss."""
+    if loss == "categorical_cross_entropy":
+        return Note(
+            "The output layer",
+            "dZ[L] = A[L] − Y is the softmax and categorical cross-entropy fused. Softmax is not elementwise: per "
+            "example its Jacobian ∂aₖ/∂zⱼ = aₖ(δₖⱼ − aⱼ) is a full n[L] × n[L] matrix, so there is no g'(Z) to multiply "
+            "dA by; contracted with ∂L/∂aₖ = −yₖ/aₖ it gives aⱼ Σₖ yₖ − yⱼ = aⱼ − yⱼ for one-hot Y.",
+            r"$dZ^{[L]} = A^{[L]} - Y$ is the softmax and categorical cross-entropy fused. Softmax is not elementwise: "
+            r"per example its Jacobian $\partial a_k/\partial z_j = a_k(\delta_{kj} - a_j)$ is a full "
+            r"$n^{[L]} \times n^{[L]}$ matrix, so there is no $g'(Z)$ to multiply $dA$ by; contracted with "
+            r"$\partial \mathcal{L}/\partial a_k = -y_k/a_k$ it gives $a_j \sum_k y_k - y_j = a_j - y_j$ for one-hot $Y$.",
+        )
+    return Note(
+        "The output layer",
+        "dZ[L] = A[L] − Y is the sigmoid and cross-entropy fused: dA[L] = −(Y / A[L] − (1 − Y) / (1 − A[L])) "
+        "times σ'(Z[L]) = A[L] (1 − A[L]) simplifies to A[L] − Y, per example.",
+        r"$dZ^{[L]} = A^{[L]} - Y$ is the sigmoid and cross-entropy fused: "
+        r"$dA^{[L]} = -\left(\frac{Y}{A^{[L]}} - \frac{1 - Y}{1 - A^{[L]}}\right)$ times "
+        r"$\sigma'(Z^{[L]}) = A^{[L]}(1 - A^{[L]})$ simplifies to $A^{[L]} - Y$, per example.",
+    )
+
+
+def _l2_note(lambd: float) -> Note:
+    """Which J is differentiated when the weights carry an L2 penalty."""
+    return Note(
+        "Which J: the L2 term",
+        f"With λ = {lambd:g} the J that training minimises is J = (1/m) Σᵢ L⁽ⁱ⁾ + (λ/2m) Σₗ ‖W[l]‖² (Frobenius norms; "
+        "b is not penalised), so every dW[l] = ∂J/∂W[l] is the data term plus (λ/m) W[l], in both conventions. The "
+        "penalty does not depend on Z or A: dZ, dA and db are unchanged, and in the \"loss\" convention dZ stays ∂L/∂Z "
+        "of the per-example data loss. The term carries its own 1/m, next to W, not inside any dZ.",
+        rf"With $\lambda = {lambd:g}$ the $J$ that training minimises is "
+        r"$J = \frac{1}{m}\sum_i \mathcal{L}^{(i)} + \frac{\lambda}{2m}\sum_l \lVert W^{[l]} \rVert^2$ (Frobenius "
+        r"norms; $b$ is not penalised), so every $dW^{[l]} = \partial J/\partial W^{[l]}$ is the data term plus "
+        r"$\frac{\lambda}{m} W^{[l]}$, in both conventions. The penalty does not depend on $Z$ or $A$: $dZ$, $dA$ and "
+        r"$db$ are unchanged, and in the ``loss'' convention $dZ$ stays $\partial \mathcal{L}/\partial Z$ of the "
+        r"per-example data loss. The term carries its own $1/m$, next to $W$, not inside any $dZ$.",
+    )
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -492,10 +563,11 @@ def kinked_layers(activations: Sequence[str]) -> list[int]:
 
 
 def finite_difference(net: Network, X: np.ndarray, Y: np.ndarray, key: str, indices: np.ndarray,
-                      epsilon: float = EPSILON) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+                      epsilon: float = EPSILON, lambd: float = 0.0) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """(J(θ + ε) − J(θ − ε)) / 2ε for the entries ``indices`` (flat) of parameter ``key`` ("W1", "b2", …).
 
-    J is the core's: ``network.forward`` then ``losses.cost``, on a copy of the parameters. Also
+    J is the core's: ``network.forward``, ``losses.cost`` and, with ``lambd``, ``regularization.l2_cost``,
+    on a copy of the parameters. Also
     returns, per entry, whether the two steps put some Z[l] of a relu-type layer on different sides
     of 0: there the difference straddles a kink and measures no derivative.
     """
@@ -505,7 +577,8 @@ def finite_difference(net: Network, X: np.ndarray, Y: np.ndarray, key: str, indi
 
     def J_and_sides() -> tuple[float, list[np.ndarray]]:
         AL, caches = forward(X, parameters, net.activations)
-        return mean_cost(AL, Y, net.loss), [caches[i][1] > 0 for i in kinked]
+        J = mean_cost(AL, Y, net.loss) + (l2_cost(parameters, lambd, X.shape[1]) if lambd else 0.0)
+        return J, [caches[i][1] > 0 for i in kinked]
 
     approx, crossed = np.empty(len(indices)), np.zeros(len(indices), dtype=bool)
     for j, i in enumerate(indices):
@@ -535,12 +608,14 @@ def random_instance(net: Network, rng: np.random.Generator) -> Network:
     return instance
 
 
-def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape] | None = None,
+def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape] | None = None, lambd: float = 0.0,
            epsilon: float = EPSILON, threshold: float = THRESHOLD, max_entries: int = MAX_ENTRIES) -> Verification:  # fmt: skip
     """Run the core on a seeded random instance of ``net``'s architecture in both conventions and check everything.
 
-    The instance (``random_instance``; X ~ N(0, 1) of m examples; Y ~ Bernoulli(1/2)) is drawn from
-    ``np.random.default_rng(seed)``; ``net``'s own weights are left alone.
+    The instance (``random_instance``; X ~ N(0, 1) of m examples; Y ~ Bernoulli(1/2), or one-hot of
+    uniform classes for a softmax output) is drawn from ``np.random.default_rng(seed)``; ``net``'s own
+    weights are left alone. With ``lambd`` = λ > 0 the J of the backward pass and of the finite
+    differences has the L2 term (λ/2m) Σ‖W‖².
 
     For each grads key: its shape (against ``expected_shapes``, the shapes the explanation prints),
     its norm in each convention, their ratio (m for dZ, dA; 1 for dW, db), and for dW, db the relative
@@ -553,10 +628,13 @@ def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape
     rng = np.random.default_rng(seed)
     net = random_instance(net, rng)
     X = rng.standard_normal((net.n_x, m))
-    Y = (rng.random((net.n_y, m)) < 0.5).astype(np.float64)
+    if net.loss == "categorical_cross_entropy":
+        Y = one_hot(rng.integers(net.n_y, size=m), net.n_y)
+    else:
+        Y = (rng.random((net.n_y, m)) < 0.5).astype(np.float64)
     _, caches = net.forward(X)
-    grads = {convention: net.backward(Y, caches, convention) for convention in CONVENTIONS}
-    comparison = compare_grads(grads["loss"], grads["cost"], m)
+    grads = {convention: net.backward(Y, caches, convention, lambd=lambd) for convention in CONVENTIONS}
+    comparison = compare_grads(grads["loss"], grads["cost"], m, lambd=lambd)
     rows, failures = [], []
     for row in comparison.rows:
         key = row["key"]
@@ -574,7 +652,7 @@ def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape
             parameter = key[1:]
             size = g_loss.size
             indices = np.arange(size) if size <= max_entries else np.sort(rng.choice(size, max_entries, replace=False))
-            approx, crossed = finite_difference(net, X, Y, parameter, indices, epsilon)
+            approx, crossed = finite_difference(net, X, Y, parameter, indices, epsilon, lambd)
             kept = indices[~crossed]
             fd_error = max(_relative_error(grads[c][key].reshape(-1)[kept], approx[~crossed]) for c in CONVENTIONS)
             fd_entries = f"{len(kept)}/{size}" + (f" ({crossed.sum()} at a kink)" if crossed.any() else "")
@@ -612,6 +690,7 @@ class Explanation:
     backward: dict[str, list[Equation]]  # convention → equations, output → input
     notes: list[Note]
     verification: Verification | None = None
+    lambd: float = 0.0  # L2 strength λ; 0: J = (1/m) Σ L
 
     @property
     def L(self) -> int:
@@ -619,7 +698,8 @@ class Explanation:
 
     @property
     def title(self) -> str:
-        return f"Backpropagation of layer_dims = {self.layer_dims}, activations = {', '.join(self.activations)}, m = {self.m}"
+        l2 = f", L2 λ = {self.lambd:g}" if self.lambd else ""
+        return f"Backpropagation of layer_dims = {self.layer_dims}, activations = {', '.join(self.activations)}, m = {self.m}{l2}"
 
     @property
     def shapes(self) -> dict[str, Shape]:
@@ -742,6 +822,7 @@ class Explanation:
             "activations": self.activations,
             "m": self.m,
             "loss": self.loss,
+            "lambd": self.lambd,
             "forward": [eq.to_dict() for eq in self.forward],
             "backward": {c: [eq.to_dict() for eq in eqs] for c, eqs in self.backward.items()},
             "activation_derivatives": self.activations_table().to_dict()["rows"],
@@ -781,7 +862,8 @@ def _latex_table(table: Table, code: Sequence[str] = ()) -> list[str]:
 _UNICODE_IN_LATEX = {
     "→": r"$\to$", "−": "-", "∂": r"$\partial$", "‖": r"$\|$", "·": r"$\cdot$", "ε": r"$\varepsilon$",
     "×": r"$\times$", "≥": r"$\geq$", "ᵀ": r"$^\top$", "Σ": r"$\Sigma$", "ᵢ": r"$_i$", "—": "---", "’": "'",
-    "⁽": "$^{(", "ⁱ": "i", "⁾": ")}$", "…": r"\dots{}", "σ": r"$\sigma$",
+    "⁽": "$^{(", "ⁱ": "i", "⁾": ")}$", "…": r"\dots{}", "σ": r"$\sigma$", "λ": r"$\lambda$", "ₗ": r"$_l$",
+    "ₖ": r"$_k$", "²": r"$^2$",
 }  # fmt: skip
 
 
@@ -806,6 +888,7 @@ def explain(
     m: int | None = None,
     activations: str | Sequence[str] | None = None,
     *,
+    lambd: float = 0.0,
     verify: bool = False,
     seed: int = 0,
 ) -> Explanation:
@@ -813,12 +896,14 @@ def explain(
 
     ``net`` is a Network, or layer_dims [n_x, n[1], …, n[L]] with ``activations`` (one per layer,
     or hidden, output; default relu hidden layers and a sigmoid output). ``m`` is the number of
-    examples; None writes the shapes with the letter m. ``verify=True`` also runs the core on a
+    examples; None writes the shapes with the letter m. ``lambd`` = λ > 0 adds the L2 term
+    (λ/2m) Σ‖W‖² to J and (λ/m) W[l] to every dW[l]. ``verify=True`` also runs the core on a
     random instance seeded by ``seed`` (m examples, or VERIFY_M when m is None) in both conventions
     and checks every shape, the ratio m or 1 of every key, and every dW, db against finite differences.
     """
     if m is not None and (isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1):
         raise ChainruleError(f"m must be a positive integer (the number of examples); got {m!r}")
+    lambd = check_lambd(lambd)
     if isinstance(net, Network):
         if activations is not None:
             raise ChainruleError("pass activations with layer_dims, not with a Network (it has its own)")
@@ -830,14 +915,15 @@ def explain(
         activations=list(net.activations),
         m=dims,
         loss=net.loss,
-        forward=forward_equations(net.layer_dims, net.activations, dims),
-        backward={c: backward_equations(net.layer_dims, net.activations, dims, c) for c in CONVENTIONS},
-        notes=notes(net.layer_dims, dims),
+        forward=forward_equations(net.layer_dims, net.activations, dims, net.loss, lambd),
+        backward={c: backward_equations(net.layer_dims, net.activations, dims, c, lambd) for c in CONVENTIONS},
+        notes=notes(net.layer_dims, dims, net.loss, lambd),
+        lambd=lambd,
     )
     if verify:
         m_verify = int(m) if m is not None else VERIFY_M
         shapes = {key: tuple(m_verify if d == "m" else d for d in shape) for key, shape in explanation.shapes.items()}
-        explanation.verification = verify_network(net, m_verify, seed, expected_shapes=shapes)
+        explanation.verification = verify_network(net, m_verify, seed, expected_shapes=shapes, lambd=lambd)
     return explanation
 
 

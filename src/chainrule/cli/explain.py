@@ -26,6 +26,7 @@ def explain_command(
     verify: bool = typer.Option(False, "--verify", help="Check everything on a seeded random instance (exit 1 if it fails)."),
     shapes: bool = typer.Option(False, "--shapes", help="Print only the dimension table."),
     output_format: str = typer.Option("terminal", "--format", help="terminal, markdown, latex or json."),
+    lambd: float = typer.Option(0.0, help="L2 strength λ: J gains (λ/2m) Σ‖W‖², every dW gains (λ/m) W."),
     seed: int = typer.Option(0, help="Seed of the weights and of the --verify instance."),
 ) -> None:
     """Every forward and backward equation with its shapes, in both 1/m conventions; --verify proves it on numbers."""
@@ -34,7 +35,7 @@ def explain_command(
             raise ChainruleError(f"unknown --format {output_format!r}; expected one of: {', '.join(FORMATS)}")
         explanation = explain(
             parse_ints(layers, "--layers"), m=m, activations=parse_names(activations) if activations else None,
-            verify=verify and not shapes, seed=seed,
+            lambd=lambd, verify=verify and not shapes, seed=seed,
         )  # fmt: skip
     if output_format == "terminal":
         _print_terminal(explanation, shapes)
