@@ -6,12 +6,14 @@
     grads = net.backward(Y, caches, convention="loss")   # or "cost"
     print(cr.compare_conventions(net, X, Y))
     print(cr.gradcheck(net, X, Y))             # every gradient vs central differences, per tensor
+    cr.explain(net, m=209)          # every equation with its shapes; Markdown with LaTeX in a notebook
 """
 
 from chainrule.activations import ACTIVATIONS
 from chainrule.audit import audit
 from chainrule.conventions import CONVENTIONS, compare_conventions, derivative_of
 from chainrule.errors import ChainruleError
+from chainrule.explain import explain
 from chainrule.gradcheck import GradcheckReport, gradcheck
 from chainrule.initializers import INITIALIZERS, initialize_parameters
 from chainrule.losses import LOSSES, binary_cross_entropy, cost
@@ -34,6 +36,7 @@ __all__ = [
     "compare_conventions",
     "cost",
     "derivative_of",
+    "explain",
     "forward",
     "gradcheck",
     "initialize_parameters",

@@ -628,12 +628,8 @@ def _course_difference(comparisons: list[tuple[np.ndarray, np.ndarray]]) -> floa
 
 
 def _builtin_grads(net: Any, problem: _Problem, convention: str, lambd: float) -> dict[str, np.ndarray]:
-    """The network's own backward on the float64 caches; with L2, dW[l] += (λ/m) W[l], ∂/∂W[l] of λ/(2m) Σ‖W‖²."""
-    grads = net.backward(problem.Y, problem.caches, convention=convention)
-    if lambd:
-        for l in range(1, problem.L + 1):
-            grads[f"dW{l}"] = grads[f"dW{l}"] + (lambd / problem.m) * problem.parameters[f"W{l}"]
-    return grads
+    """The network's own backward on the float64 caches; with L2 its dW[l] include (λ/m) W[l], ∂/∂W[l] of λ/(2m) Σ‖W‖²."""
+    return net.backward(problem.Y, problem.caches, convention=convention, lambd=lambd)
 
 
 def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float, keep_prob: float, kinks: str) -> None:

@@ -46,19 +46,19 @@ def check(
         net = Network(dims, parse_names(activations), seed=seed)
         rng = np.random.default_rng(seed)
         X = rng.standard_normal((net.n_x, m))
-        Y = (rng.random((net.n_y, m)) > 0.5).astype(float)
+        if net.multiclass:  # one-hot labels of random classes
+            Y = np.eye(net.n_y)[:, rng.integers(0, net.n_y, size=m)]
+        else:
+            Y = (rng.random((net.n_y, m)) > 0.5).astype(float)
         grads = None
         planted = _parse_scale(scale)
         if planted is not None:
             _, caches = net.forward(X)
-            grads = net.backward(Y, caches, convention=convention)
+            grads = net.backward(Y, caches, convention=convention, lambd=lambd)
             key, factor = planted
             if key not in grads:
                 raise ChainruleError(f"--scale: no gradient {key!r}; expected one of {', '.join(grads)}")
             grads[key] = grads[key] * factor
-            if lambd:
-                for l in range(1, net.L + 1):
-                    grads[f"dW{l}"] = grads[f"dW{l}"] + (lambd / m) * net.parameters[f"W{l}"]
         report = gradcheck(net, X, Y, grads, convention=convention, mode=mode, k=k, epsilon=epsilon, rtol=rtol,
                            lambd=lambd, seed=seed, auto_limit=AUTO_LIMIT)  # fmt: skip
         if json:
