@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import random_problem
 
 import chainrule as cr
+from conftest import random_problem
 
 torch = pytest.importorskip("torch")
 
