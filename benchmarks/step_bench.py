@@ -8,8 +8,9 @@ warm-up. Reported per configuration and dtype:
 - median step time of each (median over steps, then median and range over repeats) and their ratio;
 - the matrix-product floor: Σ over the step's matrix products of the time of that very product
   (same shapes, same operand layouts) measured alone on this machine; and the share of the step it is;
-- the extra memory of a training step (tracemalloc peak during steps minus before) against the
-  theoretical grads + caches (Z[l], A[l], dZ[l], dA[l-1], dW[l], db[l]).
+- the extra memory of training (tracemalloc peak during three steps of a fresh network minus
+  before its first step, so the step's reused buffers count) against the theoretical grads +
+  caches (Z[l], A[l], dZ[l], dA[l-1], dW[l], db[l]).
 
 Run: ``python benchmarks/step_bench.py`` (``make bench`` installs PyTorch and runs it). It writes
 docs/benchmarks.md and benchmarks/results/step.json.
@@ -157,7 +158,7 @@ def run_one(key: str, dtype_name: str, repeats: int, threads: int, budget_s: flo
     activations = [activations[0]] * (len(dims) - 2) + [activations[1]]
     X, Y = problem(dims, m, dtype)
     with threadpool_limits(limits=threads):
-        net, ours = chainrule_step(dims, activations, X, Y, dtype)
+        _, ours = chainrule_step(dims, activations, X, Y, dtype)
         theirs = torch_step(dims, activations, X, Y, dtype, threads)
         for _ in range(5):
             ours()
@@ -168,23 +169,25 @@ def run_one(key: str, dtype_name: str, repeats: int, threads: int, budget_s: flo
             ours_t.append(timed(ours, n_ours))
             theirs_t.append(timed(theirs, n_theirs))
         floor, products = matmul_floor(dims, m, dtype, budget_s)
+        # memory: a fresh network, measured from before its first step, so that the buffers the step
+        # keeps between iterations count as training memory
+        _, fresh = chainrule_step(dims, activations, X, Y, dtype)
         tracemalloc.start()
-        ours()
         before = tracemalloc.get_traced_memory()[0]
-        tracemalloc.reset_peak()
         for _ in range(3):
-            ours()
+            fresh()
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         blas = blas_info()
     ours_med, theirs_med = statistics.median(ours_t), statistics.median(theirs_t)
+    ratios = [o / t for o, t in zip(ours_t, theirs_t, strict=True)]
     theory = theoretical_bytes(dims, m, np.dtype(dtype).itemsize)
     return {
         "config": key, "name": name, "dims": dims, "m": m, "dtype": dtype_name, "threads": threads,
         "chainrule_s": ours_med, "chainrule_range_s": [min(ours_t), max(ours_t)],
         "torch_s": theirs_med, "torch_range_s": [min(theirs_t), max(theirs_t)],
         "ratio": ours_med / theirs_med,
-        "ratio_range": [min(o / t for o, t in zip(ours_t, theirs_t, strict=True)), max(o / t for o, t in zip(ours_t, theirs_t, strict=True))],
+        "ratio_range": [min(ratios), max(ratios)],
         "matmul_floor_s": floor, "matmul_share": floor / ours_med, "products": products,
         "extra_memory_bytes": peak - before, "theoretical_bytes": theory, "memory_ratio": (peak - before) / theory,
         "steps_per_repeat": [n_ours, n_theirs], "repeats": repeats, "blas": blas,
