@@ -124,6 +124,24 @@ def chainrule_step(dims, activations, X, Y, dtype, lr=0.01):
     return net, lambda: net.train_step(X, Y, lr)
 
 
+def course_style_step(dims, activations, X, Y, dtype, lr=0.01):
+    """The step as the course writes it: full chain from dA[L], every dA and dZ kept (dA0 too), new arrays for W, b."""
+    import chainrule as cr
+    from chainrule.losses import binary_cross_entropy_dA, cost
+    from chainrule.network import backward, forward, gradient_descent_step
+
+    net = cr.Network(dims, activations, seed=0, dtype=dtype)
+    m = X.shape[1]
+
+    def step():
+        AL, caches = forward(X, net.parameters, net.activations)
+        cost(AL, Y)
+        grads = backward(caches, net.activations, 1 / m, dAL=binary_cross_entropy_dA(AL, Y))
+        net.parameters = gradient_descent_step(net.parameters, grads, lr)
+
+    return step
+
+
 def torch_step(dims, activations, X, Y, dtype, threads, lr=0.01):
     import torch
 
@@ -160,14 +178,17 @@ def run_one(key: str, dtype_name: str, repeats: int, threads: int, budget_s: flo
     with threadpool_limits(limits=threads):
         _, ours = chainrule_step(dims, activations, X, Y, dtype)
         theirs = torch_step(dims, activations, X, Y, dtype, threads)
+        plain = course_style_step(dims, activations, X, Y, dtype)
         for _ in range(5):
             ours()
             theirs()
-        n_ours, n_theirs = steps_for(budget_s, ours), steps_for(budget_s, theirs)
-        ours_t, theirs_t = [], []
-        for _ in range(repeats):  # alternate, so that noise hits both
+            plain()
+        n_ours, n_theirs, n_plain = steps_for(budget_s, ours), steps_for(budget_s, theirs), steps_for(budget_s, plain)
+        ours_t, theirs_t, plain_t = [], [], []
+        for _ in range(repeats):  # alternate, so that noise hits all three
             ours_t.append(timed(ours, n_ours))
             theirs_t.append(timed(theirs, n_theirs))
+            plain_t.append(timed(plain, n_plain))
         floor, products = matmul_floor(dims, m, dtype, budget_s)
         # memory: a fresh network, measured from before its first step, so that the buffers the step
         # keeps between iterations count as training memory
@@ -187,8 +208,9 @@ def run_one(key: str, dtype_name: str, repeats: int, threads: int, budget_s: flo
         "chainrule_s": ours_med, "chainrule_range_s": [min(ours_t), max(ours_t)],
         "torch_s": theirs_med, "torch_range_s": [min(theirs_t), max(theirs_t)],
         "ratio": ours_med / theirs_med,
+        "course_style_s": statistics.median(plain_t), "course_style_ratio": statistics.median(plain_t) / theirs_med,
         "ratio_range": [min(ratios), max(ratios)],
-        "matmul_floor_s": floor, "matmul_share": floor / ours_med, "products": products,
+        "matmul_floor_s": floor, "matmul_share": floor / ours_med, "floor_over_torch": floor / theirs_med, "products": products,
         "extra_memory_bytes": peak - before, "theoretical_bytes": theory, "memory_ratio": (peak - before) / theory,
         "steps_per_repeat": [n_ours, n_theirs], "repeats": repeats, "blas": blas,
     }
@@ -204,11 +226,16 @@ def markdown(results: list[dict], meta: dict) -> str:
         "",
         "One step = forward, cost, backward, gradient-descent update. Times are medians over many steps;",
         f"each cell is the median of {meta['repeats']} alternating repeats, with the range in brackets.",
-        "*Floor*: the sum, over the step's matrix products, of each product timed alone (same shapes and layouts).",
-        "*Memory*: tracemalloc peak during steps minus before, against the theoretical caches + grads.",
+        "*Course-style step*: forward, cost, the full chain from dA[L] with every dA, dZ kept (dA0 too) and new arrays for",
+        "W, b, with the same core functions: what the tricks of the fast step buy.",
+        "*Floor*: the sum, over the step's matrix products, of each product timed alone (same shapes and layouts);",
+        "*floor / PyTorch* above 1 means NumPy's matrix products alone take longer than PyTorch's whole step.",
+        "*Memory*: tracemalloc peak during three steps of a fresh network minus before them, against the theoretical",
+        "caches + grads (Z[l], A[l], dZ[l], dA[l-1], dW[l], db[l]).",
         "",
-        "| config | dtype | chainrule (ms) | PyTorch (ms) | ratio | floor (ms) | matmul share | memory / theory |",
-        "|---|---|---|---|---|---|---|---|",
+        "| config | dtype | chainrule (ms) | PyTorch (ms) | ratio | course-style step: ratio | floor (ms) | floor / PyTorch "
+        "| matmul share | memory / theory |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
@@ -216,7 +243,8 @@ def markdown(results: list[dict], meta: dict) -> str:
             f"| {1e3 * r['chainrule_s']:.3f} [{1e3 * r['chainrule_range_s'][0]:.3f}–{1e3 * r['chainrule_range_s'][1]:.3f}] "
             f"| {1e3 * r['torch_s']:.3f} [{1e3 * r['torch_range_s'][0]:.3f}–{1e3 * r['torch_range_s'][1]:.3f}] "
             f"| {r['ratio']:.2f} [{r['ratio_range'][0]:.2f}–{r['ratio_range'][1]:.2f}] "
-            f"| {1e3 * r['matmul_floor_s']:.3f} | {100 * r['matmul_share']:.0f} % "
+            f"| {r['course_style_ratio']:.2f} | {1e3 * r['matmul_floor_s']:.3f} | {r['floor_over_torch']:.2f} "
+            f"| {100 * r['matmul_share']:.0f} % "
             f"| {r['extra_memory_bytes'] / 2**20:.2f} / {r['theoretical_bytes'] / 2**20:.2f} MiB = {r['memory_ratio']:.2f} |"
         )
     return "\n".join(lines) + "\n"
@@ -247,7 +275,9 @@ def main() -> None:
             results.append(result)
             print(
                 f"{key} {result['name']:12s} {dtype}: chainrule {1e3 * result['chainrule_s']:9.3f} ms  "
-                f"PyTorch {1e3 * result['torch_s']:9.3f} ms  ratio {result['ratio']:.2f}  "
+                f"PyTorch {1e3 * result['torch_s']:9.3f} ms  ratio {result['ratio']:.2f} "
+                f"(course-style {result['course_style_ratio']:.2f})  "
+                f"floor/PyTorch {result['floor_over_torch']:.2f}  "
                 f"matmul share {100 * result['matmul_share']:3.0f} %  memory/theory {result['memory_ratio']:.2f}",
                 flush=True,
             )

@@ -13,7 +13,7 @@ from conftest import random_problem
 
 def _reference_step(net, X, Y, learning_rate, convention, lambd, masks, keep_prob, optimizer, state):
     """forward, backward with every array kept, then the optimizer's update on new arrays."""
-    AL, caches = net.forward(X, masks, keep_prob)
+    _AL, caches = net.forward(X, masks, keep_prob)
     grads = net.backward(Y, caches, convention, lambd=lambd, masks=masks, keep_prob=keep_prob)
     parameters = {k: v.copy() for k, v in net.parameters.items()}
     get_optimizer(optimizer).update(parameters, grads, state, learning_rate)
