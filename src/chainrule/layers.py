@@ -22,7 +22,8 @@ Cache = tuple[LinearCache, np.ndarray]  # ((A_prev, W, b), Z)
 
 def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, LinearCache]:
     """Z = W A_prev + b: (n[l], n[l-1]) (n[l-1], m) + (n[l], 1) → (n[l], m)."""
-    Z = W @ A_prev + b
+    Z = W @ A_prev
+    Z += b  # + b in place, broadcast over the m columns: no second (n[l], m) array
     return Z, (A_prev, W, b)
 
 
@@ -33,9 +34,12 @@ def layer_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, activation: 
     return A, (linear_cache, Z)
 
 
-def activation_backward(dA: np.ndarray, Z: np.ndarray, activation: str) -> np.ndarray:
-    """dZ = dA * g'(Z), elementwise; dZ is the derivative of whatever dA is the derivative of."""
-    return dA * get_activation(activation).g_prime(Z)
+def activation_backward(dA: np.ndarray, Z: np.ndarray, activation: str, inplace: bool = False) -> np.ndarray:
+    """dZ = dA * g'(Z), elementwise; dZ is the derivative of whatever dA is the derivative of.
+
+    ``inplace=True`` writes dZ over dA (for training, where dA is not kept).
+    """
+    return np.multiply(dA, get_activation(activation).g_prime(Z), out=dA if inplace else None)
 
 
 def linear_backward(
@@ -49,7 +53,9 @@ def linear_backward(
     With ``need_dA_prev=False`` dA_prev is None (nothing needs ∂/∂X when training).
     """
     A_prev, W, _ = linear_cache
-    dW = k * (dZ @ A_prev.T)
-    db = k * np.sum(dZ, axis=1, keepdims=True)
+    dW = dZ @ A_prev.T
+    dW *= k  # k in place on the (n[l], n[l-1]) result: no second array
+    db = np.sum(dZ, axis=1, keepdims=True)
+    db *= k
     dA_prev = W.T @ dZ if need_dA_prev else None
     return dA_prev, dW, db

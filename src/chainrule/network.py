@@ -61,6 +61,7 @@ def backward(
     need_dA0: bool = True,
     masks: Masks | None = None,
     keep_prob: float = 1.0,
+    parameters_only: bool = False,
 ) -> Grads:
     """Backpropagate from the output: grads {dZ{l}, dW{l}, db{l}, dA{l-1}} for l = L..1.
 
@@ -69,6 +70,8 @@ def backward(
     convention, k = 1/m) or ∂J/∂· ("cost" convention, k = 1). dW = k dZ A_prevᵀ and
     db = k Σ dZ are ∂J/∂W, ∂J/∂b in both. ``need_dA0=False`` skips dA0 = ∂/∂X. With dropout
     ``masks``, dA[l] := dA[l] * D[l] / keep_prob for the hidden layers, as in the forward pass.
+    ``parameters_only=True`` (training) returns only dW, db and computes each dZ[l] in place over
+    dA[l], which nothing else reads.
     """
     if (dAL is None) == (dZL is None):
         raise ChainruleError("backward needs exactly one of dAL or dZL")
@@ -77,13 +80,18 @@ def backward(
     dA = dAL
     for l in reversed(range(1, L + 1)):
         linear_cache, Z = caches[l - 1]
-        dZ = dZL if (l == L and dZL is not None) else activation_backward(dA, Z, activations[l - 1])  # dZ[l] = dA[l] * g'[l](Z[l])
+        if l == L and dZL is not None:
+            dZ = dZL
+        else:  # dZ[l] = dA[l] * g'[l](Z[l]); in training written over dA[l] (no new (n[l], m) array)
+            dZ = activation_backward(dA, Z, activations[l - 1], inplace=parameters_only and dA is not dAL)
         dA, dW, db = linear_backward(dZ, linear_cache, k, need_dA_prev=need_dA0 or l > 1)
         # dW[l] = k dZ[l] A[l-1]ᵀ,  db[l] = k Σᵢ dZ[l],  dA[l-1] = W[l]ᵀ dZ[l]
         if masks is not None and l > 1:
             dA = apply_mask(dA, masks[l - 1], keep_prob)  # dA[l-1] := dA[l-1] * D[l-1] / keep_prob
-        grads[f"dZ{l}"], grads[f"dW{l}"], grads[f"db{l}"] = dZ, dW, db
-        if dA is not None:
+        if not parameters_only:
+            grads[f"dZ{l}"] = dZ
+        grads[f"dW{l}"], grads[f"db{l}"] = dW, db
+        if dA is not None and not parameters_only:
             grads[f"dA{l - 1}"] = dA
     return grads
 
@@ -221,7 +229,7 @@ class Network:
 
     @property
     def parameters(self) -> Parameters:
-        """{"W1": (n[1], n_x), "b1": (n[1], 1), …}: the network's own arrays (fit replaces them)."""
+        """{"W1": (n[1], n_x), "b1": (n[1], 1), …}: the network's own arrays (fit updates them in place)."""
         return self._parameters
 
     @parameters.setter
@@ -256,6 +264,20 @@ class Network:
         net = cls(dims, activations, initialization="zeros", dtype=dtype, **kwargs)
         net.parameters = parameters
         return net
+
+    def to_torch(self):
+        """An ``nn.Sequential`` with identical weights (W in the same orientation); it takes X.T (m, n_x)."""
+        from chainrule.torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module, **kwargs) -> Network:
+        """A network with the weights of an ``nn.Sequential`` of Linear layers and activations."""
+        from chainrule.torch_bridge import layers_from_torch
+
+        parameters, activations = layers_from_torch(module)
+        return cls.from_parameters(parameters, activations, **kwargs)
 
     def __repr__(self) -> str:
         return f"Network({self.layer_dims}, activations={self.activations}, dtype={self.dtype.name})"
@@ -314,14 +336,53 @@ class Network:
         AL = get_activation(self.activations[-1]).g(ZL)
         return self._backward(AL, Y, caches, convention, need_dA0, check_lambd(lambd), masks, keep_prob)
 
-    def _backward(self, AL, Y, caches, convention, need_dA0=False, lambd=0.0, masks=None, keep_prob=1.0) -> Grads:
+    def _backward(
+        self, AL, Y, caches, convention, need_dA0=False, lambd=0.0, masks=None, keep_prob=1.0, parameters_only=False
+    ) -> Grads:
         m = AL.shape[1]
         s, k = scales(convention, m)  # dZ[L] = s ∂L/∂Z[L];  dW[l] = k dZ[l] A[l-1]ᵀ
-        dZL = s * self._output_dZ(AL, Y)  # dZ[L] = s (A[L] − Y): fused, exact because A[L] = g[L](Z[L])
-        grads = backward(caches, self.activations, k, dZL=dZL, need_dA0=need_dA0, masks=masks, keep_prob=keep_prob)
+        dZL = self._output_dZ(AL, Y)  # dZ[L] = A[L] − Y: fused (the clean API's), exact because A[L] = g[L](Z[L])
+        if s != 1:
+            dZL *= s  # "cost" convention: dZ[L] = (1/m)(A[L] − Y), scaled in place
+        grads = backward(caches, self.activations, k, dZL=dZL, need_dA0=need_dA0, masks=masks, keep_prob=keep_prob,
+                         parameters_only=parameters_only)  # fmt: skip
         return add_l2_gradient(grads, self._parameters, lambd, m) if lambd else grads
 
     # -- training ------------------------------------------------------------------------
+    def train_step(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        learning_rate: float,
+        *,
+        convention: str = "loss",
+        optimizer: str = "gd",
+        state: dict[str, Any] | None = None,
+        lambd: float = 0.0,
+        keep_prob: float = 1.0,
+        rng: np.random.Generator | None = None,
+        **hyper: float,
+    ) -> float:
+        """One optimizer step on one batch of checked arrays (what ``fit`` does per mini-batch); returns J.
+
+        forward (dropout masks drawn from ``rng`` when keep_prob < 1), J (with the L2 term), backward,
+        then ``optimizer``'s update with ``state`` (from ``chainrule.optim.get_optimizer(name).init``;
+        none for "gd"). When J is not finite nothing is updated and J is returned, for the caller to
+        report. Speed without other formulas: no dA0 (nothing updates X), each dZ[l] computed in
+        place over dA[l] and only dW, db kept (``backward(parameters_only=True)``), parameters
+        updated in place (the network owns them).
+        """
+        m = X.shape[1]
+        masks = dropout_masks(self.layer_dims, m, keep_prob, rng) if keep_prob < 1 else None
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as a non-finite J
+            AL, caches = forward(X, self._parameters, self.activations, masks, keep_prob)
+            J = mean_cost(AL, Y, self.loss) + (l2_cost(self._parameters, lambd, m) if lambd else 0.0)
+        if not np.isfinite(J):
+            return J
+        grads = self._backward(AL, Y, caches, convention, False, lambd, masks, keep_prob, parameters_only=True)
+        get_optimizer(optimizer).update(self._parameters, grads, {} if state is None else state, learning_rate, inplace=True, **hyper)
+        return J
+
     def fit(
         self,
         X: np.ndarray,
@@ -410,19 +471,14 @@ class Network:
             batches = [(X, Y)] if batch_size is None else mini_batches(X, Y, batch_size, rng)
             cost_total = 0.0
             for X_batch, Y_batch in batches:
-                m_batch = X_batch.shape[1]
-                masks = dropout_masks(self.layer_dims, m_batch, keep_prob, rng) if keep_prob < 1 else None
-                with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, by epoch
-                    AL, caches = forward(X_batch, self._parameters, self.activations, masks, keep_prob)
-                    J = mean_cost(AL, Y_batch, self.loss) + (l2_cost(self._parameters, lambd, m_batch) if lambd else 0.0)
+                J = self.train_step(X_batch, Y_batch, alpha, convention=convention, optimizer=opt.name, state=optimizer_state,
+                                    lambd=lambd, keep_prob=keep_prob, rng=rng, **hyper)  # fmt: skip
                 if not np.isfinite(J):
                     raise ChainruleError(
                         f"the cost became {J} at {'iteration' if batch_size is None else 'epoch'} {epoch} with learning_rate={alpha:g}; "
                         f"training diverged: try a smaller learning rate, e.g. {alpha / 10:g}"
                     )
-                cost_total += J * m_batch
-                grads = self._backward(AL, Y_batch, caches, convention, False, lambd, masks, keep_prob)  # nothing updates X: no dA0
-                opt.update(self._parameters, grads, optimizer_state, alpha, **hyper)
+                cost_total += J * X_batch.shape[1]
             history.costs.append(cost_total / m)
             history.learning_rates.append(float(alpha))
             if (epoch + 1 - first_epoch) % eval_every == 0 or epoch + 1 == n_epochs:
@@ -435,7 +491,8 @@ class Network:
                     history.val_accuracy.append(self._accuracy_of(AL_val, Y_val))
                     if patience is not None:
                         if history.val_costs[-1] < best_cost:
-                            best_cost, best_parameters, waited = history.val_costs[-1], dict(self._parameters), 0
+                            best_cost, waited = history.val_costs[-1], 0
+                            best_parameters = {key: value.copy() for key, value in self._parameters.items()}
                             history.best_epoch = epoch
                         else:
                             waited += 1

@@ -2,7 +2,8 @@
 
 Each optimizer is a pair: ``init(parameters) -> state`` (a dict of arrays and counters, what a
 checkpoint saves) and ``update(parameters, grads, state, learning_rate, **hyper)``, which
-replaces every parameters[key] by its updated array and updates ``state``. For each parameter
+replaces every parameters[key] by its updated array (or, with ``inplace=True`` as ``fit`` uses
+it, updates the arrays themselves) and updates ``state``. For each parameter
 W (and likewise b) with gradient dW = ∂J/∂W of the current mini-batch:
 
 =========  ==================================================================================
@@ -34,15 +35,25 @@ def _zeros_like_grads(parameters: Parameters) -> dict[str, np.ndarray]:
     return {f"d{key}": np.zeros_like(value) for key, value in parameters.items()}
 
 
+def _step(parameters: Parameters, key: str, step: np.ndarray, inplace: bool) -> None:
+    """parameters[key] := parameters[key] − step; in place (training owns the arrays) or as a new array."""
+    if inplace:
+        np.subtract(parameters[key], step, out=parameters[key])
+    else:
+        parameters[key] = parameters[key] - step
+
+
 def init_gd(parameters: Parameters) -> State:
     """Gradient descent keeps no state."""
     return {}
 
 
-def update_gd(parameters: Parameters, grads: dict[str, np.ndarray], state: State, learning_rate: float) -> None:
+def update_gd(
+    parameters: Parameters, grads: dict[str, np.ndarray], state: State, learning_rate: float, inplace: bool = False
+) -> None:
     """W := W − α dW, b := b − α db."""
     for key in parameters:
-        parameters[key] = parameters[key] - learning_rate * grads[f"d{key}"]
+        _step(parameters, key, learning_rate * grads[f"d{key}"], inplace)
 
 
 def init_momentum(parameters: Parameters) -> State:
@@ -51,14 +62,19 @@ def init_momentum(parameters: Parameters) -> State:
 
 
 def update_momentum(
-    parameters: Parameters, grads: dict[str, np.ndarray], state: State, learning_rate: float, beta: float = 0.9
+    parameters: Parameters,
+    grads: dict[str, np.ndarray],
+    state: State,
+    learning_rate: float,
+    beta: float = 0.9,
+    inplace: bool = False,
 ) -> None:
     """v := β v + (1 − β) dW, W := W − α v (an exponentially weighted average of the gradients)."""
     v = state["v"]
     for key in parameters:
         d = f"d{key}"
         v[d] = beta * v[d] + (1 - beta) * grads[d]
-        parameters[key] = parameters[key] - learning_rate * v[d]
+        _step(parameters, key, learning_rate * v[d], inplace)
 
 
 def init_rmsprop(parameters: Parameters) -> State:
@@ -73,13 +89,14 @@ def update_rmsprop(
     learning_rate: float,
     beta2: float = 0.999,
     epsilon: float = 1e-8,
+    inplace: bool = False,
 ) -> None:
     """s := β₂ s + (1 − β₂) dW², W := W − α dW / (√s + ε)."""
     s = state["s"]
     for key in parameters:
         d = f"d{key}"
         s[d] = beta2 * s[d] + (1 - beta2) * np.square(grads[d])
-        parameters[key] = parameters[key] - learning_rate * grads[d] / (np.sqrt(s[d]) + epsilon)
+        _step(parameters, key, learning_rate * grads[d] / (np.sqrt(s[d]) + epsilon), inplace)
 
 
 def init_adam(parameters: Parameters) -> State:
@@ -95,6 +112,7 @@ def update_adam(
     beta1: float = 0.9,
     beta2: float = 0.999,
     epsilon: float = 1e-8,
+    inplace: bool = False,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """t := t + 1, then the moments, their bias correction and the step; returns (v̂, ŝ).
 
@@ -110,7 +128,7 @@ def update_adam(
         v_corrected[d] = v[d] / (1 - beta1**t)
         s[d] = beta2 * s[d] + (1 - beta2) * np.power(grads[d], 2)
         s_corrected[d] = s[d] / (1 - beta2**t)
-        parameters[key] = parameters[key] - learning_rate * v_corrected[d] / (np.sqrt(s_corrected[d]) + epsilon)
+        _step(parameters, key, learning_rate * v_corrected[d] / (np.sqrt(s_corrected[d]) + epsilon), inplace)
     return v_corrected, s_corrected
 
 

@@ -1,0 +1,300 @@
+"""Training-step benchmark: chainrule against PyTorch and against the matrix-product floor.
+
+One step = forward, cost, backward, gradient-descent update. Each configuration runs in its own
+process, where chainrule's step and PyTorch's (nn.Sequential, autograd, SGD, same dtype, same
+thread count, BCEWithLogitsLoss on the logits) are timed side by side, alternating, after a
+warm-up. Reported per configuration and dtype:
+
+- median step time of each (median over steps, then median and range over repeats) and their ratio;
+- the matrix-product floor: Σ over the step's matrix products of the time of that very product
+  (same shapes, same operand layouts) measured alone on this machine; and the share of the step it is;
+- the extra memory of training (tracemalloc peak during three steps of a fresh network minus
+  before its first step, so the step's reused buffers count) against the theoretical grads +
+  caches (Z[l], A[l], dZ[l], dA[l-1], dW[l], db[l]).
+
+Run: ``python benchmarks/step_bench.py`` (``make bench`` installs PyTorch and runs it). It writes
+docs/benchmarks.md and benchmarks/results/step.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CONFIGS = {
+    "a": ("flower", [2, 4, 1], ["tanh", "sigmoid"], 400),
+    "b": ("cat", [12288, 20, 7, 5, 1], ["relu", "sigmoid"], 209),
+    "c": ("wide", [784, 1024, 1024, 10], ["relu", "sigmoid"], 512),
+    "d": ("deep-narrow", [64] + [64] * 10 + [1], ["relu", "sigmoid"], 256),
+}
+
+
+def blas_info() -> list[dict]:
+    from threadpoolctl import threadpool_info
+
+    return [
+        {k: info.get(k) for k in ("user_api", "internal_api", "version", "architecture", "num_threads", "filepath")}
+        for info in threadpool_info()
+    ]
+
+
+def timed(fn, steps: int) -> float:
+    """Median seconds of ``fn()`` over ``steps`` calls."""
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def steps_for(budget_s: float, fn) -> int:
+    """How many calls of ``fn`` fit in about ``budget_s`` seconds (at least 5)."""
+    start = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - start, 1e-7)
+    return max(5, int(budget_s / once))
+
+
+def problem(dims, m, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((dims[0], m)).astype(dtype)
+    Y = (rng.random((dims[-1], m)) > 0.5).astype(dtype)
+    return X, Y
+
+
+def matmul_shapes(dims, m):
+    """The step's matrix products as (name, (rows, inner), (inner, cols), transposed operand)."""
+    shapes = []
+    L = len(dims) - 1
+    for l in range(1, L + 1):
+        shapes.append((f"Z{l} = W{l} A{l - 1}", (dims[l], dims[l - 1]), (dims[l - 1], m), None))
+    for l in range(L, 0, -1):
+        shapes.append((f"dW{l} = dZ{l} A{l - 1}ᵀ", (dims[l], m), (m, dims[l - 1]), "B"))
+        if l > 1:
+            shapes.append((f"dA{l - 1} = W{l}ᵀ dZ{l}", (dims[l - 1], dims[l]), (dims[l], m), "A"))
+    return shapes
+
+
+def matmul_floor(dims, m, dtype, budget_s) -> tuple[float, list[dict]]:
+    """Σ of each product's time alone, with the same operand layouts as in the step."""
+    rng = np.random.default_rng(1)
+    rows = []
+    for name, (p, q), (q2, r), transposed in matmul_shapes(dims, m):
+        # lay the operand out as the step has it: A_prev.T and W.T are transposed views
+        a = rng.standard_normal((q, p)).astype(dtype).T if transposed == "A" else rng.standard_normal((p, q)).astype(dtype)
+        b = rng.standard_normal((r, q2)).astype(dtype).T if transposed == "B" else rng.standard_normal((q2, r)).astype(dtype)
+        out = np.empty((p, r), dtype=dtype)
+        fn = lambda a=a, b=b, out=out: np.matmul(a, b, out=out)  # noqa: E731
+        for _ in range(3):
+            fn()
+        seconds = timed(fn, steps_for(budget_s / 8, fn))
+        rows.append({"product": name, "shape": f"({p}, {q})({q2}, {r})", "seconds": seconds, "gflops": 2 * p * q * r / seconds / 1e9})
+    return sum(r["seconds"] for r in rows), rows
+
+
+def theoretical_bytes(dims, m, itemsize) -> int:
+    """Bytes of the caches and grads of one step: Z[l], A[l], dZ[l], dA[l-1] (l ≥ 2), dW[l], db[l]."""
+    L = len(dims) - 1
+    total = 0
+    for l in range(1, L + 1):
+        total += 2 * dims[l] * m  # Z[l], A[l]
+        total += dims[l] * m  # dZ[l]
+        total += dims[l - 1] * m if l > 1 else 0  # dA[l-1], no dA0 in training
+        total += dims[l] * dims[l - 1] + dims[l]  # dW[l], db[l]
+    return total * itemsize
+
+
+def chainrule_step(dims, activations, X, Y, dtype, lr=0.01):
+    import chainrule as cr
+
+    net = cr.Network(dims, activations, seed=0, dtype=dtype)
+    return net, lambda: net.train_step(X, Y, lr)
+
+
+def course_style_step(dims, activations, X, Y, dtype, lr=0.01):
+    """The step as the course writes it: full chain from dA[L], every dA and dZ kept (dA0 too), new arrays for W, b."""
+    import chainrule as cr
+    from chainrule.losses import binary_cross_entropy_dA, cost
+    from chainrule.network import backward, forward, gradient_descent_step
+
+    net = cr.Network(dims, activations, seed=0, dtype=dtype)
+    m = X.shape[1]
+
+    def step():
+        AL, caches = forward(X, net.parameters, net.activations)
+        cost(AL, Y)
+        grads = backward(caches, net.activations, 1 / m, dAL=binary_cross_entropy_dA(AL, Y))
+        net.parameters = gradient_descent_step(net.parameters, grads, lr)
+
+    return step
+
+
+def torch_step(dims, activations, X, Y, dtype, threads, lr=0.01):
+    import torch
+
+    torch.set_num_threads(threads)
+    tdtype = torch.float64 if dtype == np.float64 else torch.float32
+    modules = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh}
+    layers = []
+    for l in range(1, len(dims)):
+        layers.append(torch.nn.Linear(dims[l - 1], dims[l], dtype=tdtype))
+        if l < len(dims) - 1:
+            layers.append(modules[activations[0]]())
+    model = torch.nn.Sequential(*layers)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    Xt, Yt = torch.from_numpy(np.ascontiguousarray(X.T)), torch.from_numpy(np.ascontiguousarray(Y.T))
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="sum")  # the sigmoid is fused into the loss, PyTorch's best practice
+    m = X.shape[1]
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(Xt), Yt) / m
+        loss.backward()
+        optimizer.step()
+
+    return step
+
+
+def run_one(key: str, dtype_name: str, repeats: int, threads: int, budget_s: float) -> dict:
+    from threadpoolctl import threadpool_limits
+
+    name, dims, activations, m = CONFIGS[key]
+    dtype = np.dtype(dtype_name).type
+    activations = [activations[0]] * (len(dims) - 2) + [activations[1]]
+    X, Y = problem(dims, m, dtype)
+    with threadpool_limits(limits=threads):
+        _, ours = chainrule_step(dims, activations, X, Y, dtype)
+        theirs = torch_step(dims, activations, X, Y, dtype, threads)
+        plain = course_style_step(dims, activations, X, Y, dtype)
+        for _ in range(5):
+            ours()
+            theirs()
+            plain()
+        n_ours, n_theirs, n_plain = steps_for(budget_s, ours), steps_for(budget_s, theirs), steps_for(budget_s, plain)
+        ours_t, theirs_t, plain_t = [], [], []
+        for _ in range(repeats):  # alternate, so that noise hits all three
+            ours_t.append(timed(ours, n_ours))
+            theirs_t.append(timed(theirs, n_theirs))
+            plain_t.append(timed(plain, n_plain))
+        floor, products = matmul_floor(dims, m, dtype, budget_s)
+        # memory: a fresh network, measured from before its first step, so that the buffers the step
+        # keeps between iterations count as training memory
+        _, fresh = chainrule_step(dims, activations, X, Y, dtype)
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(3):
+            fresh()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        blas = blas_info()
+    ours_med, theirs_med = statistics.median(ours_t), statistics.median(theirs_t)
+    ratios = [o / t for o, t in zip(ours_t, theirs_t, strict=True)]
+    theory = theoretical_bytes(dims, m, np.dtype(dtype).itemsize)
+    return {
+        "config": key, "name": name, "dims": dims, "m": m, "dtype": dtype_name, "threads": threads,
+        "chainrule_s": ours_med, "chainrule_range_s": [min(ours_t), max(ours_t)],
+        "torch_s": theirs_med, "torch_range_s": [min(theirs_t), max(theirs_t)],
+        "ratio": ours_med / theirs_med,
+        "course_style_s": statistics.median(plain_t), "course_style_ratio": statistics.median(plain_t) / theirs_med,
+        "ratio_range": [min(ratios), max(ratios)],
+        "matmul_floor_s": floor, "matmul_share": floor / ours_med, "floor_over_torch": floor / theirs_med, "products": products,
+        "extra_memory_bytes": peak - before, "theoretical_bytes": theory, "memory_ratio": (peak - before) / theory,
+        "steps_per_repeat": [n_ours, n_theirs], "repeats": repeats, "blas": blas,
+    }
+
+
+def markdown(results: list[dict], meta: dict) -> str:
+    lines = [
+        "# Training-step benchmark",
+        "",
+        f"Machine: {meta['machine']}, {meta['cpus']} CPUs, {meta['threads']} thread(s) for both libraries; "
+        f"NumPy {meta['numpy']}, PyTorch {meta['torch']}, Python {meta['python']}.",
+        f"BLAS: {meta['blas']}.",
+        "",
+        "One step = forward, cost, backward, gradient-descent update. Times are medians over many steps;",
+        f"each cell is the median of {meta['repeats']} alternating repeats, with the range in brackets.",
+        "*Course-style step*: forward, cost, the full chain from dA[L] with every dA, dZ kept (dA0 too) and new arrays for",
+        "W, b, with the same core functions: what the tricks of the fast step buy.",
+        "*Floor*: the sum, over the step's matrix products, of each product timed alone (same shapes and layouts);",
+        "*floor / PyTorch* above 1 means NumPy's matrix products alone take longer than PyTorch's whole step.",
+        "*Memory*: tracemalloc peak during three steps of a fresh network minus before them, against the theoretical",
+        "caches + grads (Z[l], A[l], dZ[l], dA[l-1], dW[l], db[l]).",
+        "",
+        "| config | dtype | chainrule (ms) | PyTorch (ms) | ratio | course-style step: ratio | floor (ms) | floor / PyTorch "
+        "| matmul share | memory / theory |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['config']} {r['name']} {r['dims'] if len(r['dims']) < 7 else '64 → 10 × 64 → 1'} m={r['m']} | {r['dtype']} "
+            f"| {1e3 * r['chainrule_s']:.3f} [{1e3 * r['chainrule_range_s'][0]:.3f}–{1e3 * r['chainrule_range_s'][1]:.3f}] "
+            f"| {1e3 * r['torch_s']:.3f} [{1e3 * r['torch_range_s'][0]:.3f}–{1e3 * r['torch_range_s'][1]:.3f}] "
+            f"| {r['ratio']:.2f} [{r['ratio_range'][0]:.2f}–{r['ratio_range'][1]:.2f}] "
+            f"| {r['course_style_ratio']:.2f} | {1e3 * r['matmul_floor_s']:.3f} | {r['floor_over_torch']:.2f} "
+            f"| {100 * r['matmul_share']:.0f} % "
+            f"| {r['extra_memory_bytes'] / 2**20:.2f} / {r['theoretical_bytes'] / 2**20:.2f} MiB = {r['memory_ratio']:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", default="a,b,c,d")
+    parser.add_argument("--dtypes", default="float64,float32")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--budget", type=float, default=1.0, help="seconds per timed series")
+    parser.add_argument("--one", nargs=2, metavar=("CONFIG", "DTYPE"), help=argparse.SUPPRESS)
+    parser.add_argument("--markdown", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "step.json"))
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one[0], args.one[1], args.repeats, args.threads, args.budget)))
+        return
+    import torch
+
+    results = []
+    for key in args.configs.split(","):
+        for dtype in args.dtypes.split(","):
+            command = [sys.executable, __file__, "--one", key, dtype, "--repeats", str(args.repeats),
+                       "--threads", str(args.threads), "--budget", str(args.budget)]
+            result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            results.append(result)
+            print(
+                f"{key} {result['name']:12s} {dtype}: chainrule {1e3 * result['chainrule_s']:9.3f} ms  "
+                f"PyTorch {1e3 * result['torch_s']:9.3f} ms  ratio {result['ratio']:.2f} "
+                f"(course-style {result['course_style_ratio']:.2f})  "
+                f"floor/PyTorch {result['floor_over_torch']:.2f}  "
+                f"matmul share {100 * result['matmul_share']:3.0f} %  memory/theory {result['memory_ratio']:.2f}",
+                flush=True,
+            )
+    blas = results[0]["blas"]
+    meta = {
+        "machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "threads": args.threads,
+        "numpy": np.__version__, "torch": torch.__version__, "python": platform.python_version(), "repeats": args.repeats,
+        "blas": "; ".join(f"{b['internal_api']} {b['version']} kernel {b['architecture']} ({b['num_threads']} threads)" for b in blas),
+        "env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP", "MKL"))},
+    }
+    print("BLAS:", meta["blas"], "env:", meta["env"])
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+    Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.markdown).write_text(markdown(results, meta))
+    print(f"wrote {args.markdown} and {args.json}")
+
+
+if __name__ == "__main__":
+    main()
