@@ -51,9 +51,10 @@ def init_gd(parameters: Parameters) -> State:
 def update_gd(
     parameters: Parameters, grads: dict[str, np.ndarray], state: State, learning_rate: float, inplace: bool = False
 ) -> None:
-    """W := W − α dW, b := b − α db."""
+    """W := W − α dW, b := b − α db. ``inplace=True`` (training) also turns each dW into α dW in place (no temporary)."""
     for key in parameters:
-        _step(parameters, key, learning_rate * grads[f"d{key}"], inplace)
+        d = grads[f"d{key}"]
+        _step(parameters, key, np.multiply(d, learning_rate, out=d) if inplace else learning_rate * d, inplace)
 
 
 def init_momentum(parameters: Parameters) -> State:
