@@ -33,6 +33,16 @@ false error. Such checks are counted, and by default ("one-sided") the example t
 differenced on the side that did not, the linear piece the backward pass differentiates; a check
 is skipped only when both sides cross. kinks="skip" skips every such check, "keep" keeps the
 plain central difference (to see the false errors).
+
+Dropout. With keep_prob < 1 the check needs the masks: ``masks={l: D[l]}``, one fixed (n[l], m)
+0/1 mask per hidden layer, as ``chainrule.regularization.dropout_masks`` draws them. f is then
+the cost of the network thinned by those masks, A[l] := g[l](Z[l]) * D[l] / keep_prob, in the
+one forward pass, in the built-in backward and in every perturbed copy (a copy of example j uses
+column j of each D[l]). dA[l] is, as ``Network.backward`` returns it, the derivative with respect
+to the raw A[l] = g[l](Z[l]) before the mask (dA[l] := (W[l+1]ᵀ dZ[l+1]) * D[l] / keep_prob), so
+the numeric side perturbs the raw A[l]: ΔZ[l+1] = W[l+1] (ΔA[l] * D[l] / keep_prob). A dropped
+unit has dA = 0 and dZ = 0, and a kink crossed by a dropped unit is not one (the cost does not see
+it). Without masks keep_prob < 1 is refused: each evaluation would draw a new mask.
 """
 
 from __future__ import annotations
@@ -50,6 +60,7 @@ from chainrule.conventions import check_convention, derivative_of
 from chainrule.errors import ChainruleError
 from chainrule.losses import get_loss
 from chainrule.network import forward
+from chainrule.regularization import Masks, apply_mask
 from chainrule.report import Table
 from chainrule.validation import check_X, check_Y
 
@@ -68,13 +79,20 @@ _KEY = re.compile(r"^d(W|b|Z|A)(\d+)$")
 
 # -- the network, evaluated once below and many times above the perturbed layer -------------------
 class _Problem:
-    """One forward pass of (X, Y), kept layer by layer, and the per-example losses of perturbed copies."""
+    """One forward pass of (X, Y), kept layer by layer, and the per-example losses of perturbed copies.
 
-    def __init__(self, parameters: dict[str, np.ndarray], activations: list[str], loss: str, X: np.ndarray, Y: np.ndarray):
+    With dropout ``masks`` {l: D[l]} (fixed, (n[l], m) booleans) every pass, this one and the
+    perturbed copies', uses A[l] := g[l](Z[l]) * D[l] / keep_prob for the hidden layers, so the
+    caches hold the dropped-out A[l-1], as in training.
+    """
+
+    def __init__(self, parameters: dict[str, np.ndarray], activations: list[str], loss: str, X: np.ndarray, Y: np.ndarray,
+                 masks: Masks | None = None, keep_prob: float = 1.0):  # fmt: skip
         self.parameters, self.activations, self.X, self.Y = parameters, activations, X, Y
         self.L, self.m = len(activations), X.shape[1]
+        self.masks, self.keep_prob = masks, keep_prob
         self.losses = get_loss(loss).losses
-        AL, caches = forward(X, parameters, activations)
+        AL, caches = forward(X, parameters, activations, masks, keep_prob)
         self.caches = caches
         self.base_losses = self.losses(AL, Y).sum(axis=0)  # L⁽ʲ⁾ of the unperturbed network
         self.Z = [None] + [Z for _, Z in caches]  # Z[l], l = 1..L
@@ -88,15 +106,30 @@ class _Problem:
 
         Zp is (n[l], width); column c is a perturbed copy of example ``columns[c]``. Layers l..L
         run on all copies at once: A[l] = g[l](Zp), then the core's forward for layers above.
+        With dropout, copy c uses column ``columns[c]`` of every mask D[l], D[l+1], ….
         """
         A = get_activation(self.activations[l - 1]).g(Zp)
-        AL, caches = forward(A, self.upper[l], self.activations[l:])
+        masks = None
+        if self.masks is not None:
+            if l < self.L:
+                A = apply_mask(A, self.masks[l][:, columns], self.keep_prob)  # A[l] := A[l] * D[l] / keep_prob
+            masks = {i - l: self.masks[i][:, columns] for i in range(l + 1, self.L)}  # renumbered as self.upper
+        AL, caches = forward(A, self.upper[l], self.activations[l:], masks, self.keep_prob)
         losses = self.losses(AL, self.Y[:, columns]).sum(axis=0)  # L⁽ʲ⁾ sums the n[L] output units
         kinked = np.zeros(Zp.shape[1], dtype=bool)
         for i, Z in enumerate([Zp] + [Z for _, Z in caches], start=l):
             if self.activations[i - 1] in KINKED:
-                kinked |= ((Z > 0) != (self.Z[i][:, columns] > 0)).any(axis=0)
+                crossed = (Z > 0) != (self.Z[i][:, columns] > 0)
+                if self.masks is not None and i < self.L:
+                    crossed &= self.masks[i][:, columns]  # a dropped unit's kink does not reach the cost
+                kinked |= crossed.any(axis=0)
         return losses, kinked
+
+    def dropout_factor(self, l: int) -> np.ndarray | None:
+        """∂(dropped-out A[l]) / ∂(raw A[l]) = D[l] / keep_prob, (n[l], m), for a hidden layer with dropout; else None."""
+        if self.masks is None or not 1 <= l < self.L:
+            return None
+        return self.masks[l] / self.keep_prob
 
 
 # -- one grads key: how its perturbations reach Z[l] ------------------------------------------------
@@ -235,8 +268,11 @@ def _check_elements(
             T = np.zeros((problem.Z[l].shape[0], P))
             T[i, np.arange(P)] = 1.0
             columns = j
-        else:  # A[l-1][i, j] += ε  ⇒  Z[l][:, j] += ε W[l][:, i], example j only
+        else:  # A[l-1][i, j] += ε  ⇒  Z[l][:, j] += ε W[l][:, i] (× D[l-1][i, j] / keep_prob with dropout), example j only
             T = problem.parameters[f"W{l}"][:, i]
+            factor = problem.dropout_factor(l - 1)
+            if factor is not None:
+                T = T * factor[i, j]
             columns = j
         values, k, s, n = _numeric(problem, target, T, columns, epsilon, per_column=False, one_sided=one_sided)
         if target.kind == "W" and lambd:
@@ -264,9 +300,11 @@ def _check_directions(
     """Central differences along random rank-one directions D[p] = u[p] v[p]ᵀ; returns the comparison and (U, V).
 
     Rank one makes ΔZ[l] one outer product: W: ΔZ = u (vᵀ A[l-1]);  b (v = 1): ΔZ = u 1ᵀ;
-    Z: ΔZ = u vᵀ;  A[l-1]: ΔZ = (W[l] u) vᵀ. Each D[p] is scaled so that ΔZ[l] = ε T[p] has
-    root-mean-square ε. W, b give one value per direction, ⟨g, D[p]⟩ = u[p]ᵀ g v[p]; Z and A one
-    per example j, v[p, j] u[p]ᵀ g[:, j] (L⁽ʲ⁾ depends on column j only).
+    Z: ΔZ = u vᵀ;  A[l-1]: ΔZ = (W[l] u) vᵀ, or with dropout on layer l-1 column j of it
+    W[l] (u * D[l-1][:, j] / keep_prob) v[j] (the raw A[l-1] is perturbed; see the module's
+    docstring). Each D[p] is scaled so that ΔZ[l] = ε T[p] has root-mean-square ε. W, b give one
+    value per direction, ⟨g, D[p]⟩ = u[p]ᵀ g v[p]; Z and A one per example j, v[p, j] u[p]ᵀ g[:, j]
+    (L⁽ʲ⁾ depends on column j only).
     """
     l, m = target.l, problem.m
     P = max(1, math.ceil(k / m)) if target.per_example else k
@@ -280,11 +318,16 @@ def _check_directions(
     else:
         V = rng.standard_normal((P, m))
         rows = V
-    left = U @ problem.parameters[f"W{l}"].T if target.kind == "A" else U  # W[l] u for A[l-1], else u
-    rms = np.linalg.norm(left, axis=1) * np.linalg.norm(rows, axis=1) / math.sqrt(left.shape[1] * m)
+    W = problem.parameters[f"W{l}"]
+    factor = problem.dropout_factor(l - 1) if target.kind == "A" else None
+    if factor is not None:  # ΔZ[l][:, j] = W[l] (u * D[l-1][:, j] / keep_prob) v[j]
+        T = np.moveaxis(W @ (U[:, :, None] * factor[None, :, :]), 0, 1) * rows[None, :, :]
+    else:
+        left = U @ W.T if target.kind == "A" else U  # W[l] u for A[l-1], else u
+        T = left.T[:, :, None] * rows[None, :, :]  # (n[l], P, m): ΔZ[l] of direction p is ε T[:, p, :]
+    rms = np.sqrt(np.mean(T**2, axis=(0, 2)))
     rms[rms == 0] = 1.0
-    U, left = U / rms[:, None], left / rms[:, None]
-    T = left.T[:, :, None] * rows[None, :, :]  # (n[l], P, m): ΔZ[l] of direction p is ε T[:, p, :]
+    U, T = U / rms[:, None], T / rms[None, :, None]
     numeric, kinked, skipped, noise = _numeric(
         problem, target, T, np.zeros(0, dtype=int), epsilon, per_column=target.per_example, one_sided=one_sided
     )
@@ -438,6 +481,7 @@ class GradcheckReport:
     evaluations: int
     seconds: float
     not_checked: list[str] = field(default_factory=list)
+    keep_prob: float = 1.0  # < 1: checked with the given fixed dropout masks
 
     @property
     def passed(self) -> bool:
@@ -464,7 +508,8 @@ class GradcheckReport:
             text = f"×{factor}" if factor is not None else (f"{row['ratio']:.6g}" if math.isfinite(row["ratio"]) else "—")
             kinks = f"{row['kinks']} ({row['skipped']} skipped)" if row["skipped"] else str(row["kinks"])
             rows.append({**row, "factor_text": text, "kinks_text": kinks, "result": "ok" if row["passed"] else "FAIL"})
-        return Table(title=f"Gradient check ({self.mode}, convention {self.convention!r}, m = {self.m}): {verdict}",
+        dropout = f", dropout keep_prob = {self.keep_prob:g} with fixed masks" if self.keep_prob < 1 else ""
+        return Table(title=f"Gradient check ({self.mode}, convention {self.convention!r}, m = {self.m}{dropout}): {verdict}",
                      columns=COLUMNS, rows=rows, notes=self.notes())  # fmt: skip
 
     def notes(self) -> list[str]:
@@ -481,6 +526,9 @@ class GradcheckReport:
             f"({'below' if self.difference <= COURSE_THRESHOLD else 'above'} its 2e-7 threshold)",
             f"{self.evaluations} cost evaluations in {self.seconds:.3f} s",
         ]
+        if self.keep_prob < 1:
+            notes.insert(1, f"dropout: every evaluation uses the given masks, A[l] := g(Z[l]) * D[l] / {self.keep_prob:g}; "
+                            "dA[l] is checked as the derivative with respect to A[l] before the mask.")  # fmt: skip
         for row in self.rows:
             if not row["passed"]:
                 notes.append(f"{row['key']} ({row['derivative']}) FAILED: {row['problem']}")
@@ -502,6 +550,7 @@ class GradcheckReport:
         return {
             "passed": self.passed, "failed_tensors": self.failed_tensors, "mode": self.mode, "convention": self.convention,
             "kinks": self.kinks, "epsilon": self.epsilon, "rtol": self.rtol, "m": self.m, "lambd": self.lambd,
+            "keep_prob": self.keep_prob,
             "difference": self.difference if math.isfinite(self.difference) else None, "evaluations": self.evaluations,
             "seconds": self.seconds, "not_checked": self.not_checked, "rows": rows,
         }  # fmt: skip
@@ -526,6 +575,7 @@ def gradcheck(
     rtol: float = RTOL,
     lambd: float = 0.0,
     keep_prob: float = 1.0,
+    masks: Masks | None = None,
     kinks: str = "one-sided",
     keys: list[str] | None = None,
     seed: int | None = 0,
@@ -541,18 +591,23 @@ def gradcheck(
     mode: "full", "sample" (k elements per tensor), "directional" (k directions per tensor),
     "auto" (full where it needs at most ``auto_limit`` example-columns of forward pass, else
     directional). k: elements ("sample") or directions ("directional") per tensor. lambd: checks
-    dW against J + λ/(2m) Σₗ ‖W[l]‖²_F. keep_prob < 1 (dropout) is refused: the mask must be fixed.
+    dW against J + λ/(2m) Σₗ ‖W[l]‖²_F. keep_prob < 1 (inverted dropout) needs ``masks`` {l: D[l]},
+    one fixed 0/1 array (n[l], m) per hidden layer l = 1..L−1 (``regularization.dropout_masks``):
+    J is then the cost of the network thinned by those masks, the built-in grads are the backward
+    with them, and dA[l] is ∂/∂A[l] before the mask, as ``Network.backward`` returns it.
     kinks: "one-sided" (default), "skip" or "keep", for checks that cross a relu kink. keys:
     check only these. seed: of the random elements and directions.
     """
     start = time.perf_counter()
     check_convention(convention)
-    _check_options(mode, k, epsilon, rtol, lambd, keep_prob, kinks)
+    _check_options(mode, k, epsilon, rtol, lambd, keep_prob, masks is not None, kinks)
     parameters = {key: np.asarray(value, dtype=np.float64) for key, value in net.parameters.items()}
     activations = list(net.activations)
     X = check_X(X, net.n_x).astype(np.float64, copy=False)
     Y = check_Y(Y, net.n_y, X.shape[1], binary=net.loss == "binary_cross_entropy").astype(np.float64, copy=False)
-    problem = _Problem(parameters, activations, net.loss, X, Y)
+    if masks is not None:
+        masks = _check_masks(masks, net.layer_dims, X.shape[1])
+    problem = _Problem(parameters, activations, net.loss, X, Y, masks, float(keep_prob))
     m, L = problem.m, problem.L
     if grads is None:
         grads = _builtin_grads(net, problem, convention, lambd)
@@ -584,6 +639,7 @@ def gradcheck(
     return GradcheckReport(
         rows=rows, mode=mode, convention=convention, epsilon=epsilon, rtol=rtol, m=m, lambd=float(lambd), kinks=kinks,
         difference=difference, evaluations=evaluations, seconds=time.perf_counter() - start, not_checked=others,
+        keep_prob=float(keep_prob),
     )  # fmt: skip
 
 
@@ -628,11 +684,16 @@ def _course_difference(comparisons: list[tuple[np.ndarray, np.ndarray]]) -> floa
 
 
 def _builtin_grads(net: Any, problem: _Problem, convention: str, lambd: float) -> dict[str, np.ndarray]:
-    """The network's own backward on the float64 caches; with L2 its dW[l] include (λ/m) W[l], ∂/∂W[l] of λ/(2m) Σ‖W‖²."""
-    return net.backward(problem.Y, problem.caches, convention=convention, lambd=lambd)
+    """The network's own backward on the float64 caches; with L2 its dW[l] include (λ/m) W[l], ∂/∂W[l] of λ/(2m) Σ‖W‖².
+
+    With dropout it is given the same masks and keep_prob as the forward pass.
+    """
+    return net.backward(problem.Y, problem.caches, convention=convention, lambd=lambd, masks=problem.masks,
+                        keep_prob=problem.keep_prob)  # fmt: skip
 
 
-def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float, keep_prob: float, kinks: str) -> None:
+def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float, keep_prob: float, has_masks: bool,
+                   kinks: str) -> None:  # fmt: skip
     if mode not in MODES:
         raise ChainruleError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
     if kinks not in KINKS:
@@ -644,12 +705,40 @@ def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float,
             raise ChainruleError(f"{name} must be a positive finite number; got {value!r}")
     if not (isinstance(lambd, int | float) and math.isfinite(lambd) and lambd >= 0):
         raise ChainruleError(f"lambd (the L2 strength λ) must be a finite number >= 0; got {lambd!r}")
-    if not (isinstance(keep_prob, int | float) and 0 < keep_prob <= 1):
+    if isinstance(keep_prob, bool) or not (isinstance(keep_prob, int | float) and 0 < keep_prob <= 1):
         raise ChainruleError(f"keep_prob must be in (0, 1]; got {keep_prob!r}")
-    if keep_prob < 1:
+    if keep_prob < 1 and not has_masks:
         raise ChainruleError(
-            f"cannot check gradients with dropout on (keep_prob = {keep_prob:g}): every cost evaluation would draw a new "
-            "random mask, so J(θ + ε) − J(θ − ε) measures the change of mask, not of θ, and the backward pass's mask "
-            "is a third one. Check with keep_prob=1.0 (dropout off), as the course does, or with one fixed mask."
+            f"cannot check gradients with dropout on (keep_prob = {keep_prob:g}) without fixed masks: every cost evaluation "
+            "would draw a new random mask, so J(θ + ε) − J(θ − ε) measures the change of mask, not of θ, and the backward "
+            "pass's mask is a third one. Pass the masks the backward used, masks={l: D[l]} (e.g. "
+            "chainrule.regularization.dropout_masks(net.layer_dims, m, keep_prob, rng)), or check with keep_prob=1.0 "
+            "(dropout off), as the course does."
+        )
+    if keep_prob == 1 and has_masks:
+        raise ChainruleError(
+            "masks were given with keep_prob = 1 (dropout off); pass the keep_prob the masks were drawn with, or no masks"
         )
 
+
+def _check_masks(masks: Any, layer_dims: list[int], m: int) -> Masks:
+    """{l: D[l]} as (n[l], m) booleans, one per hidden layer l = 1..L−1; a ChainruleError naming what is wrong otherwise."""
+    expected = list(range(1, len(layer_dims) - 1))
+    if not isinstance(masks, dict):
+        raise ChainruleError(f"masks must be a dict {{l: D[l]}} with keys {expected} (the hidden layers); got {type(masks).__name__}")
+    if set(masks) != set(expected):
+        raise ChainruleError(f"masks must hold one D[l] per hidden layer, keys {expected}; got keys {sorted(masks, key=str)}")
+    checked = {}
+    for l in expected:
+        D = np.asarray(masks[l])
+        shape = (layer_dims[l], m)
+        if D.shape != shape:
+            hint = " (the transpose)" if D.shape == shape[::-1] else ""
+            raise ChainruleError(f"masks[{l}] (D[{l}]) must have shape (n[{l}], m) = {shape}; got {D.shape}{hint}")
+        if D.dtype != bool:
+            if not np.issubdtype(D.dtype, np.number) or not np.isin(D, (0, 1)).all():
+                bad = D[~np.isin(D, (0, 1))].ravel()[:1] if np.issubdtype(D.dtype, np.number) else D.ravel()[:1]
+                raise ChainruleError(f"masks[{l}] (D[{l}]) must hold booleans or 0/1; got {D.dtype} values such as {bad[0]!r}")
+            D = D == 1
+        checked[l] = D
+    return checked

@@ -10,6 +10,7 @@ from chainrule.cli.common import console, parse_ints, parse_names, rich_table, u
 from chainrule.errors import ChainruleError
 from chainrule.gradcheck import AUTO_LIMIT, EPSILON, RTOL, K, gradcheck
 from chainrule.network import Network
+from chainrule.regularization import check_keep_prob, dropout_masks
 
 
 def _parse_scale(text: str | None) -> tuple[str, float] | None:
@@ -35,6 +36,9 @@ def check(
     epsilon: float = typer.Option(EPSILON, help="Step of the central differences."),
     rtol: float = typer.Option(RTOL, help="Tolerance on ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖)."),
     lambd: float = typer.Option(0.0, help="L2 strength λ: check against J + λ/(2m) Σ‖W‖²."),
+    keep_prob: float = typer.Option(
+        1.0, "--keep-prob", help="Dropout keep probability: check with one fixed mask set drawn from the seed (default 1: off)."
+    ),
     scale: str | None = typer.Option(None, help="Plant an error: multiply one gradient, e.g. dW2=1.001, to see it named."),
     json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
@@ -43,6 +47,7 @@ def check(
         dims = parse_ints(layers, "--layers")
         if m < 1:
             raise ChainruleError(f"--m must be a positive number of examples; got {m}")
+        keep_prob = check_keep_prob(keep_prob)
         net = Network(dims, parse_names(activations), seed=seed)
         rng = np.random.default_rng(seed)
         X = rng.standard_normal((net.n_x, m))
@@ -50,23 +55,27 @@ def check(
             Y = np.eye(net.n_y)[:, rng.integers(0, net.n_y, size=m)]
         else:
             Y = (rng.random((net.n_y, m)) > 0.5).astype(float)
+        # dropout: one fixed mask set D[l] per hidden layer, the same in the backward and in every cost evaluation
+        masks = dropout_masks(net.layer_dims, m, keep_prob, np.random.default_rng(seed)) if keep_prob < 1 else None
         grads = None
         planted = _parse_scale(scale)
         if planted is not None:
-            _, caches = net.forward(X)
-            grads = net.backward(Y, caches, convention=convention, lambd=lambd)
+            _, caches = net.forward(X, masks, keep_prob)
+            grads = net.backward(Y, caches, convention=convention, lambd=lambd, masks=masks, keep_prob=keep_prob)
             key, factor = planted
             if key not in grads:
                 raise ChainruleError(f"--scale: no gradient {key!r}; expected one of {', '.join(grads)}")
             grads[key] = grads[key] * factor
         report = gradcheck(net, X, Y, grads, convention=convention, mode=mode, k=k, epsilon=epsilon, rtol=rtol,
-                           lambd=lambd, seed=seed, auto_limit=AUTO_LIMIT)  # fmt: skip
+                           lambd=lambd, keep_prob=keep_prob, masks=masks, seed=seed, auto_limit=AUTO_LIMIT)  # fmt: skip
         if json:
             print(report.to_json())
         else:
             console.print(
                 f"network {net.layer_dims} {net.activations}  ·  random batch m = {m}, seed {seed}  ·  "
-                f"convention {convention!r}" + (f"  ·  planted: {scale}" if scale else ""),
+                f"convention {convention!r}"
+                + (f"  ·  dropout keep_prob {keep_prob:g}, one fixed mask set drawn from seed {seed}" if masks is not None else "")
+                + (f"  ·  planted: {scale}" if scale else ""),
                 highlight=False,
                 soft_wrap=True,
             )
