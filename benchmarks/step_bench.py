@@ -225,7 +225,8 @@ def markdown(results: list[dict], meta: dict) -> str:
         f"BLAS: {meta['blas']}.",
         "",
         "One step = forward, cost, backward, gradient-descent update. Times are medians over many steps;",
-        f"each cell is the median of {meta['repeats']} alternating repeats, with the range in brackets.",
+        f"each cell is the median over {meta['processes']} fresh processes of the median of {meta['repeats']} alternating repeats,",
+        "with the range over every repeat of every process in brackets.",
         "*Course-style step*: forward, cost, the full chain from dA[L] with every dA, dZ kept (dA0 too) and new arrays for",
         "W, b, with the same core functions: what the tricks of the fast step buy.",
         "*Floor*: the sum, over the step's matrix products, of each product timed alone (same shapes and layouts);",
@@ -250,11 +251,30 @@ def markdown(results: list[dict], meta: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def combine(runs: list[dict]) -> dict:
+    """One row from several processes: medians of their medians, ranges over every repeat of every process.
+
+    PyTorch's step time can differ between processes (on the cat network here: 3.3 or 7.4 ms), so one
+    process is not enough to say which library is faster.
+    """
+    row = dict(runs[len(runs) // 2])
+    for key in ("chainrule_s", "torch_s", "ratio", "course_style_s", "course_style_ratio", "matmul_floor_s",
+                "extra_memory_bytes", "memory_ratio"):  # fmt: skip
+        row[key] = statistics.median(r[key] for r in runs)
+    for key in ("chainrule_range_s", "torch_range_s", "ratio_range"):
+        row[key] = [min(r[key][0] for r in runs), max(r[key][1] for r in runs)]
+    row["matmul_share"] = row["matmul_floor_s"] / row["chainrule_s"]
+    row["floor_over_torch"] = row["matmul_floor_s"] / row["torch_s"]
+    row["processes"] = [{k: r[k] for k in ("chainrule_s", "torch_s", "ratio")} for r in runs]
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", default="a,b,c,d")
     parser.add_argument("--dtypes", default="float64,float32")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=5, help="alternating timed series per process")
+    parser.add_argument("--processes", type=int, default=3, help="fresh processes per configuration")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--budget", type=float, default=1.0, help="seconds per timed series")
     parser.add_argument("--one", nargs=2, metavar=("CONFIG", "DTYPE"), help=argparse.SUPPRESS)
@@ -271,7 +291,9 @@ def main() -> None:
         for dtype in args.dtypes.split(","):
             command = [sys.executable, __file__, "--one", key, dtype, "--repeats", str(args.repeats),
                        "--threads", str(args.threads), "--budget", str(args.budget)]
-            result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            runs = [json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+                    for _ in range(args.processes)]  # fmt: skip
+            result = combine(runs)
             results.append(result)
             print(
                 f"{key} {result['name']:12s} {dtype}: chainrule {1e3 * result['chainrule_s']:9.3f} ms  "
@@ -285,6 +307,7 @@ def main() -> None:
     meta = {
         "machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "threads": args.threads,
         "numpy": np.__version__, "torch": torch.__version__, "python": platform.python_version(), "repeats": args.repeats,
+        "processes": args.processes,
         "blas": "; ".join(f"{b['internal_api']} {b['version']} kernel {b['architecture']} ({b['num_threads']} threads)" for b in blas),
         "env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP", "MKL"))},
     }
