@@ -32,7 +32,7 @@ def test_train_options():
 def test_train_bad_input_exits_2_with_a_clear_message():
     result = runner.invoke(app, ["train", "--layers", "3,4,1"])
     assert result.exit_code == 2
-    assert "n_x = 3 rows" in result.output
+    assert "--layers must start with n_x = 2 for flower" in result.output
     result = runner.invoke(app, ["train", "--convention", "mean"])
     assert result.exit_code == 2 and "unknown convention 'mean'" in result.output
     result = runner.invoke(app, ["train", "--layers", "2,x,1"])

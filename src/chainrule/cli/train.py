@@ -118,6 +118,8 @@ def _options(given: dict[str, Any], saved: Network | None) -> dict[str, Any]:
 
 def _network(options: dict[str, Any], data: Dataset) -> Network:
     layers = parse_ints(options["layers"], "--layers") if options.get("layers") else [data.n_x, 32, 16, data.n_y]
+    if layers[0] != data.n_x:
+        raise ChainruleError(f"--layers must start with n_x = {data.n_x} for {data.name} (its number of features); got {layers}")
     if layers[-1] != data.n_y:
         raise ChainruleError(f"--layers must end with n_y = {data.n_y} for {data.name} ({data.n_classes} classes); got {layers}")
     names = [data.output_activation if name == "auto" else name for name in parse_names(options["activations"])]
