@@ -96,12 +96,10 @@ def backward(
     return grads
 
 
-def gradient_descent_step(parameters: Parameters, grads: Grads, learning_rate: float, inplace: bool = False) -> Parameters:
-    """W[l] := W[l] − α dW[l], b[l] := b[l] − α db[l]; a new dict unless ``inplace``."""
-    updated = parameters if inplace else {}
-    for key, value in parameters.items():
-        step = learning_rate * grads[f"d{key}"]
-        updated[key] = np.subtract(value, step, out=value) if inplace else value - step
+def gradient_descent_step(parameters: Parameters, grads: Grads, learning_rate: float) -> Parameters:
+    """A new dict W[l] := W[l] − α dW[l], b[l] := b[l] − α db[l] (``optim.update_gd``); the input is not changed."""
+    updated = dict(parameters)
+    get_optimizer("gd").update(updated, grads, {}, learning_rate)
     return updated
 
 
