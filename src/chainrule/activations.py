@@ -129,6 +129,7 @@ class Activation:
     formula: str  # g(Z)
     derivative: str  # g'(Z), in the form the backward pass uses
     elementwise: bool = True  # False for softmax: output layer only, fused with its loss
+    kinked: bool = False  # g' jumps at Z = 0 (relu, leaky_relu): a finite difference across 0 measures no derivative
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -137,8 +138,8 @@ ACTIVATIONS: dict[str, Activation] = {
         #          name          g           g'                 g(Z)                   g'(Z) as used in dZ = dA * g'(Z)
         Activation("sigmoid",    sigmoid,    sigmoid_prime,     "1 / (1 + e^(-Z))",    "A (1 - A)"),
         Activation("tanh",       tanh,       tanh_prime,        "tanh(Z)",             "1 - A^2"),
-        Activation("relu",       relu,       relu_prime,        "max(0, Z)",           "1 where Z > 0, else 0"),
-        Activation("leaky_relu", leaky_relu, leaky_relu_prime,  "max(0.01 Z, Z)",      "1 where Z > 0, else 0.01"),
+        Activation("relu",       relu,       relu_prime,        "max(0, Z)",           "1 where Z > 0, else 0",    kinked=True),
+        Activation("leaky_relu", leaky_relu, leaky_relu_prime,  "max(0.01 Z, Z)",      "1 where Z > 0, else 0.01", kinked=True),
         Activation("linear",     linear,     linear_prime,      "Z",                   "1"),
         Activation("softmax",    softmax,    softmax_prime,     "e^Z / sum_k e^Z_k",   "output only: dZ = A - Y with cross-entropy",
                    elementwise=False),

@@ -71,7 +71,6 @@ AUTO_LIMIT = 100_000  # "auto": full where a per-element check needs at most thi
 MAX_COLUMNS = 1 << 15  # example-columns pushed through the upper layers at once
 MODES = ("auto", "full", "sample", "directional")
 KINKS = ("one-sided", "skip", "keep")  # what to do with a check whose perturbation crosses a relu kink
-KINKED = frozenset({"relu", "leaky_relu"})  # activations whose g' jumps at Z = 0
 COURSE_THRESHOLD = 2e-7  # the course's gradient_check_n: "There is a mistake" above this
 _UNIT = np.finfo(np.float64).eps
 _KEY = re.compile(r"^d(W|b|Z|A)(\d+)$")
@@ -118,7 +117,7 @@ class _Problem:
         losses = self.losses(AL, self.Y[:, columns]).sum(axis=0)  # L⁽ʲ⁾ sums the n[L] output units
         kinked = np.zeros(Zp.shape[1], dtype=bool)
         for i, Z in enumerate([Zp] + [Z for _, Z in caches], start=l):
-            if self.activations[i - 1] in KINKED:
+            if get_activation(self.activations[i - 1]).kinked:
                 crossed = (Z > 0) != (self.Z[i][:, columns] > 0)
                 if self.masks is not None and i < self.L:
                     crossed &= self.masks[i][:, columns]  # a dropped unit's kink does not reach the cost
