@@ -132,9 +132,10 @@ def load(path: str | os.PathLike):
     except ChainruleError:
         raise
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zipfile.LargeZipFile) as error:
-        raise ChainruleError(
-            f"{path!r} is not a readable chainrule model (corrupt, truncated or not an .npz): {type(error).__name__}: {error}"
-        ) from None
+        # NumPy's own message for pickled data advises loading it unsafely; chainrule never does
+        reason = "it holds pickled (object) data, which chainrule never loads" if "pickle" in str(error) else (
+            f"{type(error).__name__}: {error}")
+        raise ChainruleError(f"{path!r} is not a readable chainrule model (corrupt, truncated or not an .npz): {reason}") from None
     return _network(header, arrays, path)
 
 
