@@ -2,7 +2,10 @@
 
 Each activation appears once, beside its derivative in the form the backward pass uses,
 ``dZ[l] = dA[l] * g'[l](Z[l])``. Every function keeps the dtype of its input (float32 stays
-float32) and works elementwise on arrays of any shape, except softmax.
+float32) and works elementwise on arrays of any shape, except softmax. Every g and g' takes an
+optional ``out`` array of Z's shape and dtype to write its result into, as NumPy's ufuncs do:
+training passes the same arrays at every step instead of allocating new ones (``out`` may be Z
+itself where Z is not needed afterwards). The values are the same with or without ``out``.
 
 softmax is not elementwise: each column of A[L] depends on the whole column of Z[L], so its
 derivative is a Jacobian per example, not a g'(Z) to multiply dA by. chainrule therefore allows
@@ -28,16 +31,26 @@ def _float(Z: np.ndarray) -> np.ndarray:
     return Z if np.issubdtype(Z.dtype, np.floating) else Z.astype(np.float64)
 
 
-def sigmoid(Z: np.ndarray) -> np.ndarray:
+def _into(out: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` copied into ``out`` (for the few g, g' that NumPy cannot compute in place)."""
+    np.copyto(out, values)
+    return out
+
+
+def sigmoid(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """σ(Z) = 1 / (1 + e^(−Z)), finite and warning-free for any Z.
 
     For Z below about −709 (float64) e^(−Z) overflows to inf and σ(Z) is returned as 0, the
     nearest representable value to the true result (below 1e−308); elsewhere the result is
-    bit-for-bit the course's ``1 / (1 + np.exp(-Z))``.
+    bit-for-bit the course's ``1 / (1 + np.exp(-Z))``, computed in one array: −Z, e^(−Z),
+    1 + e^(−Z), then 1 / (1 + e^(−Z)), each written over the last.
     """
     Z = _float(Z)
     with np.errstate(over="ignore", under="ignore"):
-        return 1 / (1 + np.exp(-Z))
+        E = np.negative(Z, out=np.empty_like(Z) if out is None else out)
+        np.exp(E, out=E)  # e^(−Z)
+        np.add(E, 1, out=E)
+        return np.divide(1, E, out=E)
 
 
 def sigmoid_prime_from_A(A: np.ndarray) -> np.ndarray:
@@ -45,14 +58,15 @@ def sigmoid_prime_from_A(A: np.ndarray) -> np.ndarray:
     return A * (1 - A)
 
 
-def sigmoid_prime(Z: np.ndarray) -> np.ndarray:
+def sigmoid_prime(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """σ'(Z) = σ(Z) (1 − σ(Z)) = A (1 − A)."""
-    return sigmoid_prime_from_A(sigmoid(Z))
+    A = sigmoid(Z, out=out)
+    return np.multiply(A, 1 - A, out=A)
 
 
-def tanh(Z: np.ndarray) -> np.ndarray:
+def tanh(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """tanh(Z)."""
-    return np.tanh(_float(Z))
+    return np.tanh(_float(Z), out=out)
 
 
 def tanh_prime_from_A(A: np.ndarray) -> np.ndarray:
@@ -60,46 +74,56 @@ def tanh_prime_from_A(A: np.ndarray) -> np.ndarray:
     return 1 - A**2
 
 
-def tanh_prime(Z: np.ndarray) -> np.ndarray:
+def tanh_prime(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """tanh'(Z) = 1 − tanh(Z)² = 1 − A²."""
-    return tanh_prime_from_A(np.tanh(_float(Z)))
+    Z = _float(Z)
+    A = np.tanh(Z, out=np.empty_like(Z) if out is None else out)
+    return np.subtract(1, np.square(A, out=A), out=A)
 
 
-def relu(Z: np.ndarray) -> np.ndarray:
+def relu(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """relu(Z) = max(0, Z)."""
     Z = _float(Z)
-    return np.maximum(0, Z)
+    return np.maximum(0, Z, out=out)
 
 
-def relu_prime(Z: np.ndarray) -> np.ndarray:
+def relu_prime(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """relu'(Z) = 1 where Z > 0, else 0 (g'(0) = 0, as the course's ``dZ[Z <= 0] = 0``)."""
     Z = _float(Z)
-    return (Z > 0).astype(Z.dtype)
+    if out is None:
+        return (Z > 0).astype(Z.dtype)
+    return np.greater(Z, 0, out=out)  # the comparison's 1 / 0 written as Z's floats
 
 
-def leaky_relu(Z: np.ndarray) -> np.ndarray:
+def leaky_relu(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """leaky_relu(Z) = Z where Z > 0, else 0.01 Z."""
     Z = _float(Z)
-    return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
+    A = np.where(Z > 0, Z, LEAKY_SLOPE * Z)
+    return A if out is None else _into(out, A)
 
 
-def leaky_relu_prime(Z: np.ndarray) -> np.ndarray:
+def leaky_relu_prime(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """leaky_relu'(Z) = 1 where Z > 0, else 0.01 (0.01 at Z = 0, like relu's 0)."""
     Z = _float(Z)
-    return np.where(Z > 0, 1, LEAKY_SLOPE).astype(Z.dtype)
+    G = np.where(Z > 0, 1, LEAKY_SLOPE).astype(Z.dtype)
+    return G if out is None else _into(out, G)
 
 
-def linear(Z: np.ndarray) -> np.ndarray:
-    """linear(Z) = Z (the identity)."""
-    return _float(Z)
+def linear(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """linear(Z) = Z (the identity; Z itself unless ``out`` is given)."""
+    Z = _float(Z)
+    return Z if out is None else _into(out, Z)
 
 
-def linear_prime(Z: np.ndarray) -> np.ndarray:
+def linear_prime(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """linear'(Z) = 1."""
-    return np.ones_like(_float(Z))
+    if out is None:
+        return np.ones_like(_float(Z))
+    out.fill(1)
+    return out
 
 
-def softmax(Z: np.ndarray) -> np.ndarray:
+def softmax(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """softmax(Z) column by column: A[k, i] = e^(Z[k, i]) / Σⱼ e^(Z[j, i]), shape (n[L], m).
 
     Computed as e^(Z − max_k Z) / Σ e^(Z − max_k Z) (the same value, no overflow). Each column
@@ -107,10 +131,10 @@ def softmax(Z: np.ndarray) -> np.ndarray:
     """
     Z = _float(Z)
     T = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return T / T.sum(axis=0, keepdims=True)
+    return np.divide(T, T.sum(axis=0, keepdims=True), out=out)
 
 
-def softmax_prime(Z: np.ndarray) -> np.ndarray:
+def softmax_prime(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Refused: softmax has no elementwise g'; use it as the output with categorical cross-entropy."""
     raise ChainruleError(
         "softmax has no elementwise derivative g'(Z): ∂A[k]/∂Z[j] = A[k](δkj − A[j]) couples the classes. "
@@ -124,8 +148,8 @@ class Activation:
     """One activation: its function g, its derivative g', and both written out for people."""
 
     name: str
-    g: Callable[[np.ndarray], np.ndarray]
-    g_prime: Callable[[np.ndarray], np.ndarray]
+    g: Callable[..., np.ndarray]  # g(Z, out=None)
+    g_prime: Callable[..., np.ndarray]  # g'(Z, out=None)
     formula: str  # g(Z)
     derivative: str  # g'(Z), in the form the backward pass uses
     elementwise: bool = True  # False for softmax: output layer only, fused with its loss

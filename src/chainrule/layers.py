@@ -4,6 +4,10 @@ Forward:   Z[l] = W[l] A[l-1] + b[l]           A[l] = g[l](Z[l])
 Backward:  dZ[l] = dA[l] * g'[l](Z[l])
            dW[l] = k dZ[l] A[l-1]ᵀ     db[l] = k Σᵢ dZ[l]     dA[l-1] = W[l]ᵀ dZ[l]
 
+Every function takes optional output arrays (``out=``, as NumPy's): training passes the same
+arrays at every step (see ``chainrule.workspace``) so that a step allocates no new (n[l], m) or
+(n[l], n[l-1]) array; the values are the same with or without them.
+
 k is where the two conventions differ (see ``chainrule.conventions``): k = 1/m when dZ is
 ∂L/∂Z of the per-example losses (the course's "loss" convention), k = 1 when dZ already is
 ∂J/∂Z of the mean cost ("cost" convention). Caches have the course's format
@@ -20,42 +24,61 @@ LinearCache = tuple[np.ndarray, np.ndarray, np.ndarray]  # (A_prev, W, b)
 Cache = tuple[LinearCache, np.ndarray]  # ((A_prev, W, b), Z)
 
 
-def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, LinearCache]:
-    """Z = W A_prev + b: (n[l], n[l-1]) (n[l-1], m) + (n[l], 1) → (n[l], m)."""
-    Z = W @ A_prev
+def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, LinearCache]:
+    """Z = W A_prev + b: (n[l], n[l-1]) (n[l-1], m) + (n[l], 1) → (n[l], m), written into ``out`` if given."""
+    Z = np.matmul(W, A_prev, out=out)
     Z += b  # + b in place, broadcast over the m columns: no second (n[l], m) array
     return Z, (A_prev, W, b)
 
 
-def layer_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str) -> tuple[np.ndarray, Cache]:
-    """A = g(W A_prev + b), with the cache ((A_prev, W, b), Z)."""
-    Z, linear_cache = linear_forward(A_prev, W, b)
-    A = get_activation(activation).g(Z)
+def layer_forward(
+    A_prev: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    activation: str,
+    Z_out: np.ndarray | None = None,
+    A_out: np.ndarray | None = None,
+) -> tuple[np.ndarray, Cache]:
+    """A = g(W A_prev + b), with the cache ((A_prev, W, b), Z); Z, A written into Z_out, A_out if given."""
+    Z, linear_cache = linear_forward(A_prev, W, b, out=Z_out)
+    g = get_activation(activation).g
+    A = g(Z) if A_out is None else g(Z, out=A_out)
     return A, (linear_cache, Z)
 
 
-def activation_backward(dA: np.ndarray, Z: np.ndarray, activation: str, inplace: bool = False) -> np.ndarray:
+def activation_backward(dA: np.ndarray, Z: np.ndarray, activation: str, inplace: bool = False, consume_Z: bool = False) -> np.ndarray:
     """dZ = dA * g'(Z), elementwise; dZ is the derivative of whatever dA is the derivative of.
 
-    ``inplace=True`` writes dZ over dA (for training, where dA is not kept).
+    ``inplace=True`` writes dZ over dA (for training, where dA is not kept); ``consume_Z=True``
+    writes g'(Z) over Z first (for training, where nothing reads Z[l] after this), so that no
+    (n[l], m) array is allocated.
     """
-    return np.multiply(dA, get_activation(activation).g_prime(Z), out=dA if inplace else None)
+    g_prime = get_activation(activation).g_prime
+    g_prime_Z = g_prime(Z, out=Z) if consume_Z else g_prime(Z)
+    return np.multiply(dA, g_prime_Z, out=dA if inplace else None)
 
 
 def linear_backward(
-    dZ: np.ndarray, linear_cache: LinearCache, k: float, need_dA_prev: bool = True
+    dZ: np.ndarray,
+    linear_cache: LinearCache,
+    k: float,
+    need_dA_prev: bool = True,
+    dW_out: np.ndarray | None = None,
+    dA_prev_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """(dA_prev, dW, db) from dZ of shape (n[l], m).
 
     dW = k dZ A_prevᵀ: (n[l], m)(m, n[l-1]) → (n[l], n[l-1]), always ∂J/∂W[l] for the right k.
     db = k Σᵢ dZ (sum over the m examples, keepdims) → (n[l], 1), always ∂J/∂b[l].
     dA_prev = Wᵀ dZ: (n[l-1], n[l])(n[l], m) → (n[l-1], m), the same kind of derivative as dZ.
-    With ``need_dA_prev=False`` dA_prev is None (nothing needs ∂/∂X when training).
+    With ``need_dA_prev=False`` dA_prev is None (nothing needs ∂/∂X when training). dW and
+    dA_prev are written into ``dW_out``, ``dA_prev_out`` if given.
     """
     A_prev, W, _ = linear_cache
-    dW = dZ @ A_prev.T
-    dW *= k  # k in place on the (n[l], n[l-1]) result: no second array
+    dW = np.matmul(dZ, A_prev.T, out=dW_out)
     db = np.sum(dZ, axis=1, keepdims=True)
-    db *= k
-    dA_prev = W.T @ dZ if need_dA_prev else None
+    if k != 1:  # "cost" convention: k = 1, and x · 1 = x exactly, so the pass over dW is skipped
+        dW *= k  # k in place on the (n[l], n[l-1]) result: no second array
+        db *= k
+    dA_prev = np.matmul(W.T, dZ, out=dA_prev_out) if need_dA_prev else None
     return dA_prev, dW, db

@@ -24,6 +24,7 @@ from chainrule.losses import cost as mean_cost
 from chainrule.optim import decayed_learning_rate, get_optimizer, mini_batches
 from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_keep_prob, check_lambd, dropout_masks, l2_cost
 from chainrule.validation import check_layer_dims, check_X, check_Y, expand_activations
+from chainrule.workspace import Workspace
 
 Grads = dict[str, np.ndarray]
 Parameters = dict[str, np.ndarray]
@@ -35,16 +36,23 @@ def forward(
     activations: Sequence[str],
     masks: Masks | None = None,
     keep_prob: float = 1.0,
+    workspace: Workspace | None = None,
 ) -> tuple[np.ndarray, list[Cache]]:
     """A[L] and the caches [((A[l-1], W[l], b[l]), Z[l]) for l = 1..L], A[0] = X.
 
     With dropout ``masks`` {l: D[l]} every hidden A[l] becomes A[l] * D[l] / keep_prob before the
-    next layer uses it (so the caches hold the dropped-out A[l-1]).
+    next layer uses it (so the caches hold the dropped-out A[l-1]). With a ``workspace``
+    (training) Z[l] and A[l] are written into its arrays, valid until the next step.
     """
     A, caches = X, []
     L = len(activations)
     for l, activation in enumerate(activations, start=1):
-        A, cache = layer_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], activation)  # A[l] = g[l](W[l] A[l-1] + b[l])
+        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
+        Z_out = A_out = None
+        if workspace is not None:  # the same two (n[l], m) arrays at every step: no allocation
+            shape, dtype = (W.shape[0], A.shape[1]), np.result_type(W, A)
+            Z_out, A_out = workspace.array("Z", l, shape, dtype), workspace.array("A", l, shape, dtype)
+        A, cache = layer_forward(A, W, b, activation, Z_out, A_out)  # A[l] = g[l](W[l] A[l-1] + b[l])
         if masks is not None and l < L:
             A = apply_mask(A, masks[l], keep_prob)  # A[l] := A[l] * D[l] / keep_prob
         caches.append(cache)
@@ -62,6 +70,7 @@ def backward(
     masks: Masks | None = None,
     keep_prob: float = 1.0,
     parameters_only: bool = False,
+    workspace: Workspace | None = None,
 ) -> Grads:
     """Backpropagate from the output: grads {dZ{l}, dW{l}, db{l}, dA{l-1}} for l = L..1.
 
@@ -71,7 +80,9 @@ def backward(
     db = k Σ dZ are ∂J/∂W, ∂J/∂b in both. ``need_dA0=False`` skips dA0 = ∂/∂X. With dropout
     ``masks``, dA[l] := dA[l] * D[l] / keep_prob for the hidden layers, as in the forward pass.
     ``parameters_only=True`` (training) returns only dW, db and computes each dZ[l] in place over
-    dA[l], which nothing else reads.
+    dA[l], which nothing else reads. A ``workspace`` (training, with ``parameters_only``) also
+    takes dW[l] and dA[l-1] from its arrays and writes g'[l](Z[l]) over the cached Z[l]: the caches
+    are spent and the grads valid until the next step.
     """
     if (dAL is None) == (dZL is None):
         raise ChainruleError("backward needs exactly one of dAL or dZL")
@@ -83,8 +94,16 @@ def backward(
         if l == L and dZL is not None:
             dZ = dZL
         else:  # dZ[l] = dA[l] * g'[l](Z[l]); in training written over dA[l] (no new (n[l], m) array)
-            dZ = activation_backward(dA, Z, activations[l - 1], inplace=parameters_only and dA is not dAL)
-        dA, dW, db = linear_backward(dZ, linear_cache, k, need_dA_prev=need_dA0 or l > 1)
+            dZ = activation_backward(dA, Z, activations[l - 1], inplace=parameters_only and dA is not dAL,
+                                     consume_Z=workspace is not None)  # fmt: skip
+        need_dA_prev = need_dA0 or l > 1
+        dW_out = dA_out = None
+        if workspace is not None:  # the same dW[l], dA[l-1] arrays at every step: no allocation
+            A_prev, W, _ = linear_cache
+            dW_out = workspace.array("dW", l, W.shape, np.result_type(dZ, A_prev))
+            if need_dA_prev:
+                dA_out = workspace.array("dA", l - 1, (W.shape[1], dZ.shape[1]), np.result_type(W, dZ))
+        dA, dW, db = linear_backward(dZ, linear_cache, k, need_dA_prev, dW_out, dA_out)
         # dW[l] = k dZ[l] A[l-1]ᵀ,  db[l] = k Σᵢ dZ[l],  dA[l-1] = W[l]ᵀ dZ[l]
         if masks is not None and l > 1:
             dA = apply_mask(dA, masks[l - 1], keep_prob)  # dA[l-1] := dA[l-1] * D[l-1] / keep_prob
@@ -205,6 +224,7 @@ class Network:
         self.metadata: dict[str, Any] = {}  # JSON-able facts saved with the model (classes, data set, image shape)
         self.training_state: dict[str, Any] | None = None  # optimizer state, epoch and generator after fit
         self.history: History | None = None
+        self._workspace = Workspace()  # the arrays train_step writes into, reused from step to step
 
     # -- structure -----------------------------------------------------------------------
     @property
@@ -335,15 +355,16 @@ class Network:
         return self._backward(AL, Y, caches, convention, need_dA0, check_lambd(lambd), masks, keep_prob)
 
     def _backward(
-        self, AL, Y, caches, convention, need_dA0=False, lambd=0.0, masks=None, keep_prob=1.0, parameters_only=False
-    ) -> Grads:
+        self, AL, Y, caches, convention, need_dA0=False, lambd=0.0, masks=None, keep_prob=1.0, parameters_only=False,
+        workspace=None,
+    ) -> Grads:  # fmt: skip
         m = AL.shape[1]
         s, k = scales(convention, m)  # dZ[L] = s ∂L/∂Z[L];  dW[l] = k dZ[l] A[l-1]ᵀ
         dZL = self._output_dZ(AL, Y)  # dZ[L] = A[L] − Y: fused (the clean API's), exact because A[L] = g[L](Z[L])
         if s != 1:
             dZL *= s  # "cost" convention: dZ[L] = (1/m)(A[L] − Y), scaled in place
         grads = backward(caches, self.activations, k, dZL=dZL, need_dA0=need_dA0, masks=masks, keep_prob=keep_prob,
-                         parameters_only=parameters_only)  # fmt: skip
+                         parameters_only=parameters_only, workspace=workspace)  # fmt: skip
         return add_l2_gradient(grads, self._parameters, lambd, m) if lambd else grads
 
     # -- training ------------------------------------------------------------------------
@@ -368,16 +389,18 @@ class Network:
         none for "gd"). When J is not finite nothing is updated and J is returned, for the caller to
         report. Speed without other formulas: no dA0 (nothing updates X), each dZ[l] computed in
         place over dA[l] and only dW, db kept (``backward(parameters_only=True)``), parameters
-        updated in place (the network owns them).
+        updated in place (the network owns them), and Z, A, dA, dW and g'(Z) written into the
+        same arrays at every step (the network's ``Workspace``) instead of new ones.
         """
         m = X.shape[1]
         masks = dropout_masks(self.layer_dims, m, keep_prob, rng) if keep_prob < 1 else None
         with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as a non-finite J
-            AL, caches = forward(X, self._parameters, self.activations, masks, keep_prob)
+            AL, caches = forward(X, self._parameters, self.activations, masks, keep_prob, self._workspace)
             J = mean_cost(AL, Y, self.loss) + (l2_cost(self._parameters, lambd, m) if lambd else 0.0)
         if not np.isfinite(J):
             return J
-        grads = self._backward(AL, Y, caches, convention, False, lambd, masks, keep_prob, parameters_only=True)
+        grads = self._backward(AL, Y, caches, convention, False, lambd, masks, keep_prob, parameters_only=True,
+                               workspace=self._workspace)  # fmt: skip
         get_optimizer(optimizer).update(self._parameters, grads, {} if state is None else state, learning_rate, inplace=True, **hyper)
         return J
 
