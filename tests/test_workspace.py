@@ -8,10 +8,18 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from chainrule import workspace as workspace_module
 from chainrule.activations import ACTIVATIONS
 from chainrule.optim import get_optimizer
 from chainrule.workspace import KEEP, Workspace
 from conftest import random_problem
+
+
+@pytest.fixture
+def always_workspace(monkeypatch):
+    """Small test networks use the workspace too (normally only steps with an array of 64 KiB or more do)."""
+    monkeypatch.setattr(workspace_module, "MIN_BYTES", 0)
+
 
 ELEMENTWISE = [name for name, activation in ACTIVATIONS.items() if activation.elementwise]
 
@@ -64,7 +72,7 @@ def _plain_step(parameters, activations, X, Y, learning_rate, convention, optimi
 @pytest.mark.parametrize("hidden", ELEMENTWISE)
 @pytest.mark.parametrize("convention", ["loss", "cost"])
 @pytest.mark.parametrize("optimizer", ["gd", "adam"])
-def test_steps_in_the_workspace_are_bit_identical_to_plain_steps(hidden, convention, optimizer):
+def test_steps_in_the_workspace_are_bit_identical_to_plain_steps(hidden, convention, optimizer, always_workspace):
     """Eight steps on batches of two sizes (arrays reused, then replaced): every bit of every parameter as without it."""
     X, Y, params = random_problem([7, 6, 5, 1], 11, seed=21)
     activations = [hidden, "tanh", "sigmoid"]
@@ -80,7 +88,7 @@ def test_steps_in_the_workspace_are_bit_identical_to_plain_steps(hidden, convent
     assert len(net._workspace) > 0
 
 
-def test_softmax_network_steps_are_bit_identical_in_float32():
+def test_softmax_network_steps_are_bit_identical_in_float32(always_workspace):
     rng = np.random.default_rng(8)
     X = rng.standard_normal((4, 10)).astype(np.float32)
     Y = np.eye(3, dtype=np.float32)[:, rng.integers(0, 3, 10)]
@@ -113,7 +121,7 @@ def test_after_the_first_step_a_step_allocates_no_layer_sized_array():
     assert peak < smallest_layer_array / 4, f"a step allocated {peak} bytes at its peak"
 
 
-def test_public_forward_and_backward_return_fresh_arrays():
+def test_public_forward_and_backward_return_fresh_arrays(always_workspace):
     """Only train_step uses the workspace: what forward and backward hand to a user is never overwritten."""
     X, Y, params = random_problem([5, 4, 1], 6, seed=3)
     net = cr.Network.from_parameters(params, ["relu", "sigmoid"])
@@ -129,10 +137,21 @@ def test_public_forward_and_backward_return_fresh_arrays():
 
 def test_the_workspace_keeps_a_bounded_number_of_shapes():
     ws = Workspace()
-    first = ws.array("Z", 1, (3, 4), np.float64)
-    assert ws.array("Z", 1, (3, 4), np.float64) is first
-    assert ws.array("Z", 1, (3, 4), np.float32) is not first
+    first = ws.array("Z", 1, (3, 4), np.dtype(np.float64))
+    assert ws.array("Z", 1, (3, 4), np.dtype(np.float64)) is first
+    assert ws.array("Z", 1, (3, 4), np.dtype(np.float32)) is not first
     for m in range(5, 12):
-        ws.array("Z", 1, (3, m), np.float64)
+        ws.array("Z", 1, (3, m), np.dtype(np.float64))
     assert len(ws) == KEEP
     assert ws.nbytes == 3 * 10 * 8 + 3 * 11 * 8
+
+
+def test_only_steps_with_a_large_array_use_the_workspace():
+    ws = Workspace()
+    assert not ws.pays_off([2, 4, 1], 400, np.dtype(np.float64))  # the flower: 4 × 400 × 8 bytes = 12.5 KiB
+    assert ws.pays_off([64, 64, 1], 256, np.dtype(np.float64))  # 64 × 256 × 8 = 128 KiB
+    assert ws.pays_off([12288, 20, 1], 1, np.dtype(np.float32))  # dW1 is 20 × 12288 × 4 = 960 KiB even for m = 1
+    X, Y, params = random_problem([2, 4, 1], 400, seed=1)
+    net = cr.Network.from_parameters(params, ["tanh", "sigmoid"])
+    net.train_step(X, Y, 1.2)
+    assert len(net._workspace) == 0

@@ -28,7 +28,7 @@ LEAKY_SLOPE = 0.01
 
 def _float(Z: np.ndarray) -> np.ndarray:
     Z = np.asarray(Z)
-    return Z if np.issubdtype(Z.dtype, np.floating) else Z.astype(np.float64)
+    return Z if Z.dtype.kind == "f" else Z.astype(np.float64)  # kind "f": float16 … longdouble, as np.floating
 
 
 def _into(out: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -42,12 +42,14 @@ def sigmoid(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
     For Z below about −709 (float64) e^(−Z) overflows to inf and σ(Z) is returned as 0, the
     nearest representable value to the true result (below 1e−308); elsewhere the result is
-    bit-for-bit the course's ``1 / (1 + np.exp(-Z))``, computed in one array: −Z, e^(−Z),
-    1 + e^(−Z), then 1 / (1 + e^(−Z)), each written over the last.
+    bit-for-bit the course's ``1 / (1 + np.exp(-Z))``; with ``out`` computed in that one array:
+    −Z, e^(−Z), 1 + e^(−Z), then 1 / (1 + e^(−Z)), each written over the last.
     """
     Z = _float(Z)
     with np.errstate(over="ignore", under="ignore"):
-        E = np.negative(Z, out=np.empty_like(Z) if out is None else out)
+        if out is None:
+            return 1 / (1 + np.exp(-Z))
+        E = np.negative(Z, out=out)
         np.exp(E, out=E)  # e^(−Z)
         np.add(E, 1, out=E)
         return np.divide(1, E, out=E)
@@ -76,8 +78,9 @@ def tanh_prime_from_A(A: np.ndarray) -> np.ndarray:
 
 def tanh_prime(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """tanh'(Z) = 1 − tanh(Z)² = 1 − A²."""
-    Z = _float(Z)
-    A = np.tanh(Z, out=np.empty_like(Z) if out is None else out)
+    if out is None:
+        return tanh_prime_from_A(np.tanh(_float(Z)))
+    A = np.tanh(_float(Z), out=out)
     return np.subtract(1, np.square(A, out=A), out=A)
 
 

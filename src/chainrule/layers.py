@@ -26,7 +26,7 @@ Cache = tuple[LinearCache, np.ndarray]  # ((A_prev, W, b), Z)
 
 def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, LinearCache]:
     """Z = W A_prev + b: (n[l], n[l-1]) (n[l-1], m) + (n[l], 1) → (n[l], m), written into ``out`` if given."""
-    Z = np.matmul(W, A_prev, out=out)
+    Z = W @ A_prev if out is None else np.matmul(W, A_prev, out=out)
     Z += b  # + b in place, broadcast over the m columns: no second (n[l], m) array
     return Z, (A_prev, W, b)
 
@@ -75,10 +75,12 @@ def linear_backward(
     dA_prev are written into ``dW_out``, ``dA_prev_out`` if given.
     """
     A_prev, W, _ = linear_cache
-    dW = np.matmul(dZ, A_prev.T, out=dW_out)
-    db = np.sum(dZ, axis=1, keepdims=True)
+    dW = dZ @ A_prev.T if dW_out is None else np.matmul(dZ, A_prev.T, out=dW_out)
+    db = dZ.sum(axis=1, keepdims=True)
     if k != 1:  # "cost" convention: k = 1, and x · 1 = x exactly, so the pass over dW is skipped
         dW *= k  # k in place on the (n[l], n[l-1]) result: no second array
         db *= k
-    dA_prev = np.matmul(W.T, dZ, out=dA_prev_out) if need_dA_prev else None
+    dA_prev = None
+    if need_dA_prev:
+        dA_prev = W.T @ dZ if dA_prev_out is None else np.matmul(W.T, dZ, out=dA_prev_out)
     return dA_prev, dW, db

@@ -125,4 +125,4 @@ def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> f
     """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float."""
     L = get_loss(loss).losses(AL, Y)
     m = np.shape(AL)[-1]
-    return float((1 / m) * np.sum(L))
+    return float((1 / m) * np.asarray(L).sum())

@@ -390,17 +390,19 @@ class Network:
         report. Speed without other formulas: no dA0 (nothing updates X), each dZ[l] computed in
         place over dA[l] and only dW, db kept (``backward(parameters_only=True)``), parameters
         updated in place (the network owns them), and Z, A, dA, dW and g'(Z) written into the
-        same arrays at every step (the network's ``Workspace``) instead of new ones.
+        same arrays at every step (the network's ``Workspace``) instead of new ones when they are
+        large enough for that to pay.
         """
         m = X.shape[1]
         masks = dropout_masks(self.layer_dims, m, keep_prob, rng) if keep_prob < 1 else None
+        workspace = self._workspace if self._workspace.pays_off(self.layer_dims, m, X.dtype) else None
         with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as a non-finite J
-            AL, caches = forward(X, self._parameters, self.activations, masks, keep_prob, self._workspace)
+            AL, caches = forward(X, self._parameters, self.activations, masks, keep_prob, workspace)
             J = mean_cost(AL, Y, self.loss) + (l2_cost(self._parameters, lambd, m) if lambd else 0.0)
         if not np.isfinite(J):
             return J
         grads = self._backward(AL, Y, caches, convention, False, lambd, masks, keep_prob, parameters_only=True,
-                               workspace=self._workspace)  # fmt: skip
+                               workspace=workspace)  # fmt: skip
         get_optimizer(optimizer).update(self._parameters, grads, {} if state is None else state, learning_rate, inplace=True, **hyper)
         return J
 
