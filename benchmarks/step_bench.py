@@ -176,11 +176,14 @@ def course_style_step(dims, activations, X, Y, dtype, lr=0.01):
     net = cr.Network(dims, activations, seed=0, dtype=dtype)
     m = X.shape[1]
 
-    def step():
-        AL, caches = forward(X, net.parameters, net.activations)
+    parameters = net.parameters
+
+    def step():  # the updated parameters are made and dropped: the same arithmetic at every step, and no
+        # divergence (the course's dA[L] = −(Y/A − (1−Y)/(1−A)) is inf once a float32 output saturates at 1)
+        AL, caches = forward(X, parameters, net.activations)
         cost(AL, Y)
         grads = backward(caches, net.activations, 1 / m, dAL=binary_cross_entropy_dA(AL, Y))
-        net.parameters = gradient_descent_step(net.parameters, grads, lr)
+        gradient_descent_step(parameters, grads, lr)
 
     return step
 
@@ -312,7 +315,9 @@ def markdown(results: list[dict], meta: dict) -> str:
         "(the peak, in brackets NumPy / PyTorch): no implementation of the same products can be faster. *NumPy products*,",
         "*PyTorch products*: the step's products timed alone with each library's BLAS (PyTorch's in its own layout,",
         "examples as rows). A target below the arithmetic floor is out of reach for any program on this machine; one",
-        "below the NumPy products alone is out of reach for a NumPy implementation, whatever it does around them.",
+        "below both libraries' products is out of reach with either BLAS (OpenBLAS, MKL), whatever is done around the",
+        "products; one below the NumPy products alone, for a NumPy implementation. The step's time outside the products,",
+        "operation by operation: `python benchmarks/step_profile.py --config c`.",
         "",
         "| config | dtype | target (ms) | GFLOP | peak GFLOP/s | arithmetic floor (ms) | NumPy products (ms) "
         "| PyTorch products (ms) | verdict |",
@@ -344,6 +349,8 @@ def verdict(row: dict) -> str:
         return "met"
     if row["target_s"] < row["compute_floor_s"]:
         return "unreachable: below the arithmetic floor at the machine's peak rate"
+    if row["target_s"] < min(row["matmul_floor_s"], row["torch_matmul_floor_s"]):
+        return "unreachable with either library's BLAS: below the products alone of both"
     if row["target_s"] < row["matmul_floor_s"]:
         return "unreachable with NumPy's BLAS: below its matrix products alone"
     return "not met"
@@ -371,6 +378,15 @@ def combine(runs: list[dict]) -> dict:
     return row
 
 
+def run_process(command: list[str]) -> dict:
+    """One configuration in a fresh process; its error output is shown if it fails."""
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"benchmark process failed (exit {done.returncode}): {' '.join(command)}")
+    return json.loads(done.stdout)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", default="a,b,c,d")
@@ -382,7 +398,15 @@ def main() -> None:
     parser.add_argument("--one", nargs=2, metavar=("CONFIG", "DTYPE"), help=argparse.SUPPRESS)
     parser.add_argument("--markdown", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "step.json"))
+    parser.add_argument("--render", action="store_true", help="only rewrite the Markdown from the JSON of the last run")
     args = parser.parse_args()
+    if args.render:
+        saved = json.loads(Path(args.json).read_text())
+        for row in saved["results"]:
+            row["verdict"] = verdict(row)
+        Path(args.markdown).write_text(markdown(saved["results"], saved["meta"]))
+        print(f"wrote {args.markdown} from {args.json}")
+        return
     if args.one:
         print(json.dumps(run_one(args.one[0], args.one[1], args.repeats, args.threads, args.budget)))
         return
@@ -393,8 +417,7 @@ def main() -> None:
         for dtype in args.dtypes.split(","):
             command = [sys.executable, __file__, "--one", key, dtype, "--repeats", str(args.repeats),
                        "--threads", str(args.threads), "--budget", str(args.budget)]
-            runs = [json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-                    for _ in range(args.processes)]  # fmt: skip
+            runs = [run_process(command) for _ in range(args.processes)]
             result = combine(runs)
             results.append(result)
             print(
