@@ -214,6 +214,32 @@ def torch_step(dims, activations, X, Y, dtype, threads, lr=0.01):
     return step
 
 
+def run_alone(key: str, dtype_name: str, repeats: int, threads: int, budget_s: float) -> dict:
+    """chainrule's step in a process that never imports PyTorch, as users run it: time and page faults per step.
+
+    The minor page faults (``ru_minflt``) count the fresh memory a step touches; the allocator's state in a
+    process shared with PyTorch's steps can hide them, hence this separate measurement.
+    """
+    import resource
+
+    from threadpoolctl import threadpool_limits
+
+    _, dims, activations, m = CONFIGS[key]
+    dtype = np.dtype(dtype_name).type
+    activations = [activations[0]] * (len(dims) - 2) + [activations[1]]
+    X, Y = problem(dims, m, dtype)
+    with threadpool_limits(limits=threads):
+        _, ours = chainrule_step(dims, activations, X, Y, dtype)
+        for _ in range(5):
+            ours()
+        n = steps_for(budget_s, ours)
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        times = [timed(ours, n) for _ in range(repeats)]
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+    assert "torch" not in sys.modules
+    return {"alone_s": statistics.median(times), "alone_range_s": [min(times), max(times)], "faults_per_step": faults / (n * repeats)}
+
+
 def run_one(key: str, dtype_name: str, repeats: int, threads: int, budget_s: float) -> dict:
     from threadpoolctl import threadpool_limits
 
@@ -270,6 +296,12 @@ def _label(r: dict) -> str:
     return f"{r['config']} {r['name']} {r['dims'] if len(r['dims']) < 7 else '64 → 10 × 64 → 1'} m={r['m']}"
 
 
+def _alone(r: dict) -> str:
+    if "alone_s" not in r:
+        return "–"
+    return f"{1e3 * r['alone_s']:.3f}, {r['faults_per_step']:.0f}"
+
+
 def markdown(results: list[dict], meta: dict) -> str:
     lines = [
         "# Training-step benchmark",
@@ -292,9 +324,12 @@ def markdown(results: list[dict], meta: dict) -> str:
         "*Memory*: tracemalloc peak during three steps of a fresh network minus before them, against the theoretical",
         "caches + grads (Z[l], A[l], dZ[l], dA[l-1], dW[l], db[l]).",
         "",
+        "*Alone*: chainrule's step in a process that never imports PyTorch (as users run it), one process of the same",
+        "repeats, with the minor page faults per step: memory the step touches for the first time.",
+        "",
         "| config | dtype | chainrule (ms) | PyTorch (ms) | ratio | target | course-style step: ratio | floor (ms) "
-        "| floor / PyTorch | matmul share | memory / theory |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| floor / PyTorch | matmul share | memory / theory | alone (ms), faults / step |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
@@ -304,7 +339,8 @@ def markdown(results: list[dict], meta: dict) -> str:
             f"| {r['ratio']:.2f} [{r['ratio_range'][0]:.2f}–{r['ratio_range'][1]:.2f}] | ≤ {r['target_ratio']} "
             f"| {r['course_style_ratio']:.2f} | {1e3 * r['matmul_floor_s']:.3f} | {r['floor_over_torch']:.2f} "
             f"| {100 * r['matmul_share']:.0f} % "
-            f"| {r['extra_memory_bytes'] / 2**20:.2f} / {r['theoretical_bytes'] / 2**20:.2f} MiB = {r['memory_ratio']:.2f} |"
+            f"| {r['extra_memory_bytes'] / 2**20:.2f} / {r['theoretical_bytes'] / 2**20:.2f} MiB = {r['memory_ratio']:.2f} "
+            f"| {_alone(r)} |"
         )
     lines += [
         "",
@@ -396,6 +432,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--budget", type=float, default=1.0, help="seconds per timed series")
     parser.add_argument("--one", nargs=2, metavar=("CONFIG", "DTYPE"), help=argparse.SUPPRESS)
+    parser.add_argument("--alone", nargs=2, metavar=("CONFIG", "DTYPE"), help=argparse.SUPPRESS)
     parser.add_argument("--markdown", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "step.json"))
     parser.add_argument("--render", action="store_true", help="only rewrite the Markdown from the JSON of the last run")
@@ -410,6 +447,9 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one[0], args.one[1], args.repeats, args.threads, args.budget)))
         return
+    if args.alone:
+        print(json.dumps(run_alone(args.alone[0], args.alone[1], args.repeats, args.threads, args.budget)))
+        return
     import torch
 
     results = []
@@ -419,6 +459,8 @@ def main() -> None:
                        "--threads", str(args.threads), "--budget", str(args.budget)]
             runs = [run_process(command) for _ in range(args.processes)]
             result = combine(runs)
+            command[command.index("--one")] = "--alone"
+            result.update(run_process(command))
             results.append(result)
             print(
                 f"{key} {result['name']:12s} {dtype}: chainrule {1e3 * result['chainrule_s']:9.3f} ms  "

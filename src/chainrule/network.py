@@ -93,7 +93,7 @@ def backward(
         linear_cache, Z = caches[l - 1]
         if l == L and dZL is not None:
             dZ = dZL
-        else:  # dZ[l] = dA[l] * g'[l](Z[l]); in training written over dA[l] (no new (n[l], m) array)
+        else:  # dZ[l] = dA[l] * g'[l](Z[l]); in training written over dA[l], with a workspace g'[l](Z[l]) over Z[l]
             dZ = activation_backward(dA, Z, activations[l - 1], inplace=parameters_only and dA is not dAL,
                                      consume_Z=workspace is not None)  # fmt: skip
         need_dA_prev = need_dA0 or l > 1
