@@ -1,23 +1,23 @@
 """The arrays a training step writes into, kept from one step to the next.
 
-A step of a network with large layers makes fresh arrays of (n[l], m) and (n[l], n[l-1])
-entries: Z[l], A[l], dA[l-1], dW[l] and g'[l](Z[l]). Each fresh array of a few MiB costs the
-operating system a page fault per 4 KiB page when it is first written, and a step frees them all
-again: on the [784, 1024, 1024, 10] network with m = 512 that is about 50 MiB a step and a fifth
-of the step's time. A ``Workspace`` hands out the same arrays at every step instead
-(``out=`` of NumPy's ufuncs and ``np.matmul``), so that after the first step training allocates
-nothing of that size. The formulas and their results are unchanged; only where they are written
-changes.
+A step of a network with large layers makes fresh arrays of (n[l], m) and (n[l], n[l-1]) entries:
+Z[l], A[l], dA[l-1], dW[l] and g'[l](Z[l]). A fresh array of a few MiB can cost a page fault per 4
+KiB page when it is first written, and a step frees them all again: on the [784, 1024, 1024, 10]
+network with m = 512 that is about 46 MiB a step, measured as 5,000–8,500 page faults and 52–62 ms a
+step against 43–45 ms without them (docs/performance.md). A ``Workspace`` hands out the same arrays
+at every step instead (``out=`` of NumPy's ufuncs and ``np.matmul``), so that after the first step
+training allocates nothing of that size. The formulas and their results are unchanged; only where
+they are written changes.
 
 Only steps with an array of 64 KiB or more use a workspace (``Workspace.pays_off``): for a network
 as small as the flower, looking the arrays up costs more than making them.
 
-Arrays are keyed by (name, layer) and then by shape and dtype: mini-batches of two sizes (the
-last batch of an epoch is often smaller) each get their own, and at most ``KEEP`` shapes are kept
-per name and layer (the least recently made goes), so that steps on batches of ever new sizes do
-not pile up memory. Whatever a workspace array holds is overwritten at
-the next step, so nothing that must outlive a step (the parameters, an optimizer's state, what
-``forward`` or ``backward`` return to a user) is ever one of them.
+Arrays are keyed by (name, layer) and then by shape and dtype: mini-batches of two sizes (the last
+batch of an epoch is often smaller) each get their own, and at most ``KEEP`` shapes are kept per
+name and layer (the least recently made goes), so that steps on batches of ever new sizes do not
+pile up memory. Whatever a workspace array holds is overwritten at the next step, so nothing that
+must outlive a step (the parameters, an optimizer's state, what ``forward`` or ``backward`` return
+to a user) is ever one of them.
 """
 
 from __future__ import annotations
