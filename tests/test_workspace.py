@@ -155,3 +155,24 @@ def test_only_steps_with_a_large_array_use_the_workspace():
     net = cr.Network.from_parameters(params, ["tanh", "sigmoid"])
     net.train_step(X, Y, 1.2)
     assert len(net._workspace) == 0
+
+
+def test_dropout_and_l2_steps_in_the_workspace_match_the_plain_formulas(always_workspace):
+    """Masks drawn from the same generator, the L2 term in every dW: every bit as the public forward and backward."""
+    from chainrule.regularization import dropout_masks
+
+    X, Y, params = random_problem([6, 5, 4, 1], 9, seed=11)
+    activations = ["relu", "tanh", "sigmoid"]
+    net = cr.Network.from_parameters(params, activations)
+    reference = cr.Network.from_parameters(params, activations)
+    for step in range(3):
+        net.train_step(X, Y, 0.05, lambd=0.5, keep_prob=0.8, rng=np.random.default_rng(step))
+        masks = dropout_masks(reference.layer_dims, 9, 0.8, np.random.default_rng(step))
+        _AL, caches = reference.forward(X, masks, 0.8)
+        grads = reference.backward(Y, caches, "loss", lambd=0.5, masks=masks, keep_prob=0.8)
+        updated = {k: v.copy() for k, v in reference.parameters.items()}
+        get_optimizer("gd").update(updated, grads, {}, 0.05)
+        reference.parameters = updated
+        for key, value in updated.items():
+            np.testing.assert_array_equal(net.parameters[key], value, err_msg=f"{key} after step {step}")
+    assert len(net._workspace) > 0
