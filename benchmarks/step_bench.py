@@ -214,6 +214,42 @@ def torch_step(dims, activations, X, Y, dtype, threads, lr=0.01):
     return step
 
 
+class _TimedNumPy:
+    """NumPy with its ``matmul`` timed: put in place of ``chainrule.layers.np`` to see the products inside a step."""
+
+    def __init__(self) -> None:
+        self.seconds, self.calls = 0.0, 0
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+    def matmul(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return np.matmul(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.calls += 1
+
+
+def products_in_step(step, steps: int, expected_calls: int) -> float | None:
+    """Seconds per step that ``step`` spends in ``np.matmul`` (chainrule's products, timed where they run).
+
+    None when the step does not call ``np.matmul`` once per product: steps too small for the workspace
+    multiply with the ``@`` operator, which this does not see.
+    """
+    from chainrule import layers
+
+    timer = _TimedNumPy()
+    layers.np = timer
+    try:
+        for _ in range(steps):
+            step()
+    finally:
+        layers.np = np
+    return timer.seconds / steps if timer.calls == expected_calls * steps else None
+
+
 def run_alone(key: str, dtype_name: str, repeats: int, threads: int, budget_s: float) -> dict:
     """chainrule's step in a process that never imports PyTorch, as users run it: time and page faults per step.
 
@@ -262,6 +298,7 @@ def run_one(key: str, dtype_name: str, repeats: int, threads: int, budget_s: flo
             theirs_t.append(timed(theirs, n_theirs))
             plain_t.append(timed(plain, n_plain))
         floor, products = matmul_floor(dims, m, dtype, budget_s)
+        in_step = products_in_step(ours, n_ours, len(matmul_shapes(dims, m)))
         torch_floor = torch_matmul_floor(dims, m, dtype, threads, budget_s)
         peak = peak_gflops(dtype, threads)
         # memory: a fresh network, measured from before its first step, so that the buffers the step
@@ -284,6 +321,7 @@ def run_one(key: str, dtype_name: str, repeats: int, threads: int, budget_s: flo
         "ratio": ours_med / theirs_med,
         "course_style_s": statistics.median(plain_t), "course_style_ratio": statistics.median(plain_t) / theirs_med,
         "ratio_range": [min(ratios), max(ratios)],
+        "products_in_step_s": in_step, "in_step_share": None if in_step is None else in_step / ours_med,
         "matmul_floor_s": floor, "matmul_share": floor / ours_med, "floor_over_torch": floor / theirs_med, "products": products,
         "torch_matmul_floor_s": torch_floor, "flops": step_flops(dims, m), "peak_gflops": peak,
         "compute_floor_s": step_flops(dims, m) / (1e9 * max(peak.values())),
@@ -294,6 +332,11 @@ def run_one(key: str, dtype_name: str, repeats: int, threads: int, budget_s: flo
 
 def _label(r: dict) -> str:
     return f"{r['config']} {r['name']} {r['dims'] if len(r['dims']) < 7 else '64 → 10 × 64 → 1'} m={r['m']}"
+
+
+def _share(r: dict) -> str:
+    in_step = r.get("in_step_share")
+    return f"{100 * r['matmul_share']:.0f} %" + ("" if in_step is None else f", {100 * in_step:.0f} %")
 
 
 def _alone(r: dict) -> str:
@@ -320,7 +363,8 @@ def markdown(results: list[dict], meta: dict) -> str:
         "W, b, with the same core functions: what the tricks of the fast step buy.",
         "*Floor*: the sum, over the step's matrix products, of each product timed alone (same shapes and layouts);",
         "*floor / PyTorch* above 1 means NumPy's matrix products alone take longer than PyTorch's whole step.",
-        "*Matmul share*: floor / chainrule's step.",
+        "*Matmul share*: floor / chainrule's step, then the time its step spends in `np.matmul` (each product timed",
+        "where it runs, over as many steps as a series) / the step: the share of the step spent in matrix products.",
         "*Memory*: tracemalloc peak during three steps of a fresh network minus before them, against the theoretical",
         "caches + grads (Z[l], A[l], dZ[l], dA[l-1], dW[l], db[l]).",
         "",
@@ -338,7 +382,7 @@ def markdown(results: list[dict], meta: dict) -> str:
             f"| {1e3 * r['torch_s']:.3f} [{1e3 * r['torch_range_s'][0]:.3f}–{1e3 * r['torch_range_s'][1]:.3f}] "
             f"| {r['ratio']:.2f} [{r['ratio_range'][0]:.2f}–{r['ratio_range'][1]:.2f}] | ≤ {r['target_ratio']} "
             f"| {r['course_style_ratio']:.2f} | {1e3 * r['matmul_floor_s']:.3f} | {r['floor_over_torch']:.2f} "
-            f"| {100 * r['matmul_share']:.0f} % "
+            f"| {_share(r)} "
             f"| {r['extra_memory_bytes'] / 2**20:.2f} / {r['theoretical_bytes'] / 2**20:.2f} MiB = {r['memory_ratio']:.2f} "
             f"| {_alone(r)} |"
         )
@@ -368,9 +412,9 @@ def markdown(results: list[dict], meta: dict) -> str:
         )
     lines += [
         "",
-        "Other targets: matrix products ≥ 90 % of the step on (b) and (c) in float64 — "
+        "Other targets: matrix products ≥ 90 % of the step on (b) and (c) in float64 (floor / step, in the step) — "
         + ", ".join(
-            f"{r['config']}: {100 * r['matmul_share']:.0f} %" for r in results if r["config"] in "bc" and r["dtype"] == "float64"
+            f"{r['config']}: {_share(r)}" for r in results if r["config"] in "bc" and r["dtype"] == "float64"
         )
         + "; extra training memory ≤ 1.5× the theoretical grads + caches on (c) — "
         + ", ".join(f"{r['dtype']}: {r['memory_ratio']:.2f}×" for r in results if r["config"] == "c")
@@ -405,6 +449,8 @@ def combine(runs: list[dict]) -> dict:
     for key in ("chainrule_range_s", "torch_range_s", "ratio_range"):
         row[key] = [min(r[key][0] for r in runs), max(r[key][1] for r in runs)]
     row["matmul_share"] = row["matmul_floor_s"] / row["chainrule_s"]
+    shares = [r["in_step_share"] for r in runs if r.get("in_step_share") is not None]
+    row["in_step_share"] = statistics.median(shares) if shares else None
     row["floor_over_torch"] = row["matmul_floor_s"] / row["torch_s"]
     row["peak_gflops"] = {k: max(r["peak_gflops"][k] for r in runs) for k in row["peak_gflops"]}
     row["target_ratio"] = TARGETS[row["config"]]

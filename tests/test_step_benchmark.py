@@ -41,3 +41,18 @@ def test_the_profile_times_every_kind_of_operation(dtype):
     kinds = step_profile.profile("a", dtype)
     assert set(kinds) == {"products", "+ b", "g", "g'", "db", "k", "update"}
     assert all(seconds > 0 for seconds in kinds.values())
+
+
+def test_products_in_step_times_every_product_where_it_runs_and_says_when_it_cannot():
+    dims, activations, m = [64, 64, 64, 1], ["relu", "relu", "sigmoid"], 256  # 128 KiB arrays: the workspace's np.matmul
+    X, Y = step_bench.problem(dims, m, np.float64)
+    _, step = step_bench.chainrule_step(dims, activations, X, Y, np.float64)
+    seconds = step_bench.products_in_step(step, 5, len(step_bench.matmul_shapes(dims, m)))
+    assert seconds is not None and seconds > 0
+    assert step_bench.products_in_step(step, 5, len(step_bench.matmul_shapes(dims, m)) + 1) is None
+    from chainrule import layers
+
+    assert layers.np is np  # put back
+    flower_X, flower_Y = step_bench.problem([2, 4, 1], 400, np.float64)
+    _, flower_step = step_bench.chainrule_step([2, 4, 1], ["tanh", "sigmoid"], flower_X, flower_Y, np.float64)
+    assert step_bench.products_in_step(flower_step, 3, len(step_bench.matmul_shapes([2, 4, 1], 400))) is None  # `@`: not seen
