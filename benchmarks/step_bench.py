@@ -250,6 +250,14 @@ def products_in_step(step, steps: int, expected_calls: int) -> float | None:
     return timer.seconds / steps if timer.calls == expected_calls * steps else None
 
 
+def configuration(key: str, dtype_name: str):
+    """(name, layer_dims, activations per layer, m, dtype, X, Y) of benchmark configuration ``key``."""
+    name, dims, (hidden, output), m = CONFIGS[key]
+    dtype = np.dtype(dtype_name).type
+    X, Y = problem(dims, m, dtype)
+    return name, dims, [hidden] * (len(dims) - 2) + [output], m, dtype, X, Y
+
+
 def run_alone(key: str, dtype_name: str, repeats: int, threads: int, budget_s: float) -> dict:
     """chainrule's step in a process that never imports PyTorch, as users run it: time and page faults per step.
 
@@ -260,10 +268,7 @@ def run_alone(key: str, dtype_name: str, repeats: int, threads: int, budget_s: f
 
     from threadpoolctl import threadpool_limits
 
-    _, dims, activations, m = CONFIGS[key]
-    dtype = np.dtype(dtype_name).type
-    activations = [activations[0]] * (len(dims) - 2) + [activations[1]]
-    X, Y = problem(dims, m, dtype)
+    _, dims, activations, _, dtype, X, Y = configuration(key, dtype_name)
     with threadpool_limits(limits=threads):
         _, ours = chainrule_step(dims, activations, X, Y, dtype)
         for _ in range(5):
@@ -279,10 +284,7 @@ def run_alone(key: str, dtype_name: str, repeats: int, threads: int, budget_s: f
 def run_one(key: str, dtype_name: str, repeats: int, threads: int, budget_s: float) -> dict:
     from threadpoolctl import threadpool_limits
 
-    name, dims, activations, m = CONFIGS[key]
-    dtype = np.dtype(dtype_name).type
-    activations = [activations[0]] * (len(dims) - 2) + [activations[1]]
-    X, Y = problem(dims, m, dtype)
+    name, dims, activations, m, dtype, X, Y = configuration(key, dtype_name)
     with threadpool_limits(limits=threads):
         _, ours = chainrule_step(dims, activations, X, Y, dtype)
         theirs = torch_step(dims, activations, X, Y, dtype, threads)
