@@ -20,28 +20,21 @@ Run: ``python benchmarks/step_profile.py --config c --dtype float64`` (configs a
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import functools
 from collections import defaultdict
 
 import numpy as np
+import step_bench
 from step_bench import CONFIGS
 
 from chainrule.activations import get_activation
 
 
-def timed(fn, *args, budget_s: float = 0.05, **kwargs) -> float:
-    """Median seconds of ``fn(*args, **kwargs)`` over about ``budget_s`` seconds of calls (at least 5)."""
-    fn(*args, **kwargs)
-    start = time.perf_counter()
-    fn(*args, **kwargs)
-    n = max(5, int(budget_s / max(time.perf_counter() - start, 1e-7)))
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn(*args, **kwargs)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def timed(fn, *args, **kwargs) -> float:
+    """Median seconds of ``fn(*args, **kwargs)`` over about 0.05 s of calls (step_bench's timer)."""
+    call = functools.partial(fn, *args, **kwargs)
+    call()
+    return step_bench.timed(call, step_bench.steps_for(0.05, call))
 
 
 def profile(key: str, dtype: type) -> dict[str, float]:
