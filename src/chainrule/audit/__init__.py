@@ -14,25 +14,53 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from chainrule.audit import sandbox
+from chainrule.audit import sandbox, signatures
 from chainrule.audit.diagnose import audit_function
-from chainrule.audit.functions import SPECS
+from chainrule.audit.functions import SPECS, FunctionSpec, named
 from chainrule.audit.probes import DEEP, SHALLOW
 from chainrule.audit.report import DIAGNOSES, AuditReport, Finding, FunctionAudit
 from chainrule.errors import ChainruleError
 
 DEFAULT_TIMEOUT = 10.0
 
-__all__ = ["DIAGNOSES", "SPECS", "AuditReport", "Finding", "FunctionAudit", "audit", "find_functions"]
+__all__ = ["DIAGNOSES", "SPECS", "AuditReport", "Definition", "Finding", "FunctionAudit", "audit", "definition", "find_functions"]
 
 
-def find_functions(path: str) -> tuple[list[str], list[str]]:
-    """(course-named functions defined at the top level of the file, in file order; notes on names skipped).
+@dataclass
+class Definition:
+    """A course-named function defined in the file: the spec it is audited as, or why it is not audited.
 
-    Reads the file without running it. A course name with another number of arguments (course 2's
-    ``backward_propagation(x, theta)``) is skipped with a note.
+    ``given``: a sentence when it is the course's own code handed to learners (course 2's
+    ``model(X, Y, …)``), which is noted and not audited.
+    """
+
+    name: str
+    line: int
+    spec: FunctionSpec | None
+    reason: str = ""
+    given: str = ""
+
+
+def definition(name: str, parameters: signatures.Parameters | None, line: int = 0) -> Definition | None:
+    """What the audit makes of a function ``name`` with these parameters; None when the name is not the course's."""
+    specs = named(name)
+    if not specs:
+        return None
+    spec, reason = signatures.match(name, parameters, specs)
+    given = signatures.given(name, parameters) if spec is None else ""
+    return Definition(name, line, spec, f"{name} is {given}, not a function the learner writes" if given else reason, given)
+
+
+def find_functions(path: str) -> tuple[list[Definition], list[str]]:
+    """(the course-named functions defined at the top level of the file, in file order; notes).
+
+    Reads the file without running it. Each name is audited as its last definition (the one the
+    file leaves defined), recognised by name and signature (``signatures.match``); a course name
+    whose signature fits no audited function is returned with its reason, and is reported as
+    "not audited".
     """
     if not os.path.isfile(path):
         raise ChainruleError(f"no such file: {path!r}")
@@ -43,17 +71,15 @@ def find_functions(path: str) -> tuple[list[str], list[str]]:
         raise ChainruleError(f"{path} is not valid Python: {error.msg} at line {error.lineno}") from None
     except UnicodeDecodeError:
         raise ChainruleError(f"{path} is not a UTF-8 Python file") from None
-    names, notes = [], []
+    found: dict[str, Definition] = {}
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in SPECS:
-            spec = SPECS[node.name]
-            arity = len(node.args.posonlyargs) + len(node.args.args)
-            if arity == spec.arity or node.args.vararg:
-                if node.name not in names:
-                    names.append(node.name)
-            else:
-                notes.append(f"{node.name} at line {node.lineno} takes {arity} argument(s), not {spec.signature}: not audited")
-    return names, notes
+        if isinstance(node, ast.FunctionDef):
+            entry = definition(node.name, signatures.of_ast(node), node.lineno)
+            if entry is not None:
+                found.pop(node.name, None)
+                found[node.name] = entry
+    notes = [f"{d.name} at line {d.line} is {d.given}: not audited" for d in found.values() if d.given]
+    return [d for d in found.values() if not d.given], notes
 
 
 def _probe_note(timeout: float, where: str) -> str:
@@ -63,8 +89,20 @@ def _probe_note(timeout: float, where: str) -> str:
             "inconsistent ones as the course's tests use.")
 
 
-def _calls(names: list[str]) -> dict[str, list[tuple]]:
-    return {name: [case.args for case in SPECS[name].cases()] for name in names}
+def _calls(audited: list[Definition]) -> dict[str, list[tuple]]:
+    return {d.name: [case.args for case in d.spec.cases()] for d in audited}
+
+
+def _prepare(audited: list[Definition]) -> dict[str, dict[str, Any]]:
+    """Per function, what the worker does around each call: the course tests' seed, the stubs."""
+    return {d.name: {"seed": d.spec.seed, "stubs": d.spec.stubs} for d in audited if d.spec.seed is not None or d.spec.stubs}
+
+
+def _audits(definitions: list[Definition], run: sandbox.Run, path: str | None) -> list[FunctionAudit]:
+    return [
+        audit_function(d.spec, run.functions[d.name], path) if d.spec else FunctionAudit.not_audited(d.name, d.reason)
+        for d in definitions
+    ]
 
 
 def audit(target: str | os.PathLike | Callable[..., Any], function: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> AuditReport:
@@ -79,21 +117,24 @@ def audit(target: str | os.PathLike | Callable[..., Any], function: str | None =
     if callable(target):
         name = function or getattr(target, "__name__", "")
         _check_name(name)
-        run = sandbox.run(_calls([name]), timeout, functions={name: target})
-        report = AuditReport(name, [audit_function(SPECS[name], run.functions[name])])
+        found = definition(name, signatures.of_callable(target))
+        audited = [found] if found.spec else []
+        run = sandbox.run(_calls(audited), timeout, functions={name: target}, prepare=_prepare(audited)) if audited else sandbox.Run()
+        report = AuditReport(name, _audits([found], run, None))
         report.notes.append(_probe_note(timeout, "it ran"))
         return report
     path = os.fspath(target)
-    names, notes = find_functions(path)
+    definitions, notes = find_functions(path)
     if function is not None:
         _check_name(function)
-        if function not in names:
-            raise ChainruleError(f"{path} defines no function {function}({SPECS[function].signature.split('(', 1)[1]}")
-        names = [function]
-    if not names:
-        raise ChainruleError(f"{path} defines none of the audited functions: {', '.join(SPECS)}")
-    run = sandbox.run(_calls(names), timeout, path=path)
-    audits = [audit_function(SPECS[name], run.functions[name], path) for name in names]
+        definitions = [d for d in definitions if d.name == function]
+        if not definitions:
+            raise ChainruleError(f"{path} defines no function {' or '.join(s.signature for s in named(function))}")
+    if not definitions:
+        raise ChainruleError(f"{path} defines none of the audited functions: {', '.join(_names())}")
+    audited = [d for d in definitions if d.spec]
+    run = sandbox.run(_calls(audited), timeout, path=path, prepare=_prepare(audited)) if audited else sandbox.Run()
+    audits = _audits(definitions, run, path)
     for skipped in run.skipped:
         notes.append(
             f"line {skipped['line']} raised {skipped['type']}: {skipped['message']} when the file was executed; "
@@ -103,6 +144,10 @@ def audit(target: str | os.PathLike | Callable[..., Any], function: str | None =
     return AuditReport(os.path.basename(path), audits, notes)
 
 
+def _names() -> list[str]:
+    return list(dict.fromkeys(spec.name for spec in SPECS.values()))
+
+
 def _check_name(name: str) -> None:
-    if name not in SPECS:
-        raise ChainruleError(f"{name!r} is not an audited function; expected one of: {', '.join(SPECS)}")
+    if not named(name):
+        raise ChainruleError(f"{name!r} is not an audited function; expected one of: {', '.join(_names())}")

@@ -51,13 +51,26 @@ class FunctionSpec:
     read: Callable[[Any], tuple[dict[str, Any], str | None]]  # value → (key → array, a note on its structure)
     build: Callable[[], list[Case]]
     returns: str | None = None  # the order of a returned tuple, e.g. "(dA_prev, dW, db)"
+    seed: int | None = None  # np.random.seed(seed) before every call, as the course's tests seed before calling
+    stubs: dict[str, str] = field(default_factory=dict)  # name → source of a function its calls use instead of the file's
+    summary: str = ""  # what the function computes, stated in a correct verdict
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        inside = self.signature.split("(", 1)[1].rstrip(")")
+        return tuple(p.strip() for p in inside.split(",") if p.strip())
 
     @property
     def arity(self) -> int:
-        return self.signature.count(",") + 1
+        return len(self.parameters)
+
+    @property
+    def key(self) -> str:
+        """The spec's key in SPECS: its name, or its signature when an earlier spec has the name."""
+        return self.name if SPECS.get(self.name, self) is self else self.signature
 
     def cases(self) -> list[Case]:
-        return _cases(self.name)
+        return _cases(self.key)
 
 
 def _backward_case(chain: Chain, label: str, m: int, args: tuple, keys: Callable[[dict], Arrays]) -> Case:
@@ -246,9 +259,22 @@ def _compute_cost() -> list[Case]:
     return cases
 
 
-SPECS: dict[str, FunctionSpec] = {
-    s.name: s
-    for s in (
+SPECS: dict[str, FunctionSpec] = {}  # key (the name, or the signature for a second function of that name) → spec
+
+
+def register(*specs: FunctionSpec) -> None:
+    """Add specs to SPECS; a second spec of a name (course 2's forward_propagation(x, theta)) is keyed by its signature."""
+    for spec in specs:
+        SPECS[spec.name if spec.name not in SPECS else spec.signature] = spec
+
+
+def named(name: str) -> list[FunctionSpec]:
+    """Every spec of the function name ``name``, in registration order."""
+    return [spec for spec in SPECS.values() if spec.name == name]
+
+
+register(
+    *(
         FunctionSpec("linear_forward", "linear_forward(A, W, b)", "forward", ["Z"], read_tuple("Z", "cache"), _linear_forward),
         FunctionSpec("L_model_forward", "L_model_forward(X, parameters)", "forward",
                      ["Z1", "A1", "Z2", "A2", "Z3", "AL"], read_L_model_forward, _L_model_forward),
@@ -268,9 +294,14 @@ SPECS: dict[str, FunctionSpec] = {
                      ["dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"], read_dict,
                      _backward_propagation_n),
     )
-}  # fmt: skip
+)  # fmt: skip
 
 
 @cache
-def _cases(name: str) -> list[Case]:
-    return SPECS[name].build()
+def _cases(key: str) -> list[Case]:
+    return SPECS[key].build()
+
+
+from chainrule.audit.specs import course1, course2  # noqa: E402  (the specs of course 1 weeks 2-4 and course 2)
+
+register(*course1.SPECS, *course2.SPECS)

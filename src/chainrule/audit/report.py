@@ -17,8 +17,9 @@ from chainrule.report import Table
 DIAGNOSES = (
     "ok", "scale", "sign", "transposed", "shape", "missing-activation-derivative", "wrong-activation-derivative",
     "wrong-input", "key-naming", "missing-key", "error", "unknown",
+    "wrong-formula", "seed", "not-audited",
 )  # fmt: skip
-VERDICTS = ("correct", "wrong", "error")
+VERDICTS = ("correct", "wrong", "error", "not-audited")
 
 
 @dataclass
@@ -45,6 +46,11 @@ class FunctionAudit:
     summary: str
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)  # how it was probed, skipped top-level statements
+
+    @classmethod
+    def not_audited(cls, function: str, reason: str) -> FunctionAudit:
+        """A course-named function the audit could not run: the verdict "not-audited" and why."""
+        return cls(function, "not-audited", None, None, f"not audited, because {reason}.", [Finding("(signature)", "not-audited", None, reason)])
 
     def finding(self, key: str) -> Finding:
         for f in self.findings:

@@ -165,11 +165,13 @@ def run(
     timeout: float,
     path: str | None = None,
     functions: dict[str, Callable] | None = None,
+    prepare: dict[str, dict[str, Any]] | None = None,
 ) -> Run:
     """Call each function with each argument tuple in a separate process; ``path`` or ``functions`` says where they are.
 
     ``calls`` maps a function's name to the argument tuples of its calls. Returns the decoded
-    results; NumPy arrays come back as fresh arrays, other objects as ``codec.Opaque``.
+    results; NumPy arrays come back as fresh arrays, other objects as ``codec.Opaque``. ``prepare``
+    maps a name to {"seed": …, "stubs": …}, applied around each of its calls (``worker.prepared``).
     """
     result = Run()
     pending = list(calls)
@@ -185,7 +187,7 @@ def run(
             job = {
                 "file": os.path.abspath(path) if path else None,
                 "inputs": os.path.join(jobdir, "inputs.npz"),
-                "functions": [{"name": n, "calls": encoded[n]} for n in pending],
+                "functions": [{"name": n, "calls": encoded[n], **(prepare or {}).get(n, {})} for n in pending],
             }
             write_json(os.path.join(step_dir, "job.json"), job)
             handle = _start(step_dir, path, functions)
