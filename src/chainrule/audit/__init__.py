@@ -49,9 +49,11 @@ def definition(name: str, parameters: signatures.Parameters | None, line: int = 
     specs = named(name)
     if not specs:
         return None
+    given = signatures.given(name, parameters)
+    if given:
+        return Definition(name, line, None, f"{name} is {given}, not a function the learner writes", given)
     spec, reason = signatures.match(name, parameters, specs)
-    given = signatures.given(name, parameters) if spec is None else ""
-    return Definition(name, line, spec, f"{name} is {given}, not a function the learner writes" if given else reason, given)
+    return Definition(name, line, spec, reason)
 
 
 def find_functions(path: str) -> tuple[list[Definition], list[str]]:

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.audit.functions import Case, FunctionSpec, read_tuple
+from chainrule.audit.functions import Case, FunctionSpec, read_dict, read_tuple
 from chainrule.audit.specs import case, global_seed, labels, read_keys, read_value, rng_for
 from chainrule.course import gradient_checking as gc
 from chainrule.course import initialization, optimization, regularization
@@ -576,7 +576,7 @@ SPECS = [
     # week 2: optimization
     _spec("update_parameters_with_gd", "update_parameters_with_gd(parameters, grads, learning_rate)", "forward", THREE,
           read_keys(*THREE), _gd, "W[l] := W[l] − α dW[l], b[l] := b[l] − α db[l]"),
-    _spec("initialize_velocity", "initialize_velocity(parameters)", "forward", [f"d{k}" for k in THREE], read_keys(*[f"d{k}" for k in THREE]),
+    _spec("initialize_velocity", "initialize_velocity(parameters)", "forward", [f"d{k}" for k in THREE], read_dict,
           _initialize_velocity, 'v["dW1"], v["db1"], … zeros shaped like the parameters'),
     _spec("update_parameters_with_momentum", "update_parameters_with_momentum(parameters, grads, v, beta, learning_rate)", "forward",
           [*_v("v"), *THREE], read_momentum, _momentum, "v := β v + (1 − β) dW, W := W − α v"),
