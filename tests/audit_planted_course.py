@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from audit_planted import expect, plant
 
-WEEK2 = '''
+WEEK2 = """
 import copy
 import numpy as np
 
@@ -77,10 +77,10 @@ def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0
     d = {"costs": costs, "Y_prediction_test": Y_prediction_test, "Y_prediction_train": Y_prediction_train,
          "w": w, "b": b, "learning_rate": learning_rate, "num_iterations": num_iterations}
     return d
-'''
+"""
 
 # week 3, the functions beside forward_propagation / backward_propagation (those are in audit_planted.WEEK3)
-WEEK3_REST = '''
+WEEK3_REST = """
 import numpy as np
 
 
@@ -155,7 +155,7 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
 def predict(parameters, X):
     A2, cache = forward_propagation(X, parameters)
     return A2 > 0.5
-'''
+"""
 
 # an older week 3: initialize_parameters seeds 2 inside, compute_cost takes parameters
 WEEK3_OLD = plant(
@@ -165,7 +165,7 @@ WEEK3_OLD = plant(
     ("        cost = compute_cost(A2, Y)", "        cost = compute_cost(A2, Y, parameters)"),
 )
 
-WEEK4_REST = '''
+WEEK4_REST = """
 import numpy as np
 
 
@@ -213,10 +213,10 @@ def update_parameters(params, grads, learning_rate):
         parameters["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * grads["dW" + str(l + 1)]
         parameters["b" + str(l + 1)] = parameters["b" + str(l + 1)] - learning_rate * grads["db" + str(l + 1)]
     return parameters
-'''
+"""
 
 # the application: its two models, with chainrule's course functions standing in for dnn_app_utils_v3
-WEEK4_APP = '''
+WEEK4_APP = """
 import numpy as np
 from chainrule.course.week4_app import (initialize_parameters, initialize_parameters_deep, linear_activation_forward,
                                         linear_activation_backward, L_model_forward, L_model_backward, compute_cost,
@@ -261,9 +261,9 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
         if i % 100 == 0 or i == num_iterations:
             costs.append(cost)
     return parameters, costs
-'''
+"""
 
-COURSE2_INIT = '''
+COURSE2_INIT = """
 import numpy as np
 
 
@@ -298,9 +298,9 @@ def initialize_parameters_he(layers_dims):
 
 def model(X, Y, learning_rate=0.01, num_iterations=15000, print_cost=True, initialization="he"):
     return None
-'''
+"""
 
-COURSE2_REG = '''
+COURSE2_REG = """
 import numpy as np
 from reg_utils import compute_cost
 
@@ -374,10 +374,10 @@ def backward_propagation_with_dropout(X, Y, cache, keep_prob):
     db1 = 1. / m * np.sum(dZ1, axis=1, keepdims=True)
     return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2,
             "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
-'''
+"""
 
 # course 2's gradient checking notebook: the 1-D functions, and gradient_check_n with gc_utils' helpers
-COURSE2_GC = '''
+COURSE2_GC = """
 import numpy as np
 from gc_utils import sigmoid, relu, dictionary_to_vector, vector_to_dictionary, gradients_to_vector
 
@@ -407,6 +407,20 @@ def gradient_check(x, theta, epsilon=1e-7, print_msg=False):
     return difference
 
 
+def forward_propagation_n(X, Y, parameters):
+    m = X.shape[1]
+    W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
+    Z1 = np.dot(W1, X) + b1
+    A1 = np.maximum(0, Z1)
+    Z2 = np.dot(W2, A1) + b2
+    A2 = np.maximum(0, Z2)
+    Z3 = np.dot(W3, A2) + b3
+    A3 = 1 / (1 + np.exp(-Z3))
+    log_probs = np.multiply(-np.log(A3), Y) + np.multiply(-np.log(1 - A3), 1 - Y)
+    cost = 1. / m * np.sum(log_probs)
+    return cost, (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
+
+
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):
     parameters_values, _ = dictionary_to_vector(parameters)
     grad = gradients_to_vector(gradients)
@@ -428,9 +442,9 @@ def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False)
     if print_msg:
         print("difference = " + str(difference))
     return difference
-'''
+"""
 
-COURSE2_OPT = '''
+COURSE2_OPT = """
 import math
 import numpy as np
 
@@ -515,84 +529,175 @@ def update_lr(learning_rate0, epoch_num, decay_rate):
 def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
     learning_rate = 1 / (1 + decay_rate * np.floor(epoch_num / time_interval)) * learning_rate0
     return learning_rate
-'''
+"""
 
 W2A = plant(WEEK2, ("1 / (1 + np.exp(-z))", "1 / (1 + np.exp(z))"), ("    b = 0.0\n", "    b = np.zeros((1, 1))\n"))
 W2B = plant(WEEK2, ("dw = 1 / m * np.dot(X, (A - Y).T)", "dw = np.dot(X, (A - Y).T)"))
 W2C = plant(WEEK2, ("dw = 1 / m * np.dot(X, (A - Y).T)", "dw = 1 / m * np.dot(A - Y, X.T)"))
 W2D = plant(WEEK2, ("    A = sigmoid(np.dot(w.T, X) + b)\n    cost", "    A = sigmoid(np.dot(w.T, X))\n    cost"))
-W2E = plant(WEEK2, ("w = w - learning_rate * dw", "w = w + learning_rate * dw"), ("b = b - learning_rate * db", "b = b + learning_rate * db"),
-            ("cost = -1 / m * np.sum", "cost = 1 / m * np.sum"))
-W3A = plant(WEEK3_REST, ("n_x = X.shape[0]", "n_x = X.shape[1]"), ("W1 = np.random.randn(n_h, n_x) * 0.01", "W1 = np.random.randn(n_h, n_x)"),
-            ("W2 = np.random.randn(n_y, n_h) * 0.01", "W2 = np.random.randn(n_y, n_h)"))
-W3B = plant(WEEK3_REST, ("parameters[name] - learning_rate * grads", "parameters[name] + learning_rate * grads"),
-            ("W1 = np.random.randn(n_h, n_x) * 0.01", "W1 = np.random.randn(n_x, n_h) * 0.01"))
-W4A = plant(WEEK4_REST, ("    np.random.seed(3)\n", ""), ('    elif activation == "relu":\n        A, activation_cache = relu(Z)',
-                                                           '    elif activation == "relu":\n        A, activation_cache = sigmoid(Z)'))
-W4B = plant(WEEK4_REST, ("parameters[\"W\" + str(l + 1)] - learning_rate * grads", "parameters[\"W\" + str(l + 1)] - grads"),
-            ("parameters[\"b\" + str(l + 1)] - learning_rate * grads", "parameters[\"b\" + str(l + 1)] - grads"),
-            ("layer_dims[l - 1]) * 0.01", "layer_dims[l - 1])"))
-C2I_A = plant(COURSE2_INIT, ("    np.random.seed(3)\n    parameters = {}\n    L = len(layers_dims)\n",
-                             "    parameters = {}\n    L = len(layers_dims)\n"),
-              ("np.sqrt(2. / layers_dims[l - 1])", "np.sqrt(2. / layers_dims[l])"))
-C2I_B = plant(COURSE2_INIT, ("np.sqrt(2. / layers_dims[l - 1])", "np.sqrt(1. / layers_dims[l - 1])"),
-              ("layers_dims[l - 1]) * 10", "layers_dims[l - 1])"))
-C2R_A = plant(COURSE2_REG, ("L2_regularization_cost = lambd / (2 * m) *", "L2_regularization_cost = lambd / 2 *"),
-              ("dW3 = 1. / m * np.dot(dZ3, A2.T) + lambd / m * W3", "dW3 = 1. / m * np.dot(dZ3, A2.T)"),
-              ("    A1 = A1 / keep_prob\n", ""), ("    A2 = A2 / keep_prob\n", ""),
-              ("    dA2 = dA2 * D2\n", ""), ("    dA1 = dA1 * D1\n", ""))
-C2R_B = plant(COURSE2_REG, ("L2_regularization_cost = lambd / (2 * m) *", "L2_regularization_cost = lambd / m *"),
-              ("+ lambd / m * W3", "+ lambd / (2 * m) * W3"), ("+ lambd / m * W2", "+ lambd / (2 * m) * W2"),
-              ("+ lambd / m * W1", "+ lambd / (2 * m) * W1"),
-              ("    np.random.seed(1)\n", ""), ("    dA2 = dA2 / keep_prob\n", ""), ("    dA1 = dA1 / keep_prob\n", ""))
+W2E = plant(
+    WEEK2,
+    ("w = w - learning_rate * dw", "w = w + learning_rate * dw"),
+    ("b = b - learning_rate * db", "b = b + learning_rate * db"),
+    ("cost = -1 / m * np.sum", "cost = 1 / m * np.sum"),
+)
+W3A = plant(
+    WEEK3_REST,
+    ("n_x = X.shape[0]", "n_x = X.shape[1]"),
+    ("W1 = np.random.randn(n_h, n_x) * 0.01", "W1 = np.random.randn(n_h, n_x)"),
+    ("W2 = np.random.randn(n_y, n_h) * 0.01", "W2 = np.random.randn(n_y, n_h)"),
+)
+W3B = plant(
+    WEEK3_REST,
+    ("parameters[name] - learning_rate * grads", "parameters[name] + learning_rate * grads"),
+    ("W1 = np.random.randn(n_h, n_x) * 0.01", "W1 = np.random.randn(n_x, n_h) * 0.01"),
+)
+W4A = plant(
+    WEEK4_REST,
+    ("    np.random.seed(3)\n", ""),
+    (
+        '    elif activation == "relu":\n        A, activation_cache = relu(Z)',
+        '    elif activation == "relu":\n        A, activation_cache = sigmoid(Z)',
+    ),
+)
+W4B = plant(
+    WEEK4_REST,
+    ('parameters["W" + str(l + 1)] - learning_rate * grads', 'parameters["W" + str(l + 1)] - grads'),
+    ('parameters["b" + str(l + 1)] - learning_rate * grads', 'parameters["b" + str(l + 1)] - grads'),
+    ("layer_dims[l - 1]) * 0.01", "layer_dims[l - 1])"),
+)
+C2I_A = plant(
+    COURSE2_INIT,
+    ("    np.random.seed(3)\n    parameters = {}\n    L = len(layers_dims)\n", "    parameters = {}\n    L = len(layers_dims)\n"),
+    ("np.sqrt(2. / layers_dims[l - 1])", "np.sqrt(2. / layers_dims[l])"),
+)
+C2I_B = plant(
+    COURSE2_INIT,
+    ("np.sqrt(2. / layers_dims[l - 1])", "np.sqrt(1. / layers_dims[l - 1])"),
+    ("layers_dims[l - 1]) * 10", "layers_dims[l - 1])"),
+)
+C2R_A = plant(
+    COURSE2_REG,
+    ("L2_regularization_cost = lambd / (2 * m) *", "L2_regularization_cost = lambd / 2 *"),
+    ("dW3 = 1. / m * np.dot(dZ3, A2.T) + lambd / m * W3", "dW3 = 1. / m * np.dot(dZ3, A2.T)"),
+    ("    A1 = A1 / keep_prob\n", ""),
+    ("    A2 = A2 / keep_prob\n", ""),
+    ("    dA2 = dA2 * D2\n", ""),
+    ("    dA1 = dA1 * D1\n", ""),
+)
+C2R_B = plant(
+    COURSE2_REG,
+    ("L2_regularization_cost = lambd / (2 * m) *", "L2_regularization_cost = lambd / m *"),
+    ("+ lambd / m * W3", "+ lambd / (2 * m) * W3"),
+    ("+ lambd / m * W2", "+ lambd / (2 * m) * W2"),
+    ("+ lambd / m * W1", "+ lambd / (2 * m) * W1"),
+    ("    np.random.seed(1)\n", ""),
+    ("    dA2 = dA2 / keep_prob\n", ""),
+    ("    dA1 = dA1 / keep_prob\n", ""),
+)
 ONE_D_TAIL = "    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)\n    difference = numerator / denominator\n"
 N_D_TAIL = "        gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * epsilon)\n    numerator = np.linalg.norm(grad - gradapprox)\n"
-C2G_A = plant(COURSE2_GC, ("    grad = backward_propagation(x, theta)\n    numerator = np.linalg.norm(grad - gradapprox)\n" + ONE_D_TAIL,
-                           "    grad = backward_propagation(x, theta)\n    numerator = np.linalg.norm(grad - gradapprox)\n"
-                           "    difference = numerator\n"),
-              ("gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * epsilon)", "gradapprox[i] = (J_plus[i] - J_minus[i]) / epsilon"))
-C2G_B = plant(COURSE2_GC, ("    dtheta = x\n", "    dtheta = theta\n"),
-              ("theta_plus = np.copy(parameters_values)", "theta_plus = parameters_values"),
-              ("theta_minus = np.copy(parameters_values)", "theta_minus = parameters_values"))
-C2G_C = plant(COURSE2_GC, ("    J = theta * x\n", "    J = theta + x\n"),
-              (N_D_TAIL + "    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)\n",
-               N_D_TAIL + "    denominator = np.linalg.norm(grad + gradapprox)\n"))
-C2O_A = plant(COURSE2_OPT, ('parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]', 'parameters["W" + str(l)] + learning_rate * grads["dW" + str(l)]'),
-              ('beta * v["dW" + str(l)] + (1 - beta) * grads["dW" + str(l)]', 'beta * v["dW" + str(l)] + grads["dW" + str(l)]'),
-              ("v_corrected[key] / (np.sqrt(s_corrected[key]) + epsilon)", "v[key] / (np.sqrt(s[key]) + epsilon)"),
-              ("    np.random.seed(seed)\n", ""), ("np.floor(epoch_num / time_interval)", "epoch_num / time_interval"))
-C2O_B = plant(COURSE2_OPT, ('beta * v["dW" + str(l)] + (1 - beta) * grads["dW" + str(l)]', '(1 - beta) * v["dW" + str(l)] + beta * grads["dW" + str(l)]'),
-              ("(np.sqrt(s_corrected[key]) + epsilon)", "np.sqrt(s_corrected[key] + epsilon)"),
-              ("    if m % mini_batch_size != 0:\n", "    if False:\n"),
-              ("learning_rate = 1 / (1 + decay_rate * epoch_num) * learning_rate0", "learning_rate = learning_rate0 * np.exp(-decay_rate * epoch_num)"),
-              ('v["dW" + str(l)] = np.zeros(parameters', 'v["W" + str(l)] = np.zeros(parameters'))
-C2O_C = plant(COURSE2_OPT, ("np.power(grads[key], 2)", "grads[key]"),
-              ('parameters["W" + str(l)] - learning_rate * v["dW" + str(l)]', 'parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]'))
+C2G_A = plant(
+    COURSE2_GC,
+    (
+        "    grad = backward_propagation(x, theta)\n    numerator = np.linalg.norm(grad - gradapprox)\n" + ONE_D_TAIL,
+        "    grad = backward_propagation(x, theta)\n    numerator = np.linalg.norm(grad - gradapprox)\n    difference = numerator\n",
+    ),
+    ("gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * epsilon)", "gradapprox[i] = (J_plus[i] - J_minus[i]) / epsilon"),
+)
+C2G_B = plant(
+    COURSE2_GC,
+    ("    dtheta = x\n", "    dtheta = theta\n"),
+    ("theta_plus = np.copy(parameters_values)", "theta_plus = parameters_values"),
+    ("theta_minus = np.copy(parameters_values)", "theta_minus = parameters_values"),
+)
+C2G_C = plant(
+    COURSE2_GC,
+    ("    J = theta * x\n", "    J = theta + x\n"),
+    (
+        N_D_TAIL + "    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)\n",
+        N_D_TAIL + "    denominator = np.linalg.norm(grad + gradapprox)\n",
+    ),
+)
+C2O_A = plant(
+    COURSE2_OPT,
+    ('parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]', 'parameters["W" + str(l)] + learning_rate * grads["dW" + str(l)]'),
+    ('beta * v["dW" + str(l)] + (1 - beta) * grads["dW" + str(l)]', 'beta * v["dW" + str(l)] + grads["dW" + str(l)]'),
+    ("v_corrected[key] / (np.sqrt(s_corrected[key]) + epsilon)", "v[key] / (np.sqrt(s[key]) + epsilon)"),
+    ("    np.random.seed(seed)\n", ""),
+    ("np.floor(epoch_num / time_interval)", "epoch_num / time_interval"),
+)
+C2O_B = plant(
+    COURSE2_OPT,
+    ('beta * v["dW" + str(l)] + (1 - beta) * grads["dW" + str(l)]', '(1 - beta) * v["dW" + str(l)] + beta * grads["dW" + str(l)]'),
+    ("(np.sqrt(s_corrected[key]) + epsilon)", "np.sqrt(s_corrected[key] + epsilon)"),
+    ("    if m % mini_batch_size != 0:\n", "    if False:\n"),
+    (
+        "learning_rate = 1 / (1 + decay_rate * epoch_num) * learning_rate0",
+        "learning_rate = learning_rate0 * np.exp(-decay_rate * epoch_num)",
+    ),
+    ('v["dW" + str(l)] = np.zeros(parameters', 'v["W" + str(l)] = np.zeros(parameters'),
+)
+C2O_C = plant(
+    COURSE2_OPT,
+    ("np.power(grads[key], 2)", "grads[key]"),
+    ('parameters["W" + str(l)] - learning_rate * v["dW" + str(l)]', 'parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]'),
+)
 
 UNAUDITABLE = WEEK2.replace("def propagate(w, b, X, Y):", "def propagate(w, b, X, Y, Z):")
-OPTIONAL_ARGUMENT = COURSE2_OPT.replace("def update_lr(learning_rate0, epoch_num, decay_rate):",
-                                        "def update_lr(learning_rate0, epoch_num, decay_rate, verbose=False):")
+OPTIONAL_ARGUMENT = COURSE2_OPT.replace(
+    "def update_lr(learning_rate0, epoch_num, decay_rate):", "def update_lr(learning_rate0, epoch_num, decay_rate, verbose=False):"
+)
 
 PLANTED_COURSE = [
     # ---- correct, every version (no false alarm) ----
-    *[(f"week 2 correct: {f}", WEEK2, f, expect("correct")) for f in ("sigmoid", "initialize_with_zeros", "propagate", "optimize", "predict", "model")],
-    *[(f"week 3 correct: {f}", WEEK3_REST, f, expect("correct")) for f in ("layer_sizes", "initialize_parameters", "update_parameters",
-                                                                           "nn_model", "predict", "compute_cost")],
-    *[(f"week 3 older version: {f}", WEEK3_OLD, f, expect("correct", says=says)) for f, says in
-      (("initialize_parameters", ("seed(2)",)), ("compute_cost", ()), ("nn_model", ("older versions",)))],
-    *[(f"week 4 correct: {f}", WEEK4_REST, f, expect("correct")) for f in ("initialize_parameters", "initialize_parameters_deep",
-                                                                           "linear_activation_forward", "update_parameters", "sigmoid")],
+    *[
+        (f"week 2 correct: {f}", WEEK2, f, expect("correct"))
+        for f in ("sigmoid", "initialize_with_zeros", "propagate", "optimize", "predict", "model")
+    ],
+    *[
+        (f"week 3 correct: {f}", WEEK3_REST, f, expect("correct"))
+        for f in ("layer_sizes", "initialize_parameters", "update_parameters", "nn_model", "predict", "compute_cost")
+    ],
+    *[
+        (f"week 3 older version: {f}", WEEK3_OLD, f, expect("correct", says=says))
+        for f, says in (("initialize_parameters", ("seed(2)",)), ("compute_cost", ()), ("nn_model", ("older versions",)))
+    ],
+    *[
+        (f"week 4 correct: {f}", WEEK4_REST, f, expect("correct"))
+        for f in ("initialize_parameters", "initialize_parameters_deep", "linear_activation_forward", "update_parameters", "sigmoid")
+    ],
     *[(f"week 4 application correct: {f}", WEEK4_APP, f, expect("correct")) for f in ("two_layer_model", "L_layer_model")],
-    *[(f"course 2 initialization correct: {f}", COURSE2_INIT, f, expect("correct"))
-      for f in ("initialize_parameters_zeros", "initialize_parameters_random", "initialize_parameters_he")],
-    *[(f"course 2 regularization correct: {f}", COURSE2_REG, f, expect("correct"))
-      for f in ("compute_cost_with_regularization", "backward_propagation_with_regularization", "forward_propagation_with_dropout",
-                "backward_propagation_with_dropout")],
-    *[(f"course 2 gradient checking correct: {f}", COURSE2_GC, f, expect("correct"))
-      for f in ("forward_propagation", "backward_propagation", "gradient_check", "gradient_check_n")],
-    *[(f"course 2 optimization correct: {f}", COURSE2_OPT, f, expect("correct"))
-      for f in ("update_parameters_with_gd", "random_mini_batches", "initialize_velocity", "update_parameters_with_momentum",
-                "initialize_adam", "update_parameters_with_adam", "update_lr", "schedule_lr_decay")],
+    *[
+        (f"course 2 initialization correct: {f}", COURSE2_INIT, f, expect("correct"))
+        for f in ("initialize_parameters_zeros", "initialize_parameters_random", "initialize_parameters_he")
+    ],
+    *[
+        (f"course 2 regularization correct: {f}", COURSE2_REG, f, expect("correct"))
+        for f in (
+            "compute_cost_with_regularization",
+            "backward_propagation_with_regularization",
+            "forward_propagation_with_dropout",
+            "backward_propagation_with_dropout",
+        )
+    ],
+    *[
+        (f"course 2 gradient checking correct: {f}", COURSE2_GC, f, expect("correct"))
+        for f in ("forward_propagation", "backward_propagation", "gradient_check", "forward_propagation_n", "gradient_check_n")
+    ],
+    *[
+        (f"course 2 optimization correct: {f}", COURSE2_OPT, f, expect("correct"))
+        for f in (
+            "update_parameters_with_gd",
+            "random_mini_batches",
+            "initialize_velocity",
+            "update_parameters_with_momentum",
+            "initialize_adam",
+            "update_parameters_with_adam",
+            "update_lr",
+            "schedule_lr_decay",
+        )
+    ],
     ("an extra argument with a default is left at it", OPTIONAL_ARGUMENT, "update_lr", expect("correct")),
     # ---- planted bugs: week 2 ----
     ("sigmoid with e^z", W2A, "sigmoid", expect(key="s", diagnosis="wrong-formula", says=("minus sign",))),
@@ -606,8 +711,18 @@ PLANTED_COURSE = [
     ("layer_sizes: n_x = m", W3A, "layer_sizes", expect(key="n_x", diagnosis="wrong-input", says=("X.shape[1]",))),
     ("initialize_parameters without 0.01", W3A, "initialize_parameters", expect(key="W1", diagnosis="wrong-formula", says=("0.01",))),
     ("update_parameters: W + α dW", W3B, "update_parameters", expect(key="W1", diagnosis="wrong-formula")),
-    ("initialize_parameters: W1 drawn transposed", W3B, "initialize_parameters", expect(key="W1", diagnosis="shape", says=("randn(n_x, n_h)",))),
-    ("initialize_parameters_deep not seeded", W4A, "initialize_parameters_deep", expect(key="W1", diagnosis="seed", says=("np.random.seed(3)",))),
+    (
+        "initialize_parameters: W1 drawn transposed",
+        W3B,
+        "initialize_parameters",
+        expect(key="W1", diagnosis="shape", says=("randn(n_x, n_h)",)),
+    ),
+    (
+        "initialize_parameters_deep not seeded",
+        W4A,
+        "initialize_parameters_deep",
+        expect(key="W1", diagnosis="seed", says=("np.random.seed(3)",)),
+    ),
     ("linear_activation_forward: sigmoid in the relu branch", W4A, "linear_activation_forward", expect(key="relu: A", diagnosis="unknown")),
     ("week 4 update_parameters without α", W4B, "update_parameters", expect(key="W1", diagnosis="wrong-formula", says=("learning rate",))),
     ("initialize_parameters_deep without 0.01", W4B, "initialize_parameters_deep", expect(key="W1", diagnosis="wrong-formula")),
@@ -615,39 +730,119 @@ PLANTED_COURSE = [
     ("random initialization not seeded", C2I_A, "initialize_parameters_random", expect(key="W1", diagnosis="seed")),
     ("He with n[l]", C2I_A, "initialize_parameters_he", expect(key="W1", diagnosis="wrong-input", says=("layers_dims[l]",))),
     ("He with 1/n[l-1]", C2I_B, "initialize_parameters_he", expect(key="W1", diagnosis="wrong-formula", says=("√(1/n[l-1])",))),
-    ("random initialization without 10", C2I_B, "initialize_parameters_random", expect(key="W1", diagnosis="wrong-formula", says=("· 10",))),
-    ("L2 cost without 1/m", C2R_A, "compute_cost_with_regularization", expect(key="cost", diagnosis="wrong-formula", says=("without the 1/m",))),
-    ("L2 gradient missing in dW3", C2R_A, "backward_propagation_with_regularization",
-     expect(key="dW3", diagnosis="wrong-formula", says=("without the L2 term",))),
-    ("dropout forward not divided by keep_prob", C2R_A, "forward_propagation_with_dropout",
-     expect(key="A1", diagnosis="wrong-formula", says=("keep_prob",))),
-    ("dropout backward without the mask", C2R_A, "backward_propagation_with_dropout",
-     expect(key="dA2", diagnosis="wrong-formula", says=("mask D not applied",))),
-    ("L2 cost without 1/2", C2R_B, "compute_cost_with_regularization", expect(key="cost", diagnosis="wrong-formula", says=("without the 1/2",))),
-    ("L2 gradient with λ/2m", C2R_B, "backward_propagation_with_regularization", expect(key="dW3", diagnosis="wrong-formula", says=("λ/2m",))),
-    ("dropout masks not seeded", C2R_B, "forward_propagation_with_dropout", expect(key="D1", diagnosis="seed", says=("np.random.seed(1)",))),
-    ("dropout backward not divided by keep_prob", C2R_B, "backward_propagation_with_dropout",
-     expect(key="dA2", diagnosis="wrong-formula", says=("without / keep_prob",))),
-    ("1-D difference without its denominator", C2G_A, "gradient_check", expect(key="difference", diagnosis="wrong-formula", says=("without dividing",))),
+    (
+        "random initialization without 10",
+        C2I_B,
+        "initialize_parameters_random",
+        expect(key="W1", diagnosis="wrong-formula", says=("· 10",)),
+    ),
+    (
+        "L2 cost without 1/m",
+        C2R_A,
+        "compute_cost_with_regularization",
+        expect(key="cost", diagnosis="wrong-formula", says=("without the 1/m",)),
+    ),
+    (
+        "L2 gradient missing in dW3",
+        C2R_A,
+        "backward_propagation_with_regularization",
+        expect(key="dW3", diagnosis="wrong-formula", says=("without the L2 term",)),
+    ),
+    (
+        "dropout forward not divided by keep_prob",
+        C2R_A,
+        "forward_propagation_with_dropout",
+        expect(key="A1", diagnosis="wrong-formula", says=("keep_prob",)),
+    ),
+    (
+        "dropout backward without the mask",
+        C2R_A,
+        "backward_propagation_with_dropout",
+        expect(key="dA2", diagnosis="wrong-formula", says=("mask D not applied",)),
+    ),
+    (
+        "L2 cost without 1/2",
+        C2R_B,
+        "compute_cost_with_regularization",
+        expect(key="cost", diagnosis="wrong-formula", says=("without the 1/2",)),
+    ),
+    (
+        "L2 gradient with λ/2m",
+        C2R_B,
+        "backward_propagation_with_regularization",
+        expect(key="dW3", diagnosis="wrong-formula", says=("λ/2m",)),
+    ),
+    (
+        "dropout masks not seeded",
+        C2R_B,
+        "forward_propagation_with_dropout",
+        expect(key="D1", diagnosis="seed", says=("np.random.seed(1)",)),
+    ),
+    (
+        "dropout backward not divided by keep_prob",
+        C2R_B,
+        "backward_propagation_with_dropout",
+        expect(key="dA2", diagnosis="wrong-formula", says=("without / keep_prob",)),
+    ),
+    (
+        "1-D difference without its denominator",
+        C2G_A,
+        "gradient_check",
+        expect(key="difference", diagnosis="wrong-formula", says=("without dividing",)),
+    ),
     ("N-D gradapprox without the 2", C2G_A, "gradient_check_n", expect(key="difference", diagnosis="wrong-formula", says=("2ε",))),
     ("1-D dtheta = theta", C2G_B, "backward_propagation", expect(key="dtheta", diagnosis="wrong-input")),
     ("N-D θ not copied", C2G_B, "gradient_check_n", expect(key="difference", diagnosis="wrong-formula", says=("np.copy",))),
     ("1-D J = θ + x", C2G_C, "forward_propagation", expect(key="J", diagnosis="wrong-formula")),
-    ("N-D denominator ‖grad + gradapprox‖", C2G_C, "gradient_check_n", expect(key="difference", diagnosis="wrong-formula", says=("‖grad + gradapprox‖",))),
+    (
+        "N-D denominator ‖grad + gradapprox‖",
+        C2G_C,
+        "gradient_check_n",
+        expect(key="difference", diagnosis="wrong-formula", says=("‖grad + gradapprox‖",)),
+    ),
     # ---- course 2 week 2 ----
     ("gd: W + α dW", C2O_A, "update_parameters_with_gd", expect(key="W1", diagnosis="wrong-formula")),
-    ("momentum without 1 − β", C2O_A, "update_parameters_with_momentum", expect(key="v[dW1]", diagnosis="wrong-formula", says=("(1 − β)",))),
-    ("Adam without bias correction", C2O_A, "update_parameters_with_adam", expect(key="W1", diagnosis="wrong-formula", says=("bias correction",))),
+    (
+        "momentum without 1 − β",
+        C2O_A,
+        "update_parameters_with_momentum",
+        expect(key="v[dW1]", diagnosis="wrong-formula", says=("(1 − β)",)),
+    ),
+    (
+        "Adam without bias correction",
+        C2O_A,
+        "update_parameters_with_adam",
+        expect(key="W1", diagnosis="wrong-formula", says=("bias correction",)),
+    ),
     ("mini-batches not seeded", C2O_A, "random_mini_batches", expect(key="mini-batch 1: X", diagnosis="seed", says=("seed argument",))),
     ("schedule_lr_decay not floored", C2O_A, "schedule_lr_decay", expect(key="learning_rate", diagnosis="wrong-formula", says=("floor",))),
-    ("momentum with β and 1 − β swapped", C2O_B, "update_parameters_with_momentum", expect(key="v[dW1]", diagnosis="wrong-formula", says=("swapped",))),
-    ("Adam with ε inside the square root", C2O_B, "update_parameters_with_adam", expect(key="W1", diagnosis="wrong-formula", says=("inside the square root",))),
+    (
+        "momentum with β and 1 − β swapped",
+        C2O_B,
+        "update_parameters_with_momentum",
+        expect(key="v[dW1]", diagnosis="wrong-formula", says=("swapped",)),
+    ),
+    (
+        "Adam with ε inside the square root",
+        C2O_B,
+        "update_parameters_with_adam",
+        expect(key="W1", diagnosis="wrong-formula", says=("inside the square root",)),
+    ),
     ("the last mini-batch missing", C2O_B, "random_mini_batches", expect(key="number of mini-batches", diagnosis="scale")),
     ("exponential decay for update_lr", C2O_B, "update_lr", expect(key="learning_rate", diagnosis="wrong-formula", says=("exponential",))),
     ("velocity keyed W1", C2O_B, "initialize_velocity", expect(key="dW1", diagnosis="key-naming", says=("'W1'",))),
     ("Adam's s not squared", C2O_C, "update_parameters_with_adam", expect(key="s[dW1]", diagnosis="wrong-formula", says=("not squared",))),
-    ("momentum's velocity not used", C2O_C, "update_parameters_with_momentum", expect(key="W1", diagnosis="wrong-formula", says=("not used",))),
+    (
+        "momentum's velocity not used",
+        C2O_C,
+        "update_parameters_with_momentum",
+        expect(key="W1", diagnosis="wrong-formula", says=("not used",)),
+    ),
     # ---- recognition ----
-    ("a course name that cannot be called as the course's", UNAUDITABLE, "propagate", expect("not-audited", diagnosis="not-audited",
-                                                                                               says=("propagate(w, b, X, Y)",))),
+    (
+        "a course name that cannot be called as the course's",
+        UNAUDITABLE,
+        "propagate",
+        expect("not-audited", diagnosis="not-audited", says=("propagate(w, b, X, Y)",)),
+    ),
 ]

@@ -50,7 +50,8 @@ class FunctionAudit:
     @classmethod
     def not_audited(cls, function: str, reason: str) -> FunctionAudit:
         """A course-named function the audit could not run: the verdict "not-audited" and why."""
-        return cls(function, "not-audited", None, None, f"not audited, because {reason}.", [Finding("(signature)", "not-audited", None, reason)])
+        finding = Finding("(signature)", "not-audited", None, reason)
+        return cls(function, "not-audited", None, None, f"not audited, because {reason}.", [finding])
 
     def finding(self, key: str) -> Finding:
         for f in self.findings:

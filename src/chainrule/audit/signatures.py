@@ -35,7 +35,7 @@ class Parameters:
         return not self.keyword_only_required and self.required <= count and (count <= len(self.names) or self.varargs)
 
     def __str__(self) -> str:
-        names = [*self.names[: self.required], *(f"{n}=…" for n in self.names[self.required:])]
+        names = [*self.names[: self.required], *(f"{n}=…" for n in self.names[self.required :])]
         return "(" + ", ".join(names + (["*args"] if self.varargs else [])) + ")"
 
 

@@ -194,8 +194,10 @@ def _initialize_parameters() -> list[Case]:
             unscaled = {"W1": np.random.randn(n_h, n_x), "W2": np.random.randn(n_y, n_h)}
         with global_seed(2):
             transposed = {"W1": np.random.randn(n_x, n_h) * 0.01}
-        bugs = [("wrong-formula", "W = np.random.randn(…) without the · 0.01", unscaled),
-                ("shape", "W1 drawn as randn(n_x, n_h): the shape (n[l-1], n[l]) instead of (n[l], n[l-1])", transposed)]
+        bugs = [
+            ("wrong-formula", "W = np.random.randn(…) without the · 0.01", unscaled),
+            ("shape", "W1 drawn as randn(n_x, n_h): the shape (n[l-1], n[l]) instead of (n[l], n[l-1])", transposed),
+        ]
         cases.append(case(f"n_x, n_h, n_y = {dims}", 7, dims, versions, bugs, versions=True))
     return cases
 
@@ -207,8 +209,10 @@ def _update_parameters() -> list[Case]:
         parameters = _parameters(rng, dims)
         grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in parameters.items()}
         expected = week3.update_parameters(parameters, grads, rate)
-        bugs = [("wrong-formula", "W := W + α dW (a step up the gradient)", week3.update_parameters(parameters, grads, -rate)),
-                ("wrong-formula", "W := W − dW: the learning rate α is not applied", week3.update_parameters(parameters, grads, 1.0))]
+        bugs = [
+            ("wrong-formula", "W := W + α dW (a step up the gradient)", week3.update_parameters(parameters, grads, -rate)),
+            ("wrong-formula", "W := W − dW: the learning rate α is not applied", week3.update_parameters(parameters, grads, 1.0)),
+        ]
         cases.append(case(f"layers {list(dims)}, learning_rate {rate}", 7, (parameters, grads, rate), expected, bugs))
     return cases
 
@@ -247,7 +251,7 @@ def _nn_model() -> list[Case]:
         with global_seed(2):  # older versions: initialize_parameters seeds 2 inside, after nn_model's seed 3
             parameters = week3.initialize_parameters(n_x, 4, 1)
         for _ in range(20):
-            A2, cache = week3.forward_propagation(X, parameters)
+            _, cache = week3.forward_propagation(X, parameters)
             parameters = week3.update_parameters(parameters, week3.backward_propagation(parameters, cache, X, Y))
         versions = {"np.random.seed(3) in nn_model, then initialize_parameters (the course's)": newer,
                     "initialize_parameters seeding 2 inside (older versions)": parameters}  # fmt: skip
@@ -261,15 +265,19 @@ def _nn_model() -> list[Case]:
 def _initialize_parameters_deep() -> list[Case]:
     cases = []
     for dims in ((5, 4, 3, 1), (4, 6, 2, 1)):
-        versions = {"np.random.seed(3) inside, W · 0.01 (the step-by-step assignment)": week4.initialize_parameters_deep(list(dims)),
-                    "np.random.seed(1) inside, W / √n[l-1] (the application's helper)": week4_app.initialize_parameters_deep(list(dims))}
+        versions = {
+            "np.random.seed(3) inside, W · 0.01 (the step-by-step assignment)": week4.initialize_parameters_deep(list(dims)),
+            "np.random.seed(1) inside, W / √n[l-1] (the application's helper)": week4_app.initialize_parameters_deep(list(dims)),
+        }
         with global_seed(NOT_SEEDED):
             unseeded = initialize(list(dims), "scaled_normal", rng=np.random)
         with global_seed(3):
             unscaled = initialize(list(dims), "scaled_normal", rng=np.random)
             unscaled = {k: v * 100 for k, v in unscaled.items()}
-        bugs = [("seed", "random numbers not seeded inside the function (the course calls np.random.seed(3) first)", unseeded),
-                ("wrong-formula", "W = np.random.randn(…) without the · 0.01", unscaled)]
+        bugs = [
+            ("seed", "random numbers not seeded inside the function (the course calls np.random.seed(3) first)", unseeded),
+            ("wrong-formula", "W = np.random.randn(…) without the · 0.01", unscaled),
+        ]
         cases.append(case(f"layer_dims = {list(dims)}", 7, (list(dims),), versions, bugs, versions=True))
     return cases
 

@@ -120,10 +120,12 @@ def _cost_with_regularization() -> list[Case]:
         A3, _ = _course_cache(X, parameters)
         cross_entropy = regularization.compute_cost_with_regularization(A3, Y, parameters, 0.0)
         squares = l2_cost(parameters, 1.0, 1) * 2  # Σ ‖W[l]‖²
-        bugs = [("wrong-formula", "the L2 term without the 1/m: (λ/2) Σ ‖W‖²", {"cost": cross_entropy + lambd / 2 * squares}),
-                ("wrong-formula", "the L2 term without the 1/2: (λ/m) Σ ‖W‖²", {"cost": cross_entropy + lambd / m * squares}),
-                ("wrong-formula", "the L2 term without λ: (1/2m) Σ ‖W‖²", {"cost": cross_entropy + squares / (2 * m)}),
-                ("wrong-formula", "the cross-entropy part left out: only (λ/2m) Σ ‖W‖²", {"cost": lambd / (2 * m) * squares})]
+        bugs = [
+            ("wrong-formula", "the L2 term without the 1/m: (λ/2) Σ ‖W‖²", {"cost": cross_entropy + lambd / 2 * squares}),
+            ("wrong-formula", "the L2 term without the 1/2: (λ/m) Σ ‖W‖²", {"cost": cross_entropy + lambd / m * squares}),
+            ("wrong-formula", "the L2 term without λ: (1/2m) Σ ‖W‖²", {"cost": cross_entropy + squares / (2 * m)}),
+            ("wrong-formula", "the cross-entropy part left out: only (λ/2m) Σ ‖W‖²", {"cost": lambd / (2 * m) * squares}),
+        ]
         expected = {"cost": regularization.compute_cost_with_regularization(A3, Y, parameters, lambd)}
         cases.append(case(f"layers {list(dims)}, m = {m}, λ = {lambd}", m, (A3, Y, parameters, lambd), expected, bugs))
     return cases
@@ -143,9 +145,11 @@ def _backward_with_regularization() -> list[Case]:
         def with_term(k: float, plain=plain, parameters=parameters) -> dict[str, np.ndarray]:
             return {f"dW{l}": plain[f"dW{l}"] + k * parameters[f"W{l}"] for l in (1, 2, 3)}
 
-        bugs = [("wrong-formula", "dW without the L2 term (λ/m) W", {k: plain[k] for k in ("dW1", "dW2", "dW3")}),
-                ("wrong-formula", "the L2 term as (λ/2m) W: the 2 of ‖W‖² not brought down", with_term(lambd / (2 * m))),
-                ("wrong-formula", "the L2 term as λ W, without the 1/m", with_term(lambd))]
+        bugs = [
+            ("wrong-formula", "dW without the L2 term (λ/m) W", {k: plain[k] for k in ("dW1", "dW2", "dW3")}),
+            ("wrong-formula", "the L2 term as (λ/2m) W: the 2 of ‖W‖² not brought down", with_term(lambd / (2 * m))),
+            ("wrong-formula", "the L2 term as λ W, without the 1/m", with_term(lambd)),
+        ]
         expected = _grads(regularization.backward_propagation_with_regularization(X, Y, cache, lambd))
         cases.append(case(f"layers {list(dims)}, m = {m}, λ = {lambd}", m, (X, Y, cache, lambd), expected, bugs))
     return cases
@@ -192,7 +196,10 @@ def _dropout_forward() -> list[Case]:
 
 def _dropout_cache(X, parameters, keep_prob, seed):
     rng = rng_for(seed)
-    masks = {1: rng.random((parameters["W1"].shape[0], X.shape[1])) < keep_prob, 2: rng.random((parameters["W2"].shape[0], X.shape[1])) < keep_prob}
+    masks = {
+        1: rng.random((parameters["W1"].shape[0], X.shape[1])) < keep_prob,
+        2: rng.random((parameters["W2"].shape[0], X.shape[1])) < keep_prob,
+    }
     A3, caches = forward(X, parameters, ["relu", "relu", "sigmoid"], masks, keep_prob)
     ((_, W1, b1), Z1), ((A1, W2, b2), Z2), ((A2, W3, b3), Z3) = caches
     return (Z1, masks[1].astype(float), A1, W1, b1, Z2, masks[2].astype(float), A2, W2, b2, Z3, A3, W3, b3)
@@ -206,13 +213,15 @@ def _dropout_backward() -> list[Case]:
         ones = tuple(np.ones_like(v) if i in (1, 6) else v for i, v in enumerate(cache))
         pick = ("dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1")
 
-        def grads(c, k):
+        def grads(c, k, X=X, Y=Y, pick=pick):
             out = _grads(regularization.backward_propagation_with_dropout(X, Y, c, k))
             return {key: out[key] for key in pick}
 
-        bugs = [("wrong-formula", "dA = dA * D without / keep_prob", grads(cache, 1.0)),
-                ("wrong-formula", "the mask D not applied to dA (dA / keep_prob only)", grads(ones, keep_prob)),
-                ("wrong-formula", "no dropout in the backward pass (dA neither masked nor divided)", grads(ones, 1.0))]
+        bugs = [
+            ("wrong-formula", "dA = dA * D without / keep_prob", grads(cache, 1.0)),
+            ("wrong-formula", "the mask D not applied to dA (dA / keep_prob only)", grads(ones, keep_prob)),
+            ("wrong-formula", "no dropout in the backward pass (dA neither masked nor divided)", grads(ones, 1.0)),
+        ]
         expected = _grads(regularization.backward_propagation_with_dropout(X, Y, cache, keep_prob))
         cases.append(case(f"layers {list(dims)}, m = {m}, keep_prob = {keep_prob}", m, (X, Y, cache, keep_prob), expected, bugs))
     return cases
@@ -230,7 +239,9 @@ def _forward_1d() -> list[Case]:
 
 def _backward_1d() -> list[Case]:
     bugs = lambda x, t: [("wrong-input", "dtheta = theta: dJ/dθ of J = θx is x", {"dtheta": np.asarray(t)})]  # noqa: E731
-    return [case(f"x = {x:g}, theta = {t:g}", 7, (x, t), {"dtheta": np.asarray(gc.backward_propagation(x, t))}, bugs(x, t)) for x, t in ONE_D]
+    return [
+        case(f"x = {x:g}, theta = {t:g}", 7, (x, t), {"dtheta": np.asarray(gc.backward_propagation(x, t))}, bugs(x, t)) for x, t in ONE_D
+    ]
 
 
 WRONG_BY = 1.25  # the stub backward pass returns 1.25 × dJ/dθ: the difference is then 0.25 / 2.25, not round-off
@@ -249,10 +260,15 @@ def _gradient_check() -> list[Case]:
     for (x, theta), epsilon in zip(ONE_D, (1e-3, 1e-2), strict=True):
         grad = WRONG_BY * x
         approx = (gc.forward_propagation(x, theta + epsilon) - gc.forward_propagation(x, theta - epsilon)) / (2 * epsilon)
-        bugs = [("wrong-formula", "gradapprox = (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
-                ("wrong-formula", "difference = ‖grad − gradapprox‖ without dividing by ‖grad‖ + ‖gradapprox‖",
-                 {"difference": float(np.linalg.norm(grad - approx))}),
-                ("wrong-formula", "difference divided by ‖grad‖ only", {"difference": float(np.linalg.norm(grad - approx) / abs(grad))})]
+        bugs = [
+            ("wrong-formula", "gradapprox = (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
+            (
+                "wrong-formula",
+                "difference = ‖grad − gradapprox‖ without dividing by ‖grad‖ + ‖gradapprox‖",
+                {"difference": float(np.linalg.norm(grad - approx))},
+            ),
+            ("wrong-formula", "difference divided by ‖grad‖ only", {"difference": float(np.linalg.norm(grad - approx) / abs(grad))}),
+        ]
         label = f"x = {x:g}, theta = {theta:g}, epsilon = {epsilon:g}, with a backward_propagation returning {WRONG_BY} x"
         cases.append(case(label, 7, (x, theta, epsilon), {"difference": _difference(grad, approx)}, bugs))
     return cases
@@ -274,7 +290,11 @@ def _forward_n() -> list[Case]:
     for dims, m, seed in (((4, 5, 3, 1), 3, 65), ((5, 4, 2, 1), 7, 66)):
         X, Y, parameters = _reg_data(dims, m, seed)
         cost, cache = gc.forward_propagation_n(X, Y, parameters)
-        expected = {"cost": np.asarray(cost)} | {k: v for k, v in zip(("Z1", "A1", "W1", "b1", "Z2", "A2", "W2", "b2", "Z3", "A3", "W3", "b3"), cache, strict=True) if k[0] in "ZA"}
+        expected = {"cost": np.asarray(cost)} | {
+            k: v
+            for k, v in zip(("Z1", "A1", "W1", "b1", "Z2", "A2", "W2", "b2", "Z3", "A3", "W3", "b3"), cache, strict=True)
+            if k[0] in "ZA"
+        }
         cases.append(case(f"layers {list(dims)}, m = {m}", m, (X, Y, parameters), expected))
     return cases
 
@@ -317,15 +337,29 @@ def _gradient_check_n() -> list[Case]:
         epsilon = 1e-4
         grad = gc.gradients_to_vector(gradients)
         approx = _approx_n(parameters, X, Y, epsilon)
-        bugs = [("wrong-formula", "gradapprox = (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
-                ("wrong-formula", "difference = ‖grad − gradapprox‖ without dividing by ‖grad‖ + ‖gradapprox‖",
-                 {"difference": float(np.linalg.norm(grad - approx))}),
-                ("wrong-formula", "denominator ‖grad + gradapprox‖ instead of ‖grad‖ + ‖gradapprox‖",
-                 {"difference": float(np.linalg.norm(grad - approx) / np.linalg.norm(grad + approx))}),
-                ("wrong-formula", "a one-sided difference (J(θ + ε) − J(θ)) / ε",
-                 {"difference": _difference(grad, _approx_n(parameters, X, Y, epsilon, one_sided=True))}),
-                ("wrong-formula", "θ⁺ and θ⁻ are one array (np.copy missing): J⁻ is J(θ)",
-                 {"difference": _difference(grad, _approx_n(parameters, X, Y, epsilon, same_array=True))})]
+        bugs = [
+            ("wrong-formula", "gradapprox = (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
+            (
+                "wrong-formula",
+                "difference = ‖grad − gradapprox‖ without dividing by ‖grad‖ + ‖gradapprox‖",
+                {"difference": float(np.linalg.norm(grad - approx))},
+            ),
+            (
+                "wrong-formula",
+                "denominator ‖grad + gradapprox‖ instead of ‖grad‖ + ‖gradapprox‖",
+                {"difference": float(np.linalg.norm(grad - approx) / np.linalg.norm(grad + approx))},
+            ),
+            (
+                "wrong-formula",
+                "a one-sided difference (J(θ + ε) − J(θ)) / ε",
+                {"difference": _difference(grad, _approx_n(parameters, X, Y, epsilon, one_sided=True))},
+            ),
+            (
+                "wrong-formula",
+                "θ⁺ and θ⁻ are one array (np.copy missing): J⁻ is J(θ)",
+                {"difference": _difference(grad, _approx_n(parameters, X, Y, epsilon, same_array=True))},
+            ),
+        ]
         label = f"the course's layers {list(gc.LAYER_DIMS)}, m = {m}, epsilon = {epsilon:g}, gradients with {planted}"
         cases.append(case(label, m, (parameters, gradients, X, Y, epsilon), {"difference": _difference(grad, approx)}, bugs))
     return cases
@@ -351,8 +385,10 @@ def _gd() -> list[Case]:
         def step(r, parameters=parameters, grads=grads):
             return optimization.update_parameters_with_gd(copy.deepcopy(parameters), grads, r)
 
-        bugs = [("wrong-formula", "W := W + α dW (a step up the gradient)", step(-rate)),
-                ("wrong-formula", "W := W − dW: the learning rate α is not applied", step(1.0))]
+        bugs = [
+            ("wrong-formula", "W := W + α dW (a step up the gradient)", step(-rate)),
+            ("wrong-formula", "W := W − dW: the learning rate α is not applied", step(1.0)),
+        ]
         cases.append(case(f"layers {list(dims)}, learning_rate {rate}", 7, (parameters, grads, rate), step(rate), bugs))
     return cases
 
@@ -401,10 +437,10 @@ def _momentum() -> list[Case]:
     for (dims, seed), (beta, rate) in zip(OPT_PROBES, ((0.9, 0.01), (0.7, 0.1)), strict=True):
         rng, parameters, grads = _opt_data(dims, seed)
         v = {f"d{k}": rng.standard_normal(x.shape) * 0.1 for k, x in parameters.items()}
-        bugs = [("wrong-formula", "v := β v + dW: the (1 − β) factor on dW is missing", _momentum_arrays(parameters, grads, v, beta, rate, "no 1-beta")),
-                ("wrong-formula", "v := (1 − β) v + β dW: β and 1 − β swapped", _momentum_arrays(parameters, grads, v, beta, rate, "swapped")),
-                ("wrong-formula", "W := W − α dW: the velocity v is computed but not used in the step",
-                 _momentum_arrays(parameters, grads, v, beta, rate, "gradient step"))]  # fmt: skip
+        arrays = {kind: _momentum_arrays(parameters, grads, v, beta, rate, kind) for kind in ("no 1-beta", "swapped", "gradient step")}
+        bugs = [("wrong-formula", "v := β v + dW: the (1 − β) factor on dW is missing", arrays["no 1-beta"]),
+                ("wrong-formula", "v := (1 − β) v + β dW: β and 1 − β swapped", arrays["swapped"]),
+                ("wrong-formula", "W := W − α dW: the velocity v is not used in the step", arrays["gradient step"])]  # fmt: skip
         cases.append(case(f"layers {list(dims)}, beta {beta}, learning_rate {rate}", 7, (parameters, grads, v, beta, rate),
                           _momentum_arrays(parameters, grads, v, beta, rate), bugs))  # fmt: skip
     return cases
@@ -459,7 +495,9 @@ def _adam_arrays(parameters, grads, v, s, t, rate, beta1, beta2, epsilon, kind="
 
 def _adam() -> list[Case]:
     cases = []
-    for (dims, seed), (t, rate, beta1, beta2, epsilon) in zip(OPT_PROBES, ((2, 0.01, 0.9, 0.999, 1e-2), (3, 0.02, 0.8, 0.99, 1e-3)), strict=True):
+    for (dims, seed), (t, rate, beta1, beta2, epsilon) in zip(
+        OPT_PROBES, ((2, 0.01, 0.9, 0.999, 1e-2), (3, 0.02, 0.8, 0.99, 1e-3)), strict=True
+    ):
         rng, parameters, grads = _opt_data(dims, seed)
         v = {f"d{k}": rng.standard_normal(x.shape) * 0.1 for k, x in parameters.items()}
         s = {f"d{k}": rng.random(x.shape) * 0.1 for k, x in parameters.items()}
@@ -504,7 +542,7 @@ def _random_mini_batches() -> list[Case]:
             expected = _batches_arrays(optimization.random_mini_batches(X, Y, size, seed))
         with global_seed(NOT_SEEDED):
             unseeded = _batches_arrays(mini_batches(X, Y, size, np.random))
-        bugs = [("seed", f"the seed argument not used: the course calls np.random.seed(seed) before np.random.permutation(m)", unseeded)]
+        bugs = [("seed", "the seed argument not used: the course calls np.random.seed(seed) before np.random.permutation(m)", unseeded)]
         cases.append(case(f"X ({n_x}, {m}), mini_batch_size {size}, seed {seed}", m, (X, Y, size, seed), expected, bugs))
     return cases
 
@@ -512,7 +550,9 @@ def _random_mini_batches() -> list[Case]:
 def _update_lr() -> list[Case]:
     cases = []
     for rate, epoch, decay in ((0.5, 2, 1.0), (0.1, 10, 0.3)):
-        bugs = [("wrong-formula", "α₀ e^(−decay_rate · epoch_num), the exponential decay", {"learning_rate": rate * np.exp(-decay * epoch)})]
+        bugs = [
+            ("wrong-formula", "α₀ e^(−decay_rate · epoch_num), the exponential decay", {"learning_rate": rate * np.exp(-decay * epoch)})
+        ]
         expected = {"learning_rate": np.asarray(optimization.update_lr(rate, epoch, decay))}
         cases.append(case(f"learning_rate0 {rate}, epoch_num {epoch}, decay_rate {decay}", 7, (rate, epoch, decay), expected, bugs))
     return cases
@@ -523,7 +563,8 @@ def _schedule_lr_decay() -> list[Case]:
     for rate, epoch, decay, interval in ((0.5, 2500, 0.3, 1000), (0.1, 10, 1.0, 4)):
         bugs = [("wrong-formula", "epoch_num / time_interval not floored (np.floor)",
                  {"learning_rate": rate / (1 + decay * epoch / interval)}),
-                ("wrong-formula", "time_interval not used: the decay of update_lr", {"learning_rate": rate / (1 + decay * epoch)})]  # fmt: skip
+                ("wrong-formula", "time_interval not used: the decay of update_lr",
+                 {"learning_rate": rate / (1 + decay * epoch)})]  # fmt: skip
         expected = {"learning_rate": np.asarray(optimization.schedule_lr_decay(rate, epoch, decay, interval))}
         label = f"learning_rate0 {rate}, epoch_num {epoch}, decay_rate {decay}, time_interval {interval}"
         cases.append(case(label, 7, (rate, epoch, decay, interval), expected, bugs))
