@@ -18,13 +18,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import chainrule as cr
 from audit_planted import PLANTED
+from audit_planted_course import PLANTED_COURSE  # course 1 weeks 2-4 and course 2
+
+CORPUS = PLANTED + PLANTED_COURSE
 
 
 def main() -> None:
     bugs = correct = bugs_right = correct_right = 0
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        for i, (name, source, function, expected) in enumerate(PLANTED):
+        for i, (name, source, function, expected) in enumerate(CORPUS):
             path = Path(folder) / f"case{i}.py"
             path.write_text(source)
             result = cr.audit(str(path), function=function, timeout=20)[function]
@@ -45,7 +48,7 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     print(f"\nplanted bugs: {bugs_right}/{bugs} diagnosed (verdict, first wrong key, diagnosis, factor)")
     print(f"correct implementations: {correct_right}/{correct} passed in the right convention, no false alarm")
-    print(f"{len(PLANTED)} audits in {elapsed:.1f} s ({elapsed / len(PLANTED):.2f} s each, one process per file)")
+    print(f"{len(CORPUS)} audits in {elapsed:.1f} s ({elapsed / len(CORPUS):.2f} s each, one process per file)")
 
 
 if __name__ == "__main__":
