@@ -233,3 +233,11 @@ def test_seeded_and_stubbed_calls(tmp_path):
         + COURSE2_GC.split("def gradient_check(")[1].split("def gradient_check_n(")[0]
     )
     assert cr.audit(write(tmp_path, source, "only_check.py"))["gradient_check"].verdict == "correct"
+
+
+def test_the_course_arguments_in_another_order_are_audited_in_it(tmp_path):
+    source = WEEK3.replace("def backward_propagation(parameters, cache, X, Y):", "def backward_propagation(X, Y, parameters, cache):")
+    result = cr.audit(write(tmp_path, source))["backward_propagation"]
+    assert result.verdict == "correct", str(result)
+    assert "backward_propagation(X, Y, parameters, cache), not in the course's order" in " ".join(result.notes)
+    assert definition("backward_propagation", Parameters(("X", "Y", "cache"), 3)).given  # course 2's helper, not a learner's

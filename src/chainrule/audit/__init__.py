@@ -42,6 +42,7 @@ class Definition:
     spec: FunctionSpec | None
     reason: str = ""
     given: str = ""
+    order: tuple[int, ...] | None = None  # its own order of the course's arguments (``signatures.order``)
 
 
 def definition(name: str, parameters: signatures.Parameters | None, line: int = 0) -> Definition | None:
@@ -53,7 +54,8 @@ def definition(name: str, parameters: signatures.Parameters | None, line: int = 
     if given:
         return Definition(name, line, None, f"{name} is {given}, not a function the learner writes", given)
     spec, reason = signatures.match(name, parameters, specs)
-    return Definition(name, line, spec, reason)
+    order = signatures.order(parameters, spec.parameters) if spec is not None and parameters is not None else None
+    return Definition(name, line, spec, reason, order=order)
 
 
 def find_functions(path: str) -> tuple[list[Definition], list[str]]:
@@ -92,7 +94,8 @@ def _probe_note(timeout: float, where: str) -> str:
 
 
 def _calls(audited: list[Definition]) -> dict[str, list[tuple]]:
-    return {d.name: [case.args for case in d.spec.cases()] for d in audited}
+    """Each function's argument tuples, in its own order of the course's arguments when it has one."""
+    return {d.name: [tuple(case.args[i] for i in d.order) if d.order else case.args for case in d.spec.cases()] for d in audited}
 
 
 def _prepare(audited: list[Definition]) -> dict[str, dict[str, Any]]:
@@ -101,10 +104,18 @@ def _prepare(audited: list[Definition]) -> dict[str, dict[str, Any]]:
 
 
 def _audits(definitions: list[Definition], run: sandbox.Run, path: str | None) -> list[FunctionAudit]:
-    return [
-        audit_function(d.spec, run.functions[d.name], path) if d.spec else FunctionAudit.not_audited(d.name, d.reason)
-        for d in definitions
-    ]
+    audits = []
+    for d in definitions:
+        if d.spec is None:
+            audits.append(FunctionAudit.not_audited(d.name, d.reason))
+            continue
+        result = audit_function(d.spec, run.functions[d.name], path)
+        if d.order:
+            mine = ", ".join(d.spec.parameters[i] for i in d.order)
+            result.notes.append(f"It takes its arguments as {d.name}({mine}), not in the course's order {d.spec.signature}: "
+                                "audited in its own order; the course's tests, which call it in theirs, would fail.")
+        audits.append(result)
+    return audits
 
 
 def audit(target: str | os.PathLike | Callable[..., Any], function: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> AuditReport:
@@ -142,7 +153,8 @@ def audit(target: str | os.PathLike | Callable[..., Any], function: str | None =
             f"line {skipped['line']} raised {skipped['type']}: {skipped['message']} when the file was executed; "
             "skipped, the audit went on"
         )
-    notes.append(_probe_note(timeout, "the file was executed"))
+    if audited:
+        notes.append(_probe_note(timeout, "the file was executed"))
     return AuditReport(os.path.basename(path), audits, notes)
 
 

@@ -81,9 +81,22 @@ def match(name: str, defined: Parameters | None, specs: Iterable[Any]) -> tuple[
     return max(fits, key=lambda spec: _agreement(defined, spec.parameters)), ""
 
 
+def order(defined: Parameters, expected: tuple[str, ...]) -> tuple[int, ...] | None:
+    """When the definition takes the course's arguments under their names but in another order
+    (``predict(X, parameters)`` for ``predict(parameters, X)``): for each of its positions, the index
+    of the course's argument that belongs there. None when the order is the course's."""
+    names = defined.names[: len(expected)]
+    if names == expected or sorted(names) != sorted(expected):
+        return None
+    return tuple(expected.index(name) for name in names)
+
+
 # functions the notebooks hand to learners ready-made, under a course name: (name, first parameters) → what they are
 GIVEN = {
     ("model", ("X", "Y")): "course 2's model(X, Y, …), the notebook's own training loop",
+    ("backward_propagation", ("X", "Y", "cache")):
+        "course 2's backward_propagation(X, Y, cache), a helper of init_utils / reg_utils / opt_utils",
+    ("initialize_parameters", ("layer_dims",)): "course 2's initialize_parameters(layer_dims), a helper of reg_utils / opt_utils",
 }
 
 

@@ -261,13 +261,14 @@ def _gradient_check() -> list[Case]:
         grad = WRONG_BY * x
         approx = (gc.forward_propagation(x, theta + epsilon) - gc.forward_propagation(x, theta - epsilon)) / (2 * epsilon)
         bugs = [
-            ("wrong-formula", "gradapprox = (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
+            ("wrong-formula", "a gradapprox of (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
             (
                 "wrong-formula",
-                "difference = ‖grad − gradapprox‖ without dividing by ‖grad‖ + ‖gradapprox‖",
+                "‖grad − gradapprox‖ alone, without dividing by ‖grad‖ + ‖gradapprox‖",
                 {"difference": float(np.linalg.norm(grad - approx))},
             ),
-            ("wrong-formula", "difference divided by ‖grad‖ only", {"difference": float(np.linalg.norm(grad - approx) / abs(grad))}),
+            ("wrong-formula", "‖grad − gradapprox‖ divided by ‖grad‖ only",
+             {"difference": float(np.linalg.norm(grad - approx) / abs(grad))}),
         ]
         label = f"x = {x:g}, theta = {theta:g}, epsilon = {epsilon:g}, with a backward_propagation returning {WRONG_BY} x"
         cases.append(case(label, 7, (x, theta, epsilon), {"difference": _difference(grad, approx)}, bugs))
@@ -338,10 +339,10 @@ def _gradient_check_n() -> list[Case]:
         grad = gc.gradients_to_vector(gradients)
         approx = _approx_n(parameters, X, Y, epsilon)
         bugs = [
-            ("wrong-formula", "gradapprox = (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
+            ("wrong-formula", "a gradapprox of (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
             (
                 "wrong-formula",
-                "difference = ‖grad − gradapprox‖ without dividing by ‖grad‖ + ‖gradapprox‖",
+                "‖grad − gradapprox‖ alone, without dividing by ‖grad‖ + ‖gradapprox‖",
                 {"difference": float(np.linalg.norm(grad - approx))},
             ),
             (
