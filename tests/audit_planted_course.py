@@ -640,6 +640,8 @@ C2O_B = plant(
 )
 C2O_C = plant(
     COURSE2_OPT,
+    ("shuffled_X[:, num_complete_minibatches * mini_batch_size:]", "shuffled_X[:, m - mini_batch_size * num_complete_minibatches:]"),
+    ("shuffled_Y[:, num_complete_minibatches * mini_batch_size:]", "shuffled_Y[:, m - mini_batch_size * num_complete_minibatches:]"),
     ("np.power(grads[key], 2)", "grads[key]"),
     ('parameters["W" + str(l)] - learning_rate * v["dW" + str(l)]', 'parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]'),
 )
@@ -839,6 +841,12 @@ PLANTED_COURSE = [
         expect(key="W1", diagnosis="wrong-formula", says=("not used",)),
     ),
     # ---- recognition ----
+    (
+        "the last mini-batch from m mod size",
+        C2O_C,
+        "random_mini_batches",
+        expect(key="mini-batch 3: X", diagnosis="wrong-input", says=("m mod mini_batch_size",)),
+    ),
     (
         "a course name that cannot be called as the course's",
         UNAUDITABLE,

@@ -543,7 +543,15 @@ def _random_mini_batches() -> list[Case]:
             expected = _batches_arrays(optimization.random_mini_batches(X, Y, size, seed))
         with global_seed(NOT_SEEDED):
             unseeded = _batches_arrays(mini_batches(X, Y, size, np.random))
-        bugs = [("seed", "the seed argument not used: the course calls np.random.seed(seed) before np.random.permutation(m)", unseeded)]
+        with global_seed(seed):
+            permutation = np.random.permutation(m)
+        X_shuffled, Y_shuffled, full = X[:, permutation], Y[:, permutation], (m // size) * size
+        late = [(X_shuffled[:, k : k + size], Y_shuffled[:, k : k + size]) for k in range(0, full, size)]
+        if m % size:
+            late.append((X_shuffled[:, m % size :], Y_shuffled[:, m % size :]))  # the slice starts at m mod size
+        bugs = [("seed", "the seed argument not used: the course calls np.random.seed(seed) before np.random.permutation(m)", unseeded),
+                ("wrong-input", "the last mini-batch sliced from m mod mini_batch_size instead of "
+                 "⌊m / mini_batch_size⌋ · mini_batch_size", _batches_arrays(late))]  # fmt: skip
         cases.append(case(f"X ({n_x}, {m}), mini_batch_size {size}, seed {seed}", m, (X, Y, size, seed), expected, bugs))
     return cases
 
