@@ -646,6 +646,14 @@ C2O_C = plant(
     ('parameters["W" + str(l)] - learning_rate * v["dW" + str(l)]', 'parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]'),
 )
 
+# a 1-D check that writes J = θx and dθ = x itself instead of calling forward_propagation and backward_propagation
+GC_INLINE = plant(
+    COURSE2_GC,
+    ("    J_plus = forward_propagation(x, theta_plus)\n    J_minus = forward_propagation(x, theta_minus)\n",
+     "    J_plus = theta_plus * x\n    J_minus = theta_minus * x\n"),
+    ("    grad = backward_propagation(x, theta)\n", "    grad = x\n"),
+)
+
 UNAUDITABLE = WEEK2.replace("def propagate(w, b, X, Y):", "def propagate(w, b, X, Y, Z):")
 OPTIONAL_ARGUMENT = COURSE2_OPT.replace(
     "def update_lr(learning_rate0, epoch_num, decay_rate):", "def update_lr(learning_rate0, epoch_num, decay_rate, verbose=False):"
@@ -701,6 +709,7 @@ PLANTED_COURSE = [
         )
     ],
     ("an extra argument with a default is left at it", OPTIONAL_ARGUMENT, "update_lr", expect("correct")),
+    ("a 1-D check with J and dθ written inside it", GC_INLINE, "gradient_check", expect("correct", says=("written inside the check",))),
     # ---- planted bugs: week 2 ----
     ("sigmoid with e^z", W2A, "sigmoid", expect(key="s", diagnosis="wrong-formula", says=("minus sign",))),
     ("b as an array", W2A, "initialize_with_zeros", expect(key="b", diagnosis="shape", says=("(1, 1)",))),

@@ -256,22 +256,29 @@ def _difference(grad, approx) -> float:
 
 
 def _gradient_check() -> list[Case]:
+    """x, θ and ε with few binary digits: θ ± ε, J = θx, J⁺ − J⁻ and the division by 2ε are exact, so gradapprox = x
+    exactly and the difference has no round-off in it. A learner's check that calls backward_propagation sees the
+    stub's 1.25 x (difference 0.25 / 2.25); one that writes J = θx and dθ = x itself sees a difference of 0."""
     cases = []
-    for (x, theta), epsilon in zip(ONE_D, (1e-3, 1e-2), strict=True):
+    for (x, theta), epsilon in zip(ONE_D, (2.0**-10, 2.0**-7), strict=True):
         grad = WRONG_BY * x
         approx = (gc.forward_propagation(x, theta + epsilon) - gc.forward_propagation(x, theta - epsilon)) / (2 * epsilon)
+        assert approx == x  # exact in binary floating point: the point of these numbers
         bugs = [
             ("wrong-formula", "a gradapprox of (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
-            (
-                "wrong-formula",
-                "‖grad − gradapprox‖ alone, without dividing by ‖grad‖ + ‖gradapprox‖",
-                {"difference": float(np.linalg.norm(grad - approx))},
-            ),
+            ("wrong-formula", "‖grad − gradapprox‖ alone, without dividing by ‖grad‖ + ‖gradapprox‖",
+             {"difference": float(np.linalg.norm(grad - approx))}),
             ("wrong-formula", "‖grad − gradapprox‖ divided by ‖grad‖ only",
              {"difference": float(np.linalg.norm(grad - approx) / abs(grad))}),
-        ]
-        label = f"x = {x:g}, theta = {theta:g}, epsilon = {epsilon:g}, with a backward_propagation returning {WRONG_BY} x"
-        cases.append(case(label, 7, (x, theta, epsilon), {"difference": _difference(grad, approx)}, bugs))
+        ]  # fmt: skip
+        versions = {
+            f"the check through forward_propagation and backward_propagation (run with one returning {WRONG_BY} x)":
+                {"difference": _difference(grad, approx)},
+            "J = θx and dθ = x written inside the check (its difference formula cannot be seen: it is 0 whatever the formula)":
+                {"difference": 0.0},
+        }  # fmt: skip
+        label = f"x = {x:g}, theta = {theta:g}, epsilon = 2^{int(np.log2(epsilon))}"
+        cases.append(case(label, 7, (x, theta, epsilon), versions, bugs, versions=True))
     return cases
 
 
@@ -614,8 +621,7 @@ SPECS = [
     _spec("backward_propagation", "backward_propagation(x, theta)", "forward", ["dtheta"], read_value("dtheta"), _backward_1d,
           "dtheta = dJ/dθ = x"),
     _spec("gradient_check", "gradient_check(x, theta, epsilon)", "forward", ["difference"], read_value("difference"), _gradient_check,
-          "difference = ‖grad − gradapprox‖ / (‖grad‖ + ‖gradapprox‖), gradapprox = (J(θ + ε) − J(θ − ε)) / 2ε "
-          f"(checked with J = θx and a backward_propagation returning {WRONG_BY} x)", stubs=STUBS_1D),
+          "difference = ‖grad − gradapprox‖ / (‖grad‖ + ‖gradapprox‖), gradapprox = (J(θ + ε) − J(θ − ε)) / 2ε", stubs=STUBS_1D),
     _spec("forward_propagation_n", "forward_propagation_n(X, Y, parameters)", "forward",
           ["Z1", "A1", "Z2", "A2", "Z3", "A3", "cost"], read_forward_n, _forward_n,
           "LINEAR → RELU → LINEAR → RELU → LINEAR → SIGMOID, the cross-entropy cost, the course's cache"),
