@@ -142,7 +142,7 @@ def test_not_audited_means_exit_1_and_is_in_the_json(tmp_path):
     assert "not audited, because it is defined as propagate(w, b, X, Y, Z)" in entries["propagate"]["summary"]
     assert all(entries[name]["verdict"] == "correct" for name in ("sigmoid", "initialize_with_zeros", "predict"))
     assert entries["optimize"]["verdict"] == "error"  # it calls propagate with four arguments
-    result = runner.invoke(app, ["audit", path])
+    result = runner.invoke(app, ["audit", path, "--function", "propagate"])
     assert result.exit_code == 1 and "not-audited" in result.output
 
 

@@ -268,6 +268,8 @@ def _diagnose(spec: FunctionSpec, evidence: Evidence, structure: list[str]) -> F
         summary += " " + pattern
     if later:
         summary += f" {later} later array(s) differ too; fix {first.key} first, they may follow from it."
+    if spec.recognise is not None and (known := spec.recognise(findings)):  # a spec's own known pattern (audit.specs)
+        summary += " " + known
     return FunctionAudit(spec.name, "wrong", None, first.key, summary, findings, notes)
 
 

@@ -54,6 +54,7 @@ class FunctionSpec:
     seed: int | None = None  # np.random.seed(seed) before every call, as the course's tests seed before calling
     stubs: dict[str, str] = field(default_factory=dict)  # name → source of a function its calls use instead of the file's
     summary: str = ""  # what the function computes, stated in a correct verdict
+    recognise: Callable[[list], str | None] | None = None  # findings → a sentence naming a known pattern, for a wrong verdict
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -259,6 +260,15 @@ def _compute_cost() -> list[Case]:
     return cases
 
 
+def course2_planted_bugs(findings: list) -> str | None:
+    """The sentence for course 2's backward_propagation_n as the notebook hands it out: dW2 × 2 and db1 with 4/m."""
+    factors = {f.key: f.factor for f in findings if f.diagnosis != "ok"}
+    if factors.get("dW2") == "2" and factors.get("db1") == "4" and set(factors) <= {"dW2", "db1"}:
+        return ("These are the two bugs the course's gradient-checking notebook plants in backward_propagation_n on purpose, "
+                "for gradient_check_n to find (dW2 = 2 × (1/m) dZ2 A1ᵀ, db1 = (4/m) Σ dZ1): remove the 2 and the 4.")
+    return None
+
+
 SPECS: dict[str, FunctionSpec] = {}  # key (the name, or the signature for a second function of that name) → spec
 
 
@@ -292,7 +302,7 @@ register(
                      ["dW2", "db2", "dW1", "db1"], read_dict, _backward_propagation),
         FunctionSpec("backward_propagation_n", "backward_propagation_n(X, Y, cache)", "backward",
                      ["dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"], read_dict,
-                     _backward_propagation_n),
+                     _backward_propagation_n, recognise=course2_planted_bugs),
     )
 )  # fmt: skip
 
