@@ -86,11 +86,18 @@ def find_functions(path: str) -> tuple[list[Definition], list[str]]:
     return [d for d in found.values() if not d.given], notes
 
 
-def _probe_note(timeout: float, where: str) -> str:
+def _probe_note(timeout: float, where: str, audited: list[Definition] | None = None) -> str:
     ms = sorted({n.m for n in (*DEEP, *SHALLOW)})
-    return (f"{where.capitalize()} in a separate process (time limit {timeout:g} s) and called on small probe networks "
-            f"with distinct layer sizes and m = {' and '.join(map(str, ms))}, with the caches of a forward pass and with "
-            "inconsistent ones as the course's tests use.")
+    specs = [d.spec for d in audited or [] if d.spec is not None]
+    networks = not specs or any(not spec.summary for spec in specs)  # the backward and forward functions of weeks 3-4
+    note = f"{where.capitalize()} in a separate process (time limit {timeout:g} s)"
+    if networks:
+        note += (f" and called on small probe networks with distinct layer sizes and m = {' and '.join(map(str, ms))}, "
+                 "with the caches of a forward pass and with inconsistent ones as the course's tests use")
+    if any(spec.summary for spec in specs):  # the specs of audit.specs
+        note += (f"{'; the others' if networks else ' and each function called'} twice, on small arguments of distinct "
+                 "sizes (two probes or more), with np.random seeded as the course seeds it (chainrule.audit.specs)")
+    return note + "."
 
 
 def _calls(audited: list[Definition]) -> dict[str, list[tuple]]:
@@ -134,7 +141,8 @@ def audit(target: str | os.PathLike | Callable[..., Any], function: str | None =
         audited = [found] if found.spec else []
         run = sandbox.run(_calls(audited), timeout, functions={name: target}, prepare=_prepare(audited)) if audited else sandbox.Run()
         report = AuditReport(name, _audits([found], run, None))
-        report.notes.append(_probe_note(timeout, "it ran"))
+        if audited:
+            report.notes.append(_probe_note(timeout, "it ran", audited))
         return report
     path = os.fspath(target)
     definitions, notes = find_functions(path)
@@ -154,7 +162,7 @@ def audit(target: str | os.PathLike | Callable[..., Any], function: str | None =
             "skipped, the audit went on"
         )
     if audited:
-        notes.append(_probe_note(timeout, "the file was executed"))
+        notes.append(_probe_note(timeout, "the file was executed", audited))
     return AuditReport(os.path.basename(path), audits, notes)
 
 
