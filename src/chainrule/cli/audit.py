@@ -19,8 +19,9 @@ def audit(
 ) -> None:
     """Check a learner's own backprop against chainrule's, in both 1/m conventions, and name the bug.
 
-    Exit code 0 when every audited function is correct, 1 when any is wrong or raised, 2 for a
-    usage error (no such file, no course-named function in it).
+    Exit code 0 when every course function is correct, 1 when any is wrong, raised or could not be
+    audited (a signature the course's calls do not fit), 2 for a usage error (no such file, no
+    course-named function in it).
     """
     with user_errors():
         report = run_audit(file, function=function, timeout=timeout)
