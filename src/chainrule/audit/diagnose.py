@@ -262,8 +262,8 @@ def _diagnose(spec: FunctionSpec, evidence: Evidence, structure: list[str]) -> F
     relations = {f.key: r for f, r in results}
     pattern = _pattern(spec, findings, relations, frame)
     later = len(wrong) - 1
-    summary = f"wrong: following the {'backward pass from the output' if spec.kind == 'backward' else 'forward pass'}, " \
-              f"the first wrong array is {first.key} ({first.diagnosis}): {first.message}."
+    order = {"backward": "the backward pass from the output", "forward": "the forward pass"}.get(spec.kind, "its results in order")
+    summary = f"wrong: following {order}, the first wrong array is {first.key} ({first.diagnosis}): {first.message}."
     if pattern:
         summary += " " + pattern
     if later:

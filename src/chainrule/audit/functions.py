@@ -46,7 +46,7 @@ class Case:
 class FunctionSpec:
     name: str
     signature: str
-    kind: str  # "backward" or "forward"
+    kind: str  # "backward", "forward", or "result" (an initialization, an update, a check: its results in order)
     keys: list[str]
     read: Callable[[Any], tuple[dict[str, Any], str | None]]  # value → (key → array, a note on its structure)
     build: Callable[[], list[Case]]

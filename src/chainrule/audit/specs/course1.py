@@ -371,8 +371,12 @@ def read_predictions(value: Any) -> tuple[dict[str, Any], str | None]:
     return read_value("p")(value)
 
 
+PASSES = {"sigmoid", "propagate", "linear_activation_forward", "compute_cost"}  # a forward pass; the others: results in order
+
+
 def _spec(name, signature, keys, read, build, summary="", **options) -> FunctionSpec:
-    return FunctionSpec(name, signature, "forward", list(keys), read, build, summary=summary, **options)
+    kind = "forward" if name in PASSES else "result"
+    return FunctionSpec(name, signature, kind, list(keys), read, build, summary=summary, **options)
 
 
 SPECS = [
