@@ -85,17 +85,24 @@ def test_loops_exits_and_crashes_are_reported_and_the_other_functions_still_audi
 
 
 def test_top_level_code_that_raises_is_skipped_and_noted(tmp_path):
-    source = "from public_tests import *\nimport sys\nsys.exit('done')\n" + WEEK3 + "\nprint(backward_propagation(1, 2, 3, 4))\n"
-    report = cr.audit(write(tmp_path, source))
+    source = "from my_helpers import *\nimport sys\nsys.exit('done')\n" + WEEK3 + "\nprint(backward_propagation(1, 2, 3, 4))\n"
+    report = cr.audit(write(tmp_path, source), run_all=True)
     assert report["backward_propagation"].verdict == "correct"
     notes = " ".join(report.notes)
-    assert "line 1 raised ModuleNotFoundError" in notes and "line 3 raised SystemExit" in notes and "separate process" in notes
+    assert "line 1: `from my_helpers import *` failed: ModuleNotFoundError" in notes
+    assert "put my_helpers.py beside assignment.py" in notes
+    assert "line 3 raised SystemExit" in notes and "separate process" in notes
+    assert report.details["failed_imports"][0]["module"] == "my_helpers"
 
 
-def test_top_level_code_that_never_ends_fails_every_function(tmp_path):
-    report = cr.audit(write(tmp_path, WEEK3 + "\nwhile True:\n    pass\n"), timeout=1)
-    assert report["backward_propagation"].verdict == "error"
-    assert "executing the file did not finish within 1 s" in report["backward_propagation"].summary
+def test_top_level_code_that_never_ends_keeps_the_functions_audited(tmp_path):
+    source = WEEK3 + "\nwhile True:\n    pass\n\ndef compute_cost(AL, Y):\n    return -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))\n"
+    assert cr.audit(write(tmp_path, source), timeout=1).exit_code == 0  # not a definition: not run
+    report = cr.audit(write(tmp_path, source), timeout=1, run_all=True)
+    assert report["backward_propagation"].verdict == "correct" and report["compute_cost"].verdict == "correct"
+    line = source.splitlines().index("while True:") + 1
+    assert f"the top-level statement at line {line} did not finish within 1 s" in " ".join(report.notes)
+    assert report.details["stopped"][0]["code"] == "while True:"
 
 
 # ---- a function object (a notebook's) -----------------------------------------------------------------
@@ -235,7 +242,10 @@ def test_cli_exit_codes_and_json(tmp_path):
     bad = write(tmp_path, WEEK4.replace("db = 1 / m * np", "db = np"), "bad.py")
     result = runner.invoke(app, ["audit", bad, "--function", "L_model_backward", "--json"])
     assert result.exit_code == 1, result.output
-    (entry,) = json.loads(result.output)
+    output = json.loads(result.output)
+    assert (output["source"], output["exit_code"], output["kind"]) == ("bad.py", 1, "py")
+    assert {"notes", "standins", "failed_imports", "raised", "stopped", "not_run", "dropped"} <= set(output)
+    (entry,) = output["functions"]
     assert set(entry) == {"function", "verdict", "convention", "first_wrong", "summary", "findings"}
     assert (entry["function"], entry["verdict"], entry["convention"], entry["first_wrong"]) == ("L_model_backward", "wrong", None, "db3")
     assert entry["findings"][1] == {"key": "db3", "diagnosis": "scale", "factor": "m", "message": entry["findings"][1]["message"]}

@@ -3,17 +3,25 @@
     import chainrule as cr
     cr.audit(L_model_backward)            # a function from a notebook: a report (a table; HTML in Jupyter)
     cr.audit("my_assignment.py")          # every course-named function defined in the file
+    cr.audit("Week4.ipynb")               # a notebook's code cells, in order; or a jupytext `# %%` file
 
-The learner's code runs in a separate process with a time limit (``sandbox``); its arrays are
-compared with chainrule's own backward pass in both conventions (``reference``, ``compare``) and
-the differences named (``diagnose``). The audited names and signatures are in ``functions.SPECS``.
+    %load_ext chainrule                   # in Jupyter: %audit, or %audit L_model_backward
+
+The file is read into a program with the place of each line as the learner sees it ("cell 14,
+line 6": ``source``); by default only its definitions run (imports, functions, classes, literal
+constants), the course's helper modules missing beside it are supplied by chainrule
+(``audit/standins``). The learner's code runs in a separate process with a time limit
+(``sandbox``); its arrays are compared with chainrule's own backward pass in both conventions
+(``reference``, ``compare``) and the differences named (``diagnose``). The audited names and
+signatures are in ``functions.SPECS``.
 """
 
 from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chainrule.audit import sandbox
@@ -21,39 +29,46 @@ from chainrule.audit.diagnose import audit_function
 from chainrule.audit.functions import SPECS
 from chainrule.audit.probes import DEEP, SHALLOW
 from chainrule.audit.report import DIAGNOSES, AuditReport, Finding, FunctionAudit
+from chainrule.audit.source import Program, code_cell_label, read_program
 from chainrule.errors import ChainruleError
 
 DEFAULT_TIMEOUT = 10.0
+LISTED = 6  # statements named in the one line of those not run; the rest counted
 
-__all__ = ["DIAGNOSES", "SPECS", "AuditReport", "Finding", "FunctionAudit", "audit", "find_functions"]
+__all__ = ["DIAGNOSES", "SPECS", "AuditReport", "Finding", "FunctionAudit", "audit", "audit_functions", "find_functions"]
+
+
+def course_function(name: str, n_args: int, varargs: bool) -> str | None:
+    """Whether a function named ``name`` with ``n_args`` positional arguments is audited: None if so, else why not.
+
+    The one place where a definition is matched to the audited functions (``functions.SPECS``).
+    """
+    spec = SPECS[name]
+    if n_args == spec.arity or varargs:
+        return None
+    return f"takes {n_args} argument(s), not {spec.signature}: not audited"
+
+
+def _find(program: Program) -> tuple[list[str], list[str]]:
+    names, notes = [], []
+    for node in program.tree().body:
+        if isinstance(node, ast.FunctionDef) and node.name in SPECS:
+            why_not = course_function(node.name, len(node.args.posonlyargs) + len(node.args.args), node.args.vararg is not None)
+            if why_not is None:
+                if node.name not in names:
+                    names.append(node.name)
+            else:
+                notes.append(f"{node.name} at {program.where(node.lineno)} {why_not}")
+    return names, notes
 
 
 def find_functions(path: str) -> tuple[list[str], list[str]]:
     """(course-named functions defined at the top level of the file, in file order; notes on names skipped).
 
-    Reads the file without running it. A course name with another number of arguments (course 2's
-    ``backward_propagation(x, theta)``) is skipped with a note.
+    Reads the file (.py, jupytext .py, .ipynb) without running it. A course name with another
+    number of arguments (course 2's ``backward_propagation(x, theta)``) is skipped with a note.
     """
-    if not os.path.isfile(path):
-        raise ChainruleError(f"no such file: {path!r}")
-    try:
-        with open(path, encoding="utf-8") as file:
-            tree = ast.parse(file.read(), filename=path)
-    except SyntaxError as error:
-        raise ChainruleError(f"{path} is not valid Python: {error.msg} at line {error.lineno}") from None
-    except UnicodeDecodeError:
-        raise ChainruleError(f"{path} is not a UTF-8 Python file") from None
-    names, notes = [], []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in SPECS:
-            spec = SPECS[node.name]
-            arity = len(node.args.posonlyargs) + len(node.args.args)
-            if arity == spec.arity or node.args.vararg:
-                if node.name not in names:
-                    names.append(node.name)
-            else:
-                notes.append(f"{node.name} at line {node.lineno} takes {arity} argument(s), not {spec.signature}: not audited")
-    return names, notes
+    return _find(read_program(path))
 
 
 def _probe_note(timeout: float, where: str) -> str:
@@ -67,24 +82,39 @@ def _calls(names: list[str]) -> dict[str, list[tuple]]:
     return {name: [case.args for case in SPECS[name].cases()] for name in names}
 
 
-def audit(target: str | os.PathLike | Callable[..., Any], function: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> AuditReport:
+def _check_timeout(timeout: Any) -> None:
+    if isinstance(timeout, bool) or not (isinstance(timeout, int | float) and timeout > 0):
+        raise ChainruleError(f"timeout must be a positive number of seconds; got {timeout!r}")
+
+
+def audit(
+    target: str | os.PathLike | Callable[..., Any],
+    function: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    run_all: bool = False,
+) -> AuditReport:
     """Audit a function object or a file's course-named functions; returns an AuditReport.
 
     target: a function (``function`` names the course function it implements when its own
-    name differs) or the path of a Python file (``function`` then picks one of its functions).
-    The code runs in a separate process; each function gets ``timeout`` seconds for all its calls.
+    name differs) or the path of a .py file, a jupytext ``# %%`` file or a notebook (.ipynb)
+    (``function`` then picks one of its functions). The code runs in a separate process; each
+    function gets ``timeout`` seconds for all its calls. Of a file's top-level statements only the
+    definitions run, unless ``run_all``.
     """
-    if not (isinstance(timeout, int | float) and timeout > 0):
-        raise ChainruleError(f"timeout must be a positive number of seconds; got {timeout!r}")
+    _check_timeout(timeout)
     if callable(target):
         name = function or getattr(target, "__name__", "")
         _check_name(name)
-        run = sandbox.run(_calls([name]), timeout, functions={name: target})
-        report = AuditReport(name, [audit_function(SPECS[name], run.functions[name])])
-        report.notes.append(_probe_note(timeout, "it ran"))
-        return report
+        return audit_functions({name: target}, timeout, source=name)
+    if not isinstance(target, str | os.PathLike):
+        text = repr(target)
+        raise ChainruleError(
+            f"audit expects a function or the path of a .py or .ipynb file; got {type(target).__name__} "
+            f"{text if len(text) <= 40 else text[:39] + '…'}"
+        )
     path = os.fspath(target)
-    names, notes = find_functions(path)
+    program = read_program(path)
+    names, notes = _find(program)
     if function is not None:
         _check_name(function)
         if function not in names:
@@ -92,17 +122,138 @@ def audit(target: str | os.PathLike | Callable[..., Any], function: str | None =
         names = [function]
     if not names:
         raise ChainruleError(f"{path} defines none of the audited functions: {', '.join(SPECS)}")
-    run = sandbox.run(_calls(names), timeout, path=path)
+    run = sandbox.run(_calls(names), timeout, program=program, run_all=run_all)
+    not_run = program.plan(run_all)[1]
+    details = _details(program, run, not_run, run_all)
+    _place_errors(run, program, details, not_run)
     audits = [audit_function(SPECS[name], run.functions[name], path) for name in names]
-    for skipped in run.skipped:
-        notes.append(
-            f"line {skipped['line']} raised {skipped['type']}: {skipped['message']} when the file was executed; "
-            "skipped, the audit went on"
-        )
-    notes.append(_probe_note(timeout, "the file was executed"))
-    return AuditReport(os.path.basename(path), audits, notes)
+    report = AuditReport(program.name, audits, [*notes, *_notes(details, program), _probe_note(timeout, "the file was executed")])
+    report.details = details
+    return report
+
+
+def audit_functions(
+    functions: Mapping[str, Callable[..., Any]], timeout: float = DEFAULT_TIMEOUT, source: str | None = None
+) -> AuditReport:
+    """Audit function objects (a notebook's), keyed by the course function each implements, in one child process."""
+    _check_timeout(timeout)
+    for name, fn in functions.items():
+        _check_name(name)
+        if not callable(fn):
+            raise ChainruleError(f"{name} must be a function; got {type(fn).__name__}")
+    if not functions:
+        raise ChainruleError(f"no function to audit; expected one of: {', '.join(SPECS)}")
+    names = list(functions)
+    run = sandbox.run(_calls(names), timeout, functions=dict(functions))
+    for function_run in run.functions.values():
+        for call in function_run.calls or []:
+            error = call.get("error")
+            if error and error.get("file") and error.get("line") is not None:
+                cell = code_cell_label(error["file"])
+                if cell:
+                    error["location"] = f"{cell}, line {error['line']}"
+    report = AuditReport(source or ", ".join(names), [audit_function(SPECS[n], run.functions[n]) for n in names])
+    report.notes.append(_probe_note(timeout, "it ran" if len(names) == 1 else "they ran"))
+    report.details = {"kind": "functions", "standins": [], "failed_imports": [], "raised": [], "stopped": [], "not_run": [],
+                      "dropped": []}  # fmt: skip
+    return report
 
 
 def _check_name(name: str) -> None:
     if name not in SPECS:
         raise ChainruleError(f"{name!r} is not an audited function; expected one of: {', '.join(SPECS)}")
+
+
+# ---- what happened to the file's top-level code, for the notes and --json ---------------------------
+
+
+def _details(program: Program, run: sandbox.Run, not_run: list, run_all: bool) -> dict[str, Any]:
+    failed, raised = [], []
+    for entry in run.skipped:
+        item = {"location": program.where(entry["line"]), "code": _code_at(program, entry["line"]),
+                "error": f"{entry['type']}: {entry['message']}"}  # fmt: skip
+        if "import" in entry:
+            module = _module_of(item["code"])
+            item["names"] = entry["import"]
+            item["module"] = module
+            if entry["type"] == "ModuleNotFoundError" and module:
+                item["error"] += f": put {module}.py beside {program.name}"
+            failed.append(item)
+        else:
+            raised.append(item)
+    return {
+        "kind": program.kind,
+        "run_all": run_all,
+        "standins": list(run.standins),
+        "failed_imports": failed,
+        "raised": raised,
+        "stopped": [{"location": program.where(s["line"]), "code": _code_at(program, s["line"]), "message": s["message"]}
+                    for s in run.stopped],
+        "not_run": [{"location": program.where(s.key[0]), "code": s.code} for s in not_run],
+        "dropped": list(program.notes),
+    }  # fmt: skip
+
+
+def _code_at(program: Program, line: int) -> str:
+    lines = program.text.splitlines()
+    return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def _module_of(code: str) -> str | None:
+    match = re.match(r"(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", code)
+    return (match.group(1) or match.group(2)).split(".")[0] if match else None
+
+
+def _notes(details: dict[str, Any], program: Program) -> list[str]:
+    notes = []
+    if details["standins"]:
+        notes.append(f"Not beside {program.name}, the course's {', '.join(details['standins'])} came from chainrule's "
+                     "stand-ins (the course's functions, on chainrule's implementation).")  # fmt: skip
+    for item in details["failed_imports"]:
+        notes.append(f"{item['location']}: `{item['code']}` failed: {item['error']}")
+    for item in details["raised"]:
+        notes.append(f"{item['location']} raised {item['error']} when the file was executed; skipped, the audit went on")
+    for item in details["stopped"]:
+        rest = "its definitions only" if details["run_all"] else "the rest of its definitions"
+        notes.append(f"{item['message']}: it was stopped, and the file run again without it, with {rest}")
+    if details["not_run"]:
+        listed = ", ".join(f"{s['location']} `{_short(s['code'])}`" for s in details["not_run"][:LISTED])
+        more = f", and {len(details['not_run']) - LISTED} more" if len(details["not_run"]) > LISTED else ""
+        notes.append(f"Not run, as not definitions (--run-all runs them): {len(details['not_run'])} top-level "
+                     f"statement(s): {listed}{more}.")  # fmt: skip
+    notes.extend(details["dropped"])
+    return notes
+
+
+def _short(code: str, limit: int = 40) -> str:
+    return code if len(code) <= limit else code[: limit - 1] + "…"
+
+
+def _place_errors(run: sandbox.Run, program: Program, details: dict[str, Any], not_run: list) -> None:
+    """Each error of the learner's file gets its place as the learner sees it; a NameError says where the name was to come from."""
+    path = os.path.abspath(program.path)
+    for function_run in run.functions.values():
+        for call in function_run.calls or []:
+            error = call.get("error")
+            if not error:
+                continue
+            if error.get("file") == path and error.get("line") is not None:
+                error["location"] = program.where_in_file(error["line"])
+            hint = _name_hint(error, details, not_run)
+            if hint:
+                error["message"] += hint
+
+
+def _name_hint(error: dict[str, Any], details: dict[str, Any], not_run: list) -> str | None:
+    match = re.match(r"name '(\w+)' is not defined", error.get("message", ""))
+    if error.get("type") != "NameError" or not match:
+        return None
+    name = match.group(1)
+    for item in details["failed_imports"]:
+        if name in item["names"] or "*" in item["names"]:
+            return f" (it was to come from `{item['code']}` at {item['location']}, which failed: {item['error']})"
+    for statement in not_run:
+        if name in statement.names:
+            return (f" (it is assigned by the top-level statement `{_short(statement.code)}`, which the audit does not run: "
+                    "a function should take what it uses as arguments; --run-all runs every statement)")  # fmt: skip
+    return None

@@ -136,7 +136,8 @@ def _describe_error(error: dict[str, Any], source_file: str | None) -> tuple[str
     if error.get("line") is None:
         return message, None
     where = os.path.basename(error["file"]) if error.get("file") else "your file"
-    return message, f"line {error['line']} of {where}: {error.get('code') or ''}".rstrip(": ")
+    place = error.get("location") or f"line {error['line']} of {where}"  # the place as the learner sees it: chainrule.audit.source
+    return message, f"{place}: {error.get('code') or ''}".rstrip(": ")
 
 
 def conventions_of(cases: list[Case]) -> list[str]:

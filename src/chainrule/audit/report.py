@@ -85,6 +85,7 @@ class AuditReport:
     source: str
     functions: list[FunctionAudit]
     notes: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)  # what ran of the file: chainrule.audit._details
 
     @property
     def correct(self) -> bool:
@@ -121,5 +122,10 @@ class AuditReport:
     def to_list(self) -> list[dict[str, Any]]:
         return [f.to_dict() for f in self.functions]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` object (docs/audit.md): source, exit_code, functions, notes, and what ran of the file."""
+        return {"source": self.source, "exit_code": self.exit_code, "functions": self.to_list(), "notes": list(self.notes),
+                **self.details}  # fmt: skip
+
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_list(), indent=indent, ensure_ascii=False)
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
