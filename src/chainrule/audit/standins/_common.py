@@ -22,8 +22,12 @@ def relu(x: Any) -> Any:
     return _g.relu(np.asarray(x, dtype=float))
 
 
+def _short(module: str) -> str:
+    return module.rsplit(".", 1)[-1]  # "gc_utils", also when imported as chainrule.audit.standins.gc_utils
+
+
 def beside(module: str) -> str:
-    return f"put the course's {module}.py beside your file"
+    return f"put the course's {_short(module)}.py beside your file"
 
 
 def missing(module: str) -> Callable[[str], Any]:
@@ -32,7 +36,7 @@ def missing(module: str) -> Callable[[str], Any]:
     def __getattr__(name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        raise AttributeError(f"{name} is not among chainrule's stand-ins for the course's {module}: {beside(module)}")
+        raise AttributeError(f"{name} is not among chainrule's stand-ins for the course's {_short(module)}: {beside(module)}")
 
     return __getattr__
 
@@ -41,7 +45,7 @@ def needs_file(module: str, name: str, what: str) -> Callable[..., Any]:
     """A course function that needs what the audit cannot supply (a plot window, the course's data files)."""
 
     def function(*args: Any, **kwargs: Any) -> Any:
-        raise ChainruleError(f"{module}.{name} {what}: chainrule's stand-in cannot run it; {beside(module)}")
+        raise ChainruleError(f"{_short(module)}.{name} {what}: chainrule's stand-in cannot run it; {beside(module)}")
 
     function.__name__ = name
     return function
