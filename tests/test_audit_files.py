@@ -100,6 +100,11 @@ def test_cells_that_are_not_python_are_dropped_and_noted(tmp_path):
     assert program.notes == ["cell 1: a %%bash cell, not Python: not run",
                              "cell 2 is not valid Python (invalid syntax at its line 1): not run"]  # fmt: skip
     assert program.text.strip() == ""
+    v3 = {"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "markdown", "source": "x"},
+                                                  {"cell_type": "code", "input": ["import numpy as np\n", "y = 1\n"]}]}]}  # fmt: skip
+    (tmp_path / "v3.ipynb").write_text(json.dumps(v3))
+    program = read_program(str(tmp_path / "v3.ipynb"))
+    assert program.where(program.text.splitlines().index("y = 1") + 1) == "cell 2, line 2"
     (tmp_path / "bad.ipynb").write_text("{not json")
     with pytest.raises(cr.ChainruleError, match=r"bad.ipynb is not a notebook: invalid JSON at line 1$"):
         cr.audit(str(tmp_path / "bad.ipynb"))
@@ -160,9 +165,16 @@ def test_a_name_no_one_provides_names_the_module_to_put_beside_the_file(tmp_path
 
     source = WEEK4.replace("from chainrule.course.week4 import", "from my_course_helpers import")
     report = cr.audit(write(tmp_path, source), function="linear_activation_backward")
-    assert "ModuleNotFoundError: No module named 'my_course_helpers': put my_course_helpers.py beside assignment.py" in " ".join(report.notes)
+    notes = " ".join(report.notes)
+    assert "ModuleNotFoundError: No module named 'my_course_helpers': put my_course_helpers.py beside assignment.py" in notes
     summary = report["linear_activation_backward"].summary
     assert "name 'sigmoid_backward' is not defined (it was to come from `from my_course_helpers import" in summary, summary
+
+
+def test_a_name_only_skipped_code_assigns_is_explained(tmp_path):
+    source = WEEK4.replace("    m = A_prev.shape[1]\n", "    m = settings['m']\n") + "\nsettings = dict(m=7)\n"
+    summary = cr.audit(write(tmp_path, source), function="linear_backward")["linear_backward"].summary
+    assert "name 'settings' is not defined (it is assigned by the top-level statement `settings = dict(m=7)`" in summary, summary
 
 
 def test_public_tests_and_gc_utils_stand_ins(tmp_path):
@@ -193,7 +205,7 @@ def test_the_stand_ins_have_the_course_semantics():
     assert theta.shape == (47, 1) and keys[:21] == ["W1"] * 20 + ["b1"]
     assert gc_utils.vector_to_dictionary(theta)["W2"].shape == (3, 5)
     # the course's published output of linear_backward on its test case: the seeds are the course's
-    dA_prev, dW, db = week4.linear_backward(*_week4_cases.linear_backward_test_case())
+    _, _, db = week4.linear_backward(*_week4_cases.linear_backward_test_case())
     np.testing.assert_allclose(db, [[-0.14713786], [-0.11313155], [-0.13209101]], atol=5e-9)
     AL, Y, caches = _week4_cases.L_model_backward_test_case()
     old = dnn_app_utils_v2.L_model_backward(AL, Y, caches)
