@@ -18,7 +18,7 @@ not valid Python is dropped with a note, as Jupyter would fail that cell alone.
 
 ``Program.plan`` decides which top-level statements run: by default only what defines the
 functions (imports, ``def``, ``class``, assignments of constant expressions such as
-``layers_dims = [12288, 20, 7, 5, 1]``, ``try`` blocks made of those); everything else (training,
+``layers_dims = [12288, 20, 7, 5, 1]``, ``sys.path.append(...)``, ``try`` blocks made of those); everything else (training,
 plotting, test calls, data loading) is skipped and listed. ``run_all=True`` runs every statement.
 """
 
@@ -291,7 +291,17 @@ def _defines(node: ast.stmt, constants: set[str]) -> bool:
         return all(_defines(s, constants) for block in blocks for s in block)
     if isinstance(node, ast.If) and _is_main_guard(node.test):
         return True  # never runs: the file is not executed as __main__
-    return False
+    return _changes_sys_path(node)
+
+
+def _changes_sys_path(node: ast.stmt) -> bool:
+    """``sys.path.append("../utils")`` and the like: the imports after it need it."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    return (
+        isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in ("append", "insert", "extend")
+        and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "path"
+        and isinstance(call.func.value.value, ast.Name) and call.func.value.value.id == "sys"
+    )  # fmt: skip
 
 
 def _is_main_guard(test: ast.expr) -> bool:

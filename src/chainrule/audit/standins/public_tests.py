@@ -1,6 +1,6 @@
 """Stand-in for the course's public_tests (course 1 week 4, 2021+): each ``<function>_test(target)`` checks a learner's function.
 
-It calls ``target`` on the course's test case (``_week4_cases``) and compares every returned array
+It calls ``target`` on the course's test case (``_test_cases``) and compares every returned array
 with chainrule's course function (``chainrule.course.week4``) on the same arguments; it prints
 "All tests passed." or raises AssertionError naming the first wrong array.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.audit.standins import _week4_cases as cases
+from chainrule.audit.standins import _test_cases as cases
 from chainrule.audit.standins._common import missing
 from chainrule.course import week4
 

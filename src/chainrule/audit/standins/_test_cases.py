@@ -1,8 +1,9 @@
-"""The test cases of the course's week-4 notebook ("Building your Deep Neural Network: Step by Step").
+"""The test cases of the course's week-4 notebook ("Building your Deep Neural Network: Step by Step"), and week 3's seeded ones.
 
 Each generator seeds NumPy's global generator as the course's testCases_v4a does and draws the
 same shapes in the same order, so the arrays are the course's. ``public_tests`` calls each learner
-function on them and compares with chainrule's course functions.
+function on them and compares with chainrule's course functions. Week 3's (planar data) generators
+whose arrays are drawn from a seed are here too; those whose arrays the course wrote out are not.
 """
 
 from __future__ import annotations
@@ -83,7 +84,24 @@ def print_grads(grads):
         print(f"{key} = {grads[key]}")
 
 
+def layer_sizes_test_case():
+    """Week 3: (X_assess (5, 3), Y_assess (2, 3)), seed 1."""
+    return tuple(_draw(1, (5, 3), (2, 3)))
+
+
+def initialize_parameters_test_case():
+    """Week 3: (n_x, n_h, n_y) = (2, 4, 1)."""
+    return 2, 4, 1
+
+
+def nn_model_test_case():
+    """Week 3: (X_assess (2, 3), Y_assess = randn(1, 3) > 0), seed 1."""
+    X, Y = _draw(1, (2, 3), (1, 3))
+    return X, Y > 0
+
+
 NAMES = [
+    "initialize_parameters_test_case", "layer_sizes_test_case", "nn_model_test_case",
     "L_model_backward_test_case", "L_model_forward_test_case", "L_model_forward_test_case_2hidden",
     "compute_cost_test_case", "linear_activation_backward_test_case", "linear_activation_forward_test_case",
     "linear_backward_test_case", "linear_forward_test_case", "print_grads", "update_parameters_test_case",
