@@ -132,6 +132,8 @@ class Program:
 
 def read_program(path: str) -> Program:
     """The program of a .py or .ipynb file; ChainruleError when it cannot be read or is not valid Python."""
+    if os.path.isdir(path):
+        raise ChainruleError(f"{path!r} is a folder; expected a .py or .ipynb file")
     if not os.path.isfile(path):
         raise ChainruleError(f"no such file: {path!r}")
     try:
@@ -164,7 +166,7 @@ def _notebook_cells(path: str, content: str) -> list[tuple[str, str, list[str]]]
     except json.JSONDecodeError as error:
         raise ChainruleError(f"{path} is not a notebook: invalid JSON at line {error.lineno}") from None
     if not isinstance(notebook, dict):
-        raise ChainruleError(f"{path} is not a notebook: expected a JSON object with 'cells'; got a {type(notebook).__name__}")
+        raise ChainruleError(f"{path} is not a notebook: expected a JSON object with 'cells'; got {type(notebook).__name__}")
     if "cells" in notebook:
         cells, field_name = notebook["cells"], "source"
     elif notebook.get("worksheets"):  # nbformat 3
@@ -172,7 +174,7 @@ def _notebook_cells(path: str, content: str) -> list[tuple[str, str, list[str]]]
     else:
         raise ChainruleError(f"{path} is not a notebook: no 'cells' in its JSON")
     if not isinstance(cells, list):
-        raise ChainruleError(f"{path} is not a notebook: 'cells' is a {type(cells).__name__}, not a list")
+        raise ChainruleError(f"{path} is not a notebook: 'cells' should be a list; got {type(cells).__name__}")
     out = []
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):

@@ -75,7 +75,7 @@ def audit(
     except ChainruleError as error:
         if as_json:
             _json_error(str(error))
-        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     if as_json:
         typer.echo(report.to_json())
