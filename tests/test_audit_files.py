@@ -209,6 +209,8 @@ def test_the_stand_ins_have_the_course_semantics():
     # the course's published output of linear_backward on its test case: the seeds are the course's
     _, _, db = week4.linear_backward(*_test_cases.linear_backward_test_case())
     np.testing.assert_allclose(db, [[-0.14713786], [-0.11313155], [-0.13209101]], atol=5e-9)
+    x, y, parameters = _test_cases.gradient_check_n_test_case()
+    assert x.shape == (4, 3) and y.tolist() == [1, 1, 0] and gc_utils.dictionary_to_vector(parameters)[0].shape == (47, 1)
     AL, Y, caches = _test_cases.L_model_backward_test_case()
     old = dnn_app_utils_v2.L_model_backward(AL, Y, caches)
     assert sorted(old) == ["dA1", "dA2", "dW1", "dW2", "db1", "db2"]  # 2017–2018: dA{l} holds ∂L/∂A[l-1]

@@ -3,7 +3,8 @@
 Each generator seeds NumPy's global generator as the course's testCases_v4a does and draws the
 same shapes in the same order, so the arrays are the course's. ``public_tests`` calls each learner
 function on them and compares with chainrule's course functions. Week 3's (planar data) generators
-whose arrays are drawn from a seed are here too; those whose arrays the course wrote out are not.
+whose arrays are drawn from a seed are here too, and course 2's gradient-checking one; those
+whose arrays the course wrote out are not.
 """
 
 from __future__ import annotations
@@ -100,7 +101,15 @@ def nn_model_test_case():
     return X, Y > 0
 
 
+def gradient_check_n_test_case():
+    """Course 2's gradient checking: (x (4, 3), y = [1, 1, 0] (1-D, as the course), parameters of [4, 5, 3, 1]), seed 1."""
+    (x,) = _draw(1, (4, 3))
+    W1, b1, W2, b2, W3, b3 = (np.random.randn(*shape) for shape in ((5, 4), (5, 1), (3, 5), (3, 1), (1, 3), (1, 1)))
+    return x, np.array([1, 1, 0]), _parameters([W1, b1, W2, b2, W3, b3])
+
+
 NAMES = [
+    "gradient_check_n_test_case",
     "initialize_parameters_test_case", "layer_sizes_test_case", "nn_model_test_case",
     "L_model_backward_test_case", "L_model_forward_test_case", "L_model_forward_test_case_2hidden",
     "compute_cost_test_case", "linear_activation_backward_test_case", "linear_activation_forward_test_case",
