@@ -195,7 +195,7 @@ def test_public_tests_and_gc_utils_stand_ins(tmp_path):
 
 
 def test_the_stand_ins_have_the_course_semantics():
-    from chainrule.audit.standins import _test_cases, dnn_app_utils_v2, dnn_utils_v2, gc_utils, public_tests
+    from chainrule.audit.standins import _test_cases, dnn_app_utils_v2, dnn_utils_v2, gc_utils, opt_utils_v1a, public_tests, reg_utils
     from chainrule.course import week4
 
     A, cache = dnn_utils_v2.sigmoid(np.zeros((1, 2)))
@@ -215,6 +215,12 @@ def test_the_stand_ins_have_the_course_semantics():
     old = dnn_app_utils_v2.L_model_backward(AL, Y, caches)
     assert sorted(old) == ["dA1", "dA2", "dW1", "dW2", "db1", "db2"]  # 2017–2018: dA{l} holds ∂L/∂A[l-1]
     np.testing.assert_array_equal(old["dA1"], week4.L_model_backward(AL, Y, caches)["dA0"])
+    A3, cache = reg_utils.forward_propagation(x, parameters)  # course 2's model: one forward, two backward versions
+    Y = y.reshape(1, -1)
+    loss, cost = reg_utils.backward_propagation(x, Y, cache), opt_utils_v1a.backward_propagation(x, Y, cache)
+    np.testing.assert_allclose(cost["dz3"], loss["dZ3"] / 3, rtol=1e-12)  # opt_utils_v1a: the "cost" convention
+    np.testing.assert_allclose(cost["dW1"], loss["dW1"], rtol=1e-12)
+    np.testing.assert_allclose(opt_utils_v1a.compute_cost(A3, Y), 3 * reg_utils.compute_cost(A3, Y), rtol=1e-12)
     with pytest.raises(AttributeError, match="put the course's dnn_utils_v2.py beside your file"):
         dnn_utils_v2.tanh_backward  # noqa: B018
     with pytest.raises(AssertionError, match="Wrong output"):
