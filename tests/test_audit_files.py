@@ -194,6 +194,19 @@ def test_public_tests_and_gc_utils_stand_ins(tmp_path):
     assert report.exit_code == 0 and report.details["standins"] == ["gc_utils"]
 
 
+def test_the_data_loaders_read_the_course_files_beside_the_notebook(tmp_path, cat_dir):
+    (tmp_path / "datasets").mkdir()
+    for name in ("train_catvnoncat.h5", "test_catvnoncat.h5"):
+        shutil.copy(cat_dir / name, tmp_path / "datasets" / name)
+    source = "from lr_utils import load_dataset\n" + WEEK4 + "\ntrain_x, train_y, test_x, test_y, classes = load_dataset()\n" \
+             "assert train_x.shape == (209, 64, 64, 3) and test_y.shape == (1, 50)\n"  # fmt: skip
+    report = cr.audit(write(tmp_path, source), function="linear_backward", run_all=True)
+    assert report.exit_code == 0 and report.details["raised"] == [] and report.details["standins"] == ["lr_utils"]
+    shutil.rmtree(tmp_path / "datasets")
+    report = cr.audit(write(tmp_path, source), function="linear_backward", run_all=True)
+    assert "ChainruleError: loading the catvnoncat data needs the course's datasets/ folder" in report.details["raised"][0]["error"]
+
+
 def test_the_stand_ins_have_the_course_semantics():
     from chainrule.audit.standins import _test_cases, dnn_app_utils_v2, dnn_utils_v2, gc_utils, opt_utils_v1a, public_tests, reg_utils
     from chainrule.course import week4
