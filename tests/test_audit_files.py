@@ -102,6 +102,14 @@ def test_cells_that_are_not_python_are_dropped_and_noted(tmp_path):
     assert program.notes == ["cell 1: a %%bash cell, not Python: not run",
                              "cell 2 is not valid Python (invalid syntax at its line 1): not run"]  # fmt: skip
     assert program.text.strip() == ""
+    pasted = write(tmp_path, "import numpy as np\n%matplotlib inline\n!pip install h5py\nx = 1\n", "pasted.py")
+    program = read_program(pasted)
+    assert program.text.splitlines() == ["import numpy as np", "", "", "x = 1"]
+    assert program.notes == ["IPython lines dropped (a .py file with a notebook's magics): line(s) 2, 3"]
+    with pytest.raises(cr.ChainruleError, match=r"broken.py is not valid Python: .* at line 2$"):
+        read_program(write(tmp_path, "%matplotlib inline\ndef f(:\n", "broken.py"))
+    (tmp_path / "latin.py").write_bytes("# -*- coding: latin-1 -*-\nname = 'café'\n".encode("latin-1"))
+    assert "café" in read_program(str(tmp_path / "latin.py")).text
     v3 = {"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "markdown", "source": "x"},
                                                   {"cell_type": "code", "input": ["import numpy as np\n", "y = 1\n"]}]}]}  # fmt: skip
     (tmp_path / "v3.ipynb").write_text(json.dumps(v3))

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import ast
 import bisect
+import io
 import json
 import os
 import re
 import sys
+import tokenize
 from dataclasses import dataclass, field
 
 from chainrule.errors import ChainruleError
@@ -136,11 +138,7 @@ def read_program(path: str) -> Program:
         raise ChainruleError(f"{path!r} is a folder; expected a .py or .ipynb file")
     if not os.path.isfile(path):
         raise ChainruleError(f"no such file: {path!r}")
-    try:
-        with open(path, encoding="utf-8") as file:
-            content = file.read()
-    except UnicodeDecodeError:
-        raise ChainruleError(f"{path} is not a UTF-8 text file (a Python file or a notebook)") from None
+    content = _read_text(path)
     if path.endswith(".ipynb") or (not path.endswith(".py") and content.lstrip().startswith("{")):
         return _from_cells(path, "ipynb", _notebook_cells(path, content))
     lines = content.splitlines()
@@ -151,9 +149,32 @@ def read_program(path: str) -> Program:
     program = Program(path, "py", content)
     try:
         program.tree()
-    except SyntaxError as error:
-        raise ChainruleError(f"{path} is not valid Python: {error.msg} at line {error.lineno}") from None
+    except SyntaxError:
+        code = _blank_ipython(lines)
+        try:
+            ast.parse("\n".join(code))
+        except SyntaxError as error:  # not even without IPython's lines: the learner's own syntax error
+            raise ChainruleError(f"{path} is not valid Python: {error.msg} at line {error.lineno}") from None
+        dropped = [i + 1 for i, (old, new) in enumerate(zip(lines, code, strict=True)) if old != new]
+        program = Program(path, "py", "\n".join(code) + "\n")
+        program.notes.append(f"IPython lines dropped (a .py file with a notebook's magics): line(s) {', '.join(map(str, dropped))}")
     return program
+
+
+def _read_text(path: str) -> str:
+    """The file's text: UTF-8, or a .py file's own ``# -*- coding: ... -*-`` declaration."""
+    with open(path, "rb") as file:
+        data = file.read()
+    encoding = "utf-8"
+    if path.endswith(".py"):
+        try:
+            encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        except SyntaxError:  # an unknown encoding declared
+            pass
+    try:
+        return data.decode(encoding).replace("\r\n", "\n")
+    except (UnicodeDecodeError, LookupError):
+        raise ChainruleError(f"{path} is not a UTF-8 text file (a Python file or a notebook)") from None
 
 
 # ---- notebooks ------------------------------------------------------------------------------------
@@ -236,12 +257,17 @@ def _python_of_cell(lines: list[str], label: str) -> tuple[list[str], str | None
         if magic not in BODY_CELL_MAGICS:
             return [""] * len(lines), f"{label}: a %%{magic} cell, not Python: not run"
         lines = ["", *lines[1:]]
-    out = [("" if _MAGIC_LINE.match(line) and not _is_python(line) else line) for line in lines]
+    out = _blank_ipython(lines)
     try:
         ast.parse("\n".join(out))
     except SyntaxError as error:
         return [""] * len(lines), f"{label} is not valid Python ({error.msg} at its line {error.lineno}): not run"
     return out, None
+
+
+def _blank_ipython(lines: list[str]) -> list[str]:
+    """Line magics, shell lines and help lines (``%time f()``, ``!ls``, ``x = !ls``, ``np.dot?``) made blank."""
+    return [("" if _MAGIC_LINE.match(line) and not _is_python(line) else line) for line in lines]
 
 
 def _is_python(line: str) -> bool:
