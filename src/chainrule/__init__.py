@@ -28,6 +28,7 @@ def load_ipython_extension(ipython) -> None:
 
     load(ipython)
 
+
 __all__ = [
     "ACTIVATIONS",
     "CONVENTIONS",

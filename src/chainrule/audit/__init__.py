@@ -35,7 +35,9 @@ from chainrule.errors import ChainruleError
 DEFAULT_TIMEOUT = 10.0
 LISTED = 6  # statements named in the one line of those not run; the rest counted
 
-__all__ = ["DIAGNOSES", "SPECS", "AuditReport", "Finding", "FunctionAudit", "audit", "audit_functions", "find_functions"]
+__all__ = [
+    "DIAGNOSES", "SPECS", "AuditReport", "Finding", "FunctionAudit", "audit", "audit_functions", "course_function", "find_functions",
+]  # fmt: skip
 
 
 def course_function(name: str, n_args: int, varargs: bool) -> str | None:
@@ -127,9 +129,8 @@ def audit(
     details = _details(program, run, not_run, run_all)
     _place_errors(run, program, details, not_run)
     audits = [audit_function(SPECS[name], run.functions[name], path) for name in names]
-    report = AuditReport(program.name, audits, [*notes, *_notes(details, program), _probe_note(timeout, "the file was executed")])
-    report.details = details
-    return report
+    notes = [*notes, *_notes(details, program), _probe_note(timeout, "the file was executed")]
+    return AuditReport(program.name, audits, notes, details)
 
 
 def audit_functions(
@@ -152,11 +153,10 @@ def audit_functions(
                 cell = code_cell_label(error["file"])
                 if cell:
                     error["location"] = f"{cell}, line {error['line']}"
-    report = AuditReport(source or ", ".join(names), [audit_function(SPECS[n], run.functions[n]) for n in names])
-    report.notes.append(_probe_note(timeout, "it ran" if len(names) == 1 else "they ran"))
-    report.details = {"kind": "functions", "standins": [], "failed_imports": [], "raised": [], "stopped": [], "not_run": [],
-                      "dropped": []}  # fmt: skip
-    return report
+    details = {"kind": "functions", "run_all": False, "standins": [], "failed_imports": [], "raised": [], "stopped": [],
+               "not_run": [], "dropped": []}  # fmt: skip
+    audits = [audit_function(SPECS[n], run.functions[n]) for n in names]
+    return AuditReport(source or ", ".join(names), audits, [_probe_note(timeout, "it ran" if len(names) == 1 else "they ran")], details)
 
 
 def _check_name(name: str) -> None:
