@@ -239,7 +239,10 @@ def _from_cells(path: str, kind: str, cells: list[tuple[str, str, list[str]]]) -
         else:
             code = [""] * (len(body) - offset) if marked else []  # a .py file keeps its lines; a notebook needs none
         lines.extend([""] * offset)
-        program.cells.append(Cell(label, len(lines) + 1, len(code)))
+        lead = 0  # nbconvert writes two blank lines after "# In[14]:": the cell's line 1 is the one after them
+        while kind == "nbconvert" and i > 0 and lead < 2 and lead < len(code) and not code[lead].strip():
+            lead += 1
+        program.cells.append(Cell(label, len(lines) + 1 + lead, len(code) - lead))
         lines.extend(code)
         if not marked:
             lines.append("")  # cells are separated by a line of their own
