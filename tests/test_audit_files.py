@@ -307,6 +307,12 @@ while True:
     assert not _alive(child), "the learner's child process outlived the audit"
 
 
+def test_the_time_limit_is_per_top_level_statement(tmp_path):
+    source = "import time\ntime.sleep(0.9)\ntime.sleep(0.9)\n" + WEEK4  # 1.8 s in all, each statement under 1.5 s
+    report = cr.audit(write(tmp_path, source), function="linear_backward", timeout=1.5, run_all=True)
+    assert report.exit_code == 0 and report.details["stopped"] == []
+
+
 def test_a_crash_in_top_level_code_quotes_the_learners_last_output_and_keeps_the_verdicts(tmp_path):
     source = WEEK4 + "\nprint('loading the data...')\nprint('my last words')\nimport os\nos._exit(3)\n"
     report = cr.audit(write(tmp_path, source), run_all=True)

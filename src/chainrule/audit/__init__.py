@@ -100,7 +100,7 @@ def audit(
     target: a function (``function`` names the course function it implements when its own
     name differs) or the path of a .py file, a jupytext ``# %%`` file or a notebook (.ipynb)
     (``function`` then picks one of its functions). The code runs in a separate process; each
-    function gets ``timeout`` seconds for all its calls. Of a file's top-level statements only the
+    function gets ``timeout`` seconds for all its calls, and so does each top-level statement. Of a file's top-level statements only the
     definitions run, unless ``run_all``.
     """
     _check_timeout(timeout)

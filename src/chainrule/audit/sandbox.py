@@ -8,7 +8,8 @@ it with everything it calls (on systems without ``fork`` it runs in this process
 limit). Arguments and results travel as JSON plus ``.npz`` arrays read with ``allow_pickle=False``
 (``chainrule.audit.codec``).
 
-The time limit applies to executing the file and to each audited function (all its calls). The
+The time limit applies to each top-level statement of the file and to each audited function (all
+its calls). The
 process is the leader of a new session, and at the end of every step, whatever happened, its
 whole process group is killed with SIGKILL (children the learner's code forked included, and a
 handler for SIGTERM changes nothing); the temporary folder is then removed. A top-level statement
@@ -165,12 +166,23 @@ class _InProcess:
         pass
 
 
-def _wait_for(path: str, handle, timeout: float) -> str | None:
-    """None once ``path`` exists; "timeout" or "crash" otherwise (the process is then stopped)."""
-    deadline = time.monotonic() + timeout
+def _wait_for(path: str, handle, timeout: float, progress: str | None = None) -> str | None:
+    """None once ``path`` exists; "timeout" or "crash" otherwise (the process is then stopped).
+
+    With ``progress`` (the worker's file naming the top-level statement it runs), the limit is per
+    statement: it starts again each time the worker moves on to the next one.
+    """
+    deadline, mark = time.monotonic() + timeout, None
     while not os.path.exists(path):
         if handle.exitcode() is not None:
             return None if os.path.exists(path) else "crash"
+        if progress is not None:
+            try:
+                now = os.stat(progress).st_mtime_ns
+            except OSError:
+                now = None
+            if now != mark:
+                deadline, mark = time.monotonic() + timeout, now
         if time.monotonic() > deadline:
             handle.kill()
             return None if os.path.exists(path) else "timeout"
@@ -279,7 +291,7 @@ def _collect(
 ) -> tuple[list[str], dict[str, Any] | None]:
     """Read one process's results: (the names still to run in a new process, a top-level statement to leave out)."""
     problem = _wait_for(os.path.join(step_dir, "started.json"), handle, STARTUP_S) or _wait_for(
-        os.path.join(step_dir, "loaded.json"), handle, timeout
+        os.path.join(step_dir, "loaded.json"), handle, timeout, progress=os.path.join(step_dir, "progress")
     )
     if problem:
         key = _stopped_statement(step_dir, program) if program else None

@@ -59,7 +59,7 @@ def audit(
     file: str = typer.Argument(..., help="A .py file, a jupytext `# %%` file or a notebook (.ipynb) with the course's functions."),
     function: str | None = typer.Option(None, "--function", help="Audit only this function, e.g. L_model_backward."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout: the report, or {\"error\": ...}."),
-    timeout: float = typer.Option(DEFAULT_TIMEOUT, help="Seconds for executing the file and for each function's calls."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, help="Seconds for each top-level statement of the file and for each function's calls."),
     run_all: bool = typer.Option(False, "--run-all", help="Run every top-level statement, not only the definitions."),
 ) -> None:
     """Check a learner's own backprop against chainrule's, in both 1/m conventions, and name the bug.
