@@ -44,6 +44,7 @@ POLL_S = 0.005
 STARTUP_S = 60.0  # starting Python and importing NumPy, before the time limit starts
 LOAD_RETRIES = 3  # new processes after top-level statements that never end or end the process
 TAIL_READ = 8192  # bytes read from the end of an output file, never more
+WATCHDOG_S = 3600.0  # a worker whose audit is alive but silent this long kills its group (the audit's own limits come first)
 _WORKER = "import sys; from chainrule.audit.worker import main; main(sys.argv[1])"
 
 
@@ -243,7 +244,7 @@ def run(
                 "exclude": [[s["line"], s["column"]] for s in result.stopped],
                 "inputs": os.path.join(jobdir, "inputs.npz"),
                 "functions": [{"name": n, "calls": encoded[n]} for n in pending],
-                "deadline_s": STARTUP_S + timeout * (len(pending) + 2) + 10,
+                "deadline_s": WATCHDOG_S + timeout * len(pending),
             }
             write_json(os.path.join(step_dir, "job.json"), job)
             handle = _start(step_dir, program, functions, job["deadline_s"])
