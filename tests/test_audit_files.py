@@ -307,6 +307,30 @@ while True:
     assert not _alive(child), "the learner's child process outlived the audit"
 
 
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGKILL"])
+def test_when_the_audit_itself_is_stopped_its_worker_goes_too(tmp_path, signal_name):
+    import signal
+
+    source = WEEK4 + "\nimport os, time\nopen('worker.pid', 'w').write(str(os.getpid()))\nwhile True:\n    time.sleep(0.01)\n"
+    path = write(tmp_path, source)
+    (tmp_path / "tmp").mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp_path / "tmp"))
+    cli = subprocess.Popen([sys.executable, "-m", "chainrule", "audit", path, "--run-all", "--timeout", "60"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "worker.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    worker = int((tmp_path / "worker.pid").read_text())
+    cli.send_signal(getattr(signal, signal_name))
+    cli.wait(timeout=30)
+    deadline = time.monotonic() + 5
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(worker), f"the worker outlived the audit stopped by {signal_name}"
+    if signal_name == "SIGTERM":  # the audit ends through its normal path: its temporary folder is removed
+        assert cli.returncode == 128 + signal.SIGTERM and list((tmp_path / "tmp").iterdir()) == []
+
+
 def test_the_time_limit_is_per_top_level_statement(tmp_path):
     source = "import time\ntime.sleep(0.9)\ntime.sleep(0.9)\n" + WEEK4  # 1.8 s in all, each statement under 1.5 s
     report = cr.audit(write(tmp_path, source), function="linear_backward", timeout=1.5, run_all=True)
