@@ -236,7 +236,7 @@ def test_cli_exit_codes_and_json(tmp_path):
     result = runner.invoke(app, ["audit", bad, "--function", "L_model_backward", "--json"])
     assert result.exit_code == 1, result.output
     (entry,) = json.loads(result.output)
-    assert set(entry) == {"function", "verdict", "convention", "first_wrong", "summary", "findings"}
+    assert set(entry) == {"function", "verdict", "convention", "version", "first_wrong", "summary", "findings"}
     assert (entry["function"], entry["verdict"], entry["convention"], entry["first_wrong"]) == ("L_model_backward", "wrong", None, "db3")
     assert entry["findings"][1] == {"key": "db3", "diagnosis": "scale", "factor": "m", "message": entry["findings"][1]["message"]}
     assert all(set(f) == {"key", "diagnosis", "factor", "message"} for f in entry["findings"])

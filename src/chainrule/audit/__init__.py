@@ -17,10 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 from chainrule.audit import sandbox
-from chainrule.audit.diagnose import audit_function
+from chainrule.audit.diagnose import audit_file, audit_function, failed_assert
 from chainrule.audit.functions import SPECS
 from chainrule.audit.probes import DEEP, SHALLOW
 from chainrule.audit.report import DIAGNOSES, AuditReport, Finding, FunctionAudit
+from chainrule.audit.versions import version_note
 from chainrule.errors import ChainruleError
 
 DEFAULT_TIMEOUT = 10.0
@@ -93,13 +94,23 @@ def audit(target: str | os.PathLike | Callable[..., Any], function: str | None =
     if not names:
         raise ChainruleError(f"{path} defines none of the audited functions: {', '.join(SPECS)}")
     run = sandbox.run(_calls(names), timeout, path=path)
-    audits = [audit_function(SPECS[name], run.functions[name], path) for name in names]
+    # a function stopped by one of its own asserts (a course template's `assert (dW.shape == W.shape)`): its values, asserts skipped
+    asserted = [name for name in names if failed_assert(run.functions[name])]
+    plain = sandbox.run(_calls(asserted), timeout, path=path, optimize=1).functions if asserted else {}
+    with open(path, encoding="utf-8", errors="replace") as file:
+        text = file.read()
+    audits = audit_file([(SPECS[name], run.functions[name], plain.get(name)) for name in names], path, text)
     for skipped in run.skipped:
         notes.append(
             f"line {skipped['line']} raised {skipped['type']}: {skipped['message']} when the file was executed; "
             "skipped, the audit went on"
         )
     notes.append(_probe_note(timeout, "the file was executed"))
+    if asserted:
+        notes.append(f"{', '.join(asserted)} stopped at an assert of the file; its values were read again with the asserts skipped.")
+    version = version_note(audits, text)
+    if version:
+        notes.insert(0, version)
     return AuditReport(os.path.basename(path), audits, notes)
 
 

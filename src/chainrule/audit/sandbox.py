@@ -165,10 +165,12 @@ def run(
     timeout: float,
     path: str | None = None,
     functions: dict[str, Callable] | None = None,
+    optimize: int = 0,
 ) -> Run:
     """Call each function with each argument tuple in a separate process; ``path`` or ``functions`` says where they are.
 
-    ``calls`` maps a function's name to the argument tuples of its calls. Returns the decoded
+    ``calls`` maps a function's name to the argument tuples of its calls; ``optimize=1`` executes the
+    file without its ``assert`` statements. Returns the decoded
     results; NumPy arrays come back as fresh arrays, other objects as ``codec.Opaque``.
     """
     result = Run()
@@ -186,6 +188,7 @@ def run(
                 "file": os.path.abspath(path) if path else None,
                 "inputs": os.path.join(jobdir, "inputs.npz"),
                 "functions": [{"name": n, "calls": encoded[n]} for n in pending],
+                "optimize": optimize,
             }
             write_json(os.path.join(step_dir, "job.json"), job)
             handle = _start(step_dir, path, functions)

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chainrule.audit.codec import decode, encode, load_arrays, save_arrays
+from chainrule.audit.shapes import products
 
 MODULE_NAME = "__chainrule_audit__"  # not "__main__": an `if __name__ == "__main__":` block does not run
 MESSAGE_LIMIT = 300
@@ -44,17 +45,35 @@ def describe_exception(error: BaseException, user_files: set[str]) -> dict[str, 
         message = f"sys.exit({error.code!r}) was called"
     else:
         message = str(error)
-    return {
+    code = (where.line or linecache.getline(where.filename, where.lineno).strip()) if where else None
+    described = {
         "type": type(error).__name__,
         "message": message[:MESSAGE_LIMIT],
         "file": where.filename if where else None,
         "line": where.lineno if where else None,
-        "code": (where.line or linecache.getline(where.filename, where.lineno).strip()) if where else None,
+        "code": code,
     }
+    if code and isinstance(error, ValueError):  # a product whose shapes do not fit: its operands' shapes
+        frame = _deepest_frame(error, user_files)
+        described["products"] = products(frame, code) if frame is not None else None
+    return described
 
 
-def execute_file(path: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Run the file's top-level statements one by one; (its namespace, the statements that raised)."""
+def _deepest_frame(error: BaseException, user_files: set[str]):
+    tb, frame = error.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in user_files:
+            frame = tb.tb_frame
+        tb = tb.tb_next
+    return frame
+
+
+def execute_file(path: str, optimize: int = 0) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Run the file's top-level statements one by one; (its namespace, the statements that raised).
+
+    optimize=1 compiles without the ``assert`` statements (as ``python -O``), to read the values
+    that a failing course-template assert would hide.
+    """
     with open(path, encoding="utf-8") as file:
         source = file.read()
     linecache.cache[path] = (len(source), None, source.splitlines(True), path)
@@ -65,7 +84,7 @@ def execute_file(path: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             for alias in statement.names:
                 flags |= getattr(__future__, alias.name).compiler_flag
         try:
-            code = compile(ast.Module(body=[statement], type_ignores=[]), path, "exec", flags=flags, dont_inherit=True)
+            code = compile(ast.Module(body=[statement], type_ignores=[]), path, "exec", flags=flags, dont_inherit=True, optimize=optimize)
             exec(code, namespace)
         except BaseException as error:  # SystemExit and KeyboardInterrupt included: the learner's code must not stop us
             skipped.append(describe_exception(error, {path}) | {"line": statement.lineno})
@@ -82,7 +101,7 @@ def run_job(jobdir: str, lookup: Callable[[str], Any] | None = None, user_files:
     if job.get("file"):
         path = job["file"]
         sys.path.insert(0, os.path.dirname(path))
-        namespace, skipped = execute_file(path)
+        namespace, skipped = execute_file(path, job.get("optimize", 0))
         user_files.add(path)
         lookup = namespace.get
     else:
