@@ -681,6 +681,8 @@ def _dependencies(spec: FunctionSpec, evidence: Evidence, findings: list[Finding
         source = _source(finding.key, order, status, evidence, frame)
         label = _variant_label(finding)
         same = [f.key for f in own if label and _variant_label(f) == label]
+        if wrong[0].diagnosis == "key-naming" and finding.diagnosis in ("key-naming", "missing-key"):
+            same = [wrong[0].key]  # one naming shift moves every dA
         if same:  # the same known bug (sigmoid' in layers 1 and 2) explains it
             explained.setdefault(same[0], []).append(finding.key)
             continue
@@ -694,8 +696,7 @@ def _dependencies(spec: FunctionSpec, evidence: Evidence, findings: list[Finding
     groups: dict[tuple, list[Finding]] = {}
     for finding in own:
         letter = key_parts(finding.key)[0]
-        groups.setdefault((finding.key.split(": ")[0] if ": " in finding.key else "", letter, finding.diagnosis, finding.factor),
-                          []).append(finding)
+        groups.setdefault((letter, finding.diagnosis, finding.factor), []).append(finding)
     text = ""
     bugs = list(groups.values())
     if len(bugs) > 1:
@@ -704,7 +705,7 @@ def _dependencies(spec: FunctionSpec, evidence: Evidence, findings: list[Finding
     for group in bugs:
         if len(group) > 1:
             text += (f" {', '.join(f.key for f in group)} are each {group[0].diagnosis}"
-                     f"{' ' + group[0].factor if group[0].factor else ''} from right inputs: one bug, repeated at every layer "
+                     f"{' ' + group[0].factor if group[0].factor else ''} from right inputs: one bug, repeated "
                      f"(the line that computes d{key_parts(group[0].key)[0]}).")
     for source, keys in explained.items():
         text += f" {len(keys)} later array(s) differ by the same bug as {source}: {', '.join(keys)}."
