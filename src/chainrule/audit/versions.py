@@ -30,9 +30,10 @@ class Version:
 
 
 VERSIONS = (
-    Version(OLDER, ("testCases_v2", "testCases_v3", "dnn_app_utils_v2"), 'grads["dA" + str(l)] holds dA[l-1] (dA3, dA2, dA1)'),
+    Version(OLDER, ("testCases_v2", "testCases_v3", "dnn_app_utils_v2"),
+            'grads["dA" + str(l)] holds the dA_prev of layer l (dA3, dA2, dA1 for L = 3)'),
     Version(CURRENT, ("testCases_v4", "testCases_v4a", "dnn_app_utils_v3", "public_tests", "testCases"),
-            'grads["dA" + str(l - 1)] holds dA[l-1] (dA2, dA1, dA0)'),
+            'grads["dA" + str(l - 1)] holds the dA_prev of layer l (dA2, dA1, dA0 for L = 3)'),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VERSIONS}
 
