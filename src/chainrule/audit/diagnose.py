@@ -303,6 +303,9 @@ def _asserted(spec: FunctionSpec, error: dict[str, Any], plain: FunctionRun, sou
     elif audit.verdict == "wrong":
         audit.summary = (f"wrong: the assert at {place} failed; read with the asserts skipped, "
                          f"the values name the bug: {audit.summary[len('wrong: '):]}")
+    else:
+        audit.summary = f"error: the assert at {place} failed; with the asserts skipped: {audit.summary[len('error: '):]}"
+        audit.findings[0].message = audit.summary[len("error: "):]
     return result
 
 

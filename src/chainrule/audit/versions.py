@@ -5,7 +5,8 @@ The week-4 notebook changed how ``L_model_backward`` names dA[l-1] in ``grads``:
     2017–2018 (testCases_v2/v3, dnn_app_utils_v2):  grads["dA" + str(l)] = dA_prev of layer l  (dA3, dA2, dA1 for L = 3)
     2019–2025 (testCases_v4/v4a, dnn_app_utils_v3, public_tests):  grads["dA" + str(l - 1)]   (dA2, dA1, dA0)
 
-The arrays are the same; only the keys differ. A file follows the version of the course modules it
+The arrays are the same; only the keys differ. ``testCases`` and ``dnn_utils_v2`` name no version:
+more than one imported them. A file follows the version of the course modules it
 imports when one of them says (``versions_imported``); otherwise the keys it returns say
 (``functions.FunctionSpec.namings``). The older templates also carry lines such as
 ``assert (dW.shape == W.shape)`` and ``assert (isinstance(cost, float))``: when one of them
@@ -32,7 +33,7 @@ class Version:
 VERSIONS = (
     Version(OLDER, ("testCases_v2", "testCases_v3", "dnn_app_utils_v2"),
             'grads["dA" + str(l)] holds the dA_prev of layer l (dA3, dA2, dA1 for L = 3)'),
-    Version(CURRENT, ("testCases_v4", "testCases_v4a", "dnn_app_utils_v3", "public_tests", "testCases"),
+    Version(CURRENT, ("testCases_v4", "testCases_v4a", "dnn_app_utils_v3", "public_tests"),
             'grads["dA" + str(l - 1)] holds the dA_prev of layer l (dA2, dA1, dA0 for L = 3)'),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VERSIONS}
