@@ -262,7 +262,7 @@ PLANTED = [
     ("sigmoid' of AL instead of Z", plant(WEEK4_LOOP, ("s = sigmoid(Z)", "s = sigmoid(AL)")),
      "L_model_backward", expect(key="dW3", diagnosis="wrong-input", says=("A3 passed where Z3 belongs",))),
     ("dAL sign", plant(WEEK4, ("dAL = - (np.divide", "dAL = (np.divide")), "L_model_backward",
-     expect(key="dW3", diagnosis="sign", factor="-1")),
+     expect(key="dW3", diagnosis="sign", factor="-1", says=("follow from dZ3",), lacks=("independent",))),
     ("dW with A instead of A_prev",
      plant(WEEK4_LOOP, ("dW = 1 / m * dZ @ A_prev.T", "dW = 1 / m * dZ @ (caches[l][0][0] if l < L else AL).T")),
      "L_model_backward", expect(key="dW3", diagnosis="wrong-input", says=("A3 instead of A2",))),

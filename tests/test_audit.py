@@ -18,6 +18,7 @@ from chainrule.audit.functions import SPECS
 from chainrule.audit.probes import DEEP, SHALLOW, chain
 from chainrule.audit.reference import backward_grads
 from chainrule.audit.report import DIAGNOSES
+from chainrule.audit.versions import file_version
 from chainrule.cli import app
 from chainrule.course import week3, week4
 from chainrule.network import backward
@@ -200,6 +201,31 @@ def test_codec_round_trip_without_pickle(tmp_path):
     np.testing.assert_array_equal(back["dW1"], value["dW1"])
     assert back["t"][2:] == ("relu", None) and float(back["t"][1]) == 2.5
     assert isinstance(back["o"], Opaque) and isinstance(back["3"], Opaque)
+
+
+def test_a_container_that_contains_itself_is_encoded_without_recursion():
+    caches: list = [(np.ones((2, 3)), np.zeros((2, 3)))]
+    caches.append(caches)
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    arrays: dict = {}
+    back = decode(json.loads(json.dumps(encode((caches, deep), arrays))), arrays)
+    assert isinstance(back[0][1], Opaque) and back[0][1].type_name == "cycle"
+    np.testing.assert_array_equal(back[0][0][0], np.ones((2, 3)))
+    inner, depth = back[1], 1
+    while isinstance(inner, list):
+        inner, depth = inner[0], depth + 1
+    assert isinstance(inner, Opaque) and inner.type_name == "too deep" and depth <= 52
+
+
+def test_the_notebook_version_is_read_from_the_imports():
+    assert file_version("import numpy as np\nfrom testCases_v3 import *\nfrom dnn_utils_v2 import sigmoid\n") == (
+        "2017–2018", "it imports testCases_v3")
+    notebook = json.dumps({"cells": [{"cell_type": "code", "source": ["import numpy as np\n", "from public_tests import *\n"]}]})
+    assert file_version(notebook)[0] == "2019–2025"
+    assert file_version("from dnn_utils_v2 import relu\nfrom testCases import *\n") is None  # both versions used them
+    assert file_version("from testCases_v3 import *\nfrom dnn_app_utils_v3 import *\n") is None
 
 
 def test_functions_are_found_by_name_and_signature(tmp_path):

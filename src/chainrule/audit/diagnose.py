@@ -504,13 +504,13 @@ def _mixed_sentence(loss: list[str], cost: list[str], frame: str, context: Conte
     if context.frame:
         reason = f"{context.frame[1][0].upper()}{context.frame[1][1:]}"
     else:
-        reason = ('No other audited function shows where your 1/m sits, so the course\'s "loss" convention '
+        reason = ('No other audited function shows where your 1/m sits; the course\'s "loss" convention '
                   "(dZ is ∂L/∂Z per example) is assumed")
     if frame == "loss":
         fix = f"{wrong} is the one lacking the 1/m (dW = (1/m) dZ A_prevᵀ, db = (1/m) Σ dZ)"
     else:
         fix = f"{wrong} is the one with a 1/m too many (dZ is already ∂J/∂Z: dW = dZ A_prevᵀ, db = Σ dZ)"
-    return f"The 1/m is misplaced: {with_m} has it, {without} does not. {reason}, so {fix}."
+    return f"The 1/m is misplaced: {with_m} has it, {without} does not. {reason}: {fix}."
 
 
 # ---- one key --------------------------------------------------------------------------------------
@@ -593,7 +593,7 @@ def _cost_finding(evidence: Evidence, indices: list[int], relation: Relation) ->
         return Finding("cost", "sign" if factor.negative else "scale", str(factor), f"cost is {factor} × J: {_COST_FACTORS[factor]}")
     matched = evidence.variant_match("cost", "", indices, ("wrong-input", "shape"))
     if matched:
-        return Finding("cost", matched[0], None, f"cost matches {matched[1]}")
+        return Finding("cost", matched[0], None, f"cost: {matched[1]}")
     if relation.kind == "shape" and array.size == 1:
         return Finding("cost", "shape", None,
                        f"cost has shape {shape_text(array.shape)}, not a scalar: return np.squeeze(cost) (or float(cost))")
@@ -650,11 +650,11 @@ def _diagnose(spec: FunctionSpec, evidence: Evidence, structure: list[str], cont
     relations = {f.key: r for f, r in results}
     pattern = _pattern(spec, findings, relations, frame)
     where = "backward pass from the output" if spec.kind == "backward" else "forward pass"
-    summary = f"wrong: following the {where}, the first wrong array is {first.key} ({first.diagnosis}): {first.message}."
     if mixed:
         for finding in wrong:
             finding.message = finding.message.replace(" (1/m applied twice?)", " (a 1/m too many)")
-        summary = f"wrong: following the {where}, the first wrong array is {first.key} ({first.diagnosis}): {first.message}."
+    summary = f"wrong: following the {where}, the first wrong array is {first.key} ({first.diagnosis}): {_sentence(first.message)}"
+    if mixed:
         summary += " " + _mixed_sentence(loss_keys, cost_keys, frame, context)
     if pattern:
         summary += " " + pattern
@@ -718,12 +718,30 @@ def _dependencies(spec: FunctionSpec, evidence: Evidence, findings: list[Finding
     for source, keys in followers.items():
         letter, layer = key_parts(source)
         if letter in "Wb" and layer is not None:  # the shared input is not returned (week 3): name it
-            text += (f" {len(keys)} later array(s) differ too: {', '.join(keys)}; they are computed from the dZ{layer} "
-                     f"that {source} is computed from (not returned), which {source} shows is wrong: fix it first.")
+            text += (f" {len(keys)} later array(s) differ too: {', '.join(keys)}; they follow from dZ{layer} (computed inside "
+                     f"the function, not returned), as {source} does: fix dZ{layer} first.")
         else:
             text += (f" {len(keys)} later array(s) differ because they are computed from {source}: {', '.join(keys)}; "
                      f"fix {source} first.")
     return text
+
+
+def _consumers(key: str, evidence: Evidence, indices: list[int]) -> list[str]:
+    """The keys computed from the same dZ[l] as ``key`` (dW[l], db[l], dA[l-1]), when that dZ[l] is computed
+    inside the function and not returned; else []."""
+    case = evidence.cases[indices[0]] if indices else None
+    if case is None or case.chain is None or case.chain.start == "dZ" or key not in case.key_map:
+        return []
+
+    def layer_of(chain_key: str) -> int | None:
+        letter, n = key_parts(chain_key)
+        return None if n is None or letter not in "WbA" else (n + 1 if letter == "A" else n)
+
+    layer = layer_of(case.key_map[key])
+    dZ = [k for k, v in case.key_map.items() if v == f"dZ{layer}"]
+    if layer is None or any(evidence.present(k, indices) for k in dZ):
+        return []
+    return [k for k, v in case.key_map.items() if layer_of(v) == layer and evidence.present(k, indices)]
 
 
 def _variant_label(finding: Finding) -> str | None:
@@ -738,6 +756,9 @@ def _source(key: str, order: list[str], ok: dict[str, bool], evidence: Evidence,
     earlier = [k for k in order[: order.index(key)] if k.startswith(prefix)]
     upstream_wrong = [k for k in earlier if not ok[k] and key_parts(k)[0] in "AZ"]
     indices = evidence.indices(key, True)
+    group = _consumers(key, evidence, indices)
+    if len(group) > 1 and key != group[0] and all(not ok[k] for k in group if k in ok):
+        return group[0]  # dW[l], db[l], dA[l-1] all wrong and dZ[l] not returned: one bug in dZ[l]
     inputs_returned = any(key_parts(k)[0] in "AZ" for k in earlier if evidence.present(k, indices))
     if inputs_returned:
         local = evidence.local_relation(key, frame, indices)
@@ -757,6 +778,11 @@ def _source(key: str, order: list[str], ok: dict[str, bool], evidence: Evidence,
             if not ok.get(other, True) or l_k == layer:
                 return k
     return None
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending with one full stop (or its own ? or !)."""
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _correct_summary(spec: FunctionSpec, evidence: Evidence, convention: str | None) -> str:

@@ -39,7 +39,7 @@ VERSIONS = (
 BY_NAME = {v.name: v for v in VERSIONS}
 
 # `from testCases_v4a import *`, `import public_tests`, also inside a notebook's JSON ("from dnn_app_utils_v3 import *\n")
-_IMPORT = re.compile(r"^[ \t\"]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+_IMPORT = re.compile(r'(?:^|\\n|")[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*)', re.MULTILINE)
 
 
 def versions_imported(text: str) -> dict[str, list[str]]:
