@@ -138,8 +138,10 @@ class Evidence:
         """(the other key, the factor) when the learner's ``key`` holds what another key should be, up to m^k."""
         if not indices or not self.present(key, indices):
             return None
+        prefix = key.rsplit(": ", 1)[0] if ": " in key else ""
         for other in self.cases[indices[0]].expected[convention]:
-            if other == key or key_parts(other)[0] == "" or (other.split(": ")[0] != key.split(": ")[0] and ": " in key):
+            same_call = other.startswith(prefix + ": ") if prefix else True  # relu: dW is compared with relu: db, not sigmoid: db
+            if other == key or not key_parts(other)[0] or not same_call:
                 continue
             relation = self.relation(key, convention, indices, expected_key=other)
             if relation.kind == "equal" or (relation.kind == "scale" and relation.factor.ratio == 1):
@@ -266,10 +268,6 @@ def _place(error: dict[str, Any], source_file: str | None) -> str | None:
 
 def _exception(error: dict[str, Any]) -> str:
     return f"{error['type']}: {error['message']}" if error["type"] != "SystemExit" else error["message"]
-
-
-def _describe_error(error: dict[str, Any], source_file: str | None) -> tuple[str, str | None]:
-    return _exception(error), _place(error, source_file)
 
 
 def _error_message(error: dict[str, Any], case: Case) -> str:
