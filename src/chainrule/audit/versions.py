@@ -2,12 +2,12 @@
 
 The week-4 notebook changed how ``L_model_backward`` names dA[l-1] in ``grads``:
 
-    2017–2018 (testCases_v2/v3, dnn_app_utils_v2):  grads["dA" + str(l)] = dA_prev of layer l  (dA3, dA2, dA1 for L = 3)
+    2017–2018 (testCases_v3, dnn_app_utils_v2):     grads["dA" + str(l)] = dA_prev of layer l  (dA3, dA2, dA1 for L = 3)
     2019–2025 (testCases_v4/v4a, dnn_app_utils_v3, public_tests):  grads["dA" + str(l - 1)]   (dA2, dA1, dA0)
 
-The arrays are the same; only the keys differ. ``testCases`` and ``dnn_utils_v2`` name no version:
-more than one imported them. A file follows the version of the course modules it
-imports when one of them says (``versions_imported``); otherwise the keys it returns say
+The arrays are the same; only the keys differ. A file follows the version of the course modules
+it imports when one of them says (``versions_imported``; ``testCases``, ``testCases_v2``, week 3's
+until 2020, and ``dnn_utils_v2`` name none: more than one version imported them); otherwise the keys it returns say
 (``functions.FunctionSpec.namings``). The older templates also carry lines such as
 ``assert (dW.shape == W.shape)`` and ``assert (isinstance(cost, float))``: when one of them
 fails, the audit reads the values with the asserts skipped (``chainrule.audit.audit``).
@@ -31,7 +31,7 @@ class Version:
 
 
 VERSIONS = (
-    Version(OLDER, ("testCases_v2", "testCases_v3", "dnn_app_utils_v2"),
+    Version(OLDER, ("testCases_v3", "dnn_app_utils_v2"),
             'grads["dA" + str(l)] holds the dA_prev of layer l (dA3, dA2, dA1 for L = 3)'),
     Version(CURRENT, ("testCases_v4", "testCases_v4a", "dnn_app_utils_v3", "public_tests"),
             'grads["dA" + str(l - 1)] holds the dA_prev of layer l (dA2, dA1, dA0 for L = 3)'),
