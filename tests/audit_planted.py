@@ -590,6 +590,11 @@ PLANTED += [
     ("course 2: dA2 with 1/m, the rest follows", plant(COURSE2, ("dA2 = np.dot(W3.T, dZ3)", "dA2 = 1. / m * np.dot(W3.T, dZ3)")),
      "backward_propagation_n", expect(key="dA2", diagnosis="scale", factor="1/m", says=("computed from dA2",),
                                       lacks=("independent",))),
+    ("dAL = AL - Y, then sigmoid_backward",
+     plant(WEEK4_2021, ("    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))\n", "    dAL = AL - Y\n")),
+     "L_model_backward", expect(key="dW3", diagnosis="wrong-input", says=("σ' twice",))),
+    ("the cache of another layer", plant(WEEK4_2021, ("        current_cache = caches[l]\n", "        current_cache = caches[l + 1]\n")),
+     "L_model_backward", expect("error", diagnosis="error", says=("operands of two layers", "(3, 1)(3, m)"))),
     # ---- the value another array should have ----
     ("db1 = np.dot(dZ1, X.T)",
      plant(WEEK3_2021, ("db1 = (1 / m) * np.sum(dZ1, axis=1, keepdims=True)", "db1 = (1 / m) * np.dot(dZ1, X.T)")),

@@ -320,7 +320,7 @@ def _product_message(info: dict[str, Any] | None, case: Case) -> str | None:
             continue
         formula = _formula(info.get("target") or "", tuple(left), tuple(right), case)
         if formula is None:
-            return None
+            return _unmatched_product(product["text"], left_text, tuple(left), right_text, tuple(right), case)
         text, expected_left, expected_right = formula
         def shown(shape: tuple[int, ...], m: int = case.m) -> str:
             return "(" + ", ".join("m" if n == m else str(n) for n in shape) + ")"
@@ -330,6 +330,36 @@ def _product_message(info: dict[str, Any] | None, case: Case) -> str | None:
         return (f"{text}: {shown(expected_left)}{shown(expected_right)} → {shown(result)}; your `{product['text']}` "
                 f"multiplies {shown(tuple(left))}{shown(tuple(right))}{': ' + hint if hint else ''}")
     return None
+
+
+def _unmatched_product(text: str, left_text: str, left: tuple, right_text: str, right: tuple, case: Case) -> str:
+    """A product no formula of the function fits: its shapes, and whose shapes they are (operands of two layers?)."""
+    m = case.m
+
+    def shown(shape: tuple[int, ...]) -> str:
+        return "(" + ", ".join("m" if n == m else str(n) for n in shape) + ")"
+
+    def whose(shape: tuple[int, int]) -> tuple[str, int | None]:
+        dims = case.dims
+        for l in range(1, len(dims)):
+            if shape == (dims[l], dims[l - 1]):
+                return f"W{l}", l
+            if shape == (dims[l - 1], dims[l]):
+                return f"W{l}ᵀ", l
+        for l, n in enumerate(dims):
+            if shape in ((n, m), (m, n)):
+                what = "X" if l == 0 else f"layer {l}'s Z, A and dZ"
+                return (what if shape == (n, m) else f"the transpose of {what}"), l
+        return "", None
+
+    (left_name, left_layer), (right_name, right_layer) = whose(left), whose(right)
+    message = f"your `{text}` multiplies {shown(left)}{shown(right)}: the inner sizes {left[1]} and {right[0]} differ"
+    if left_name and right_name and len(case.dims) > 2:
+        message += f"; {left_text} has the shape of {left_name}, {right_text} that of {right_name}"
+        if left_layer is not None and right_layer is not None and abs(left_layer - right_layer) > 0 and \
+                not {left_layer, right_layer} & {0}:
+            message += ": operands of two layers (a cache of another layer?)"
+    return message
 
 
 def _formula(target: str, left: tuple[int, int], right: tuple[int, int], case: Case) -> tuple[str, tuple, tuple] | None:

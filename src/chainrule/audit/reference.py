@@ -108,6 +108,8 @@ def backward_grads(chain: Chain, convention: str, variant: Variant | None = None
         dZL = s * sigmoid_cross_entropy_dZ(chain.A[L], chain.Y)  # dZ[L] = s (A[L] − Y)
     elif start == "fused_Z":
         dZL = s * sigmoid_cross_entropy_dZ(sigmoid(chain.Z[L]), chain.Y)  # dZ[L] = s (σ(Z[L]) − Y)
+    elif start == "fused_as_dA":
+        dA = s * sigmoid_cross_entropy_dZ(chain.A[L], chain.Y)  # the bug: dA[L] = s (A[L] − Y), then σ' again
     elif start == "dA":
         dA = chain.given
     else:
@@ -135,6 +137,8 @@ def variants(chain: Chain) -> list[Variant]:
     found: list[Variant] = []
     if chain.start == "dAL":
         found.append(Variant("consistency", "dZ[L] = AL - Y (the fused sigmoid + cross-entropy shortcut)", start="fused"))
+        found.append(Variant("wrong-input", "dAL = AL - Y: that is already dZ[L] (σ' included); as dA[L] it gets σ' twice. "
+                                            "dAL = -(Y/AL - (1-Y)/(1-AL))", start="fused_as_dA"))
     if chain.start == "fused":
         found.append(Variant("consistency", f"dZ{chain.L} = σ(Z{chain.L}) - Y from the cached Z{chain.L}", start="fused_Z"))
     for l in range(1, chain.L + 1) if chain.start != "dZ" else ():
