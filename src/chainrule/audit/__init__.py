@@ -107,7 +107,7 @@ def audit(target: str | os.PathLike | Callable[..., Any], function: str | None =
         )
     notes.append(_probe_note(timeout, "the file was executed"))
     if asserted:
-        notes.append(f"{', '.join(asserted)} stopped at an assert of the file; its values were read again with the asserts skipped.")
+        notes.append(f"{', '.join(asserted)} stopped at an assert of the file; their values were read again with the asserts skipped.")
     version = version_note(audits, text)
     if version:
         notes.insert(0, version)
