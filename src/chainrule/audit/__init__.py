@@ -25,11 +25,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chainrule.audit import sandbox
-from chainrule.audit.diagnose import audit_function
+from chainrule.audit.diagnose import audit_file, audit_function, failed_assert
 from chainrule.audit.functions import SPECS
 from chainrule.audit.probes import DEEP, SHALLOW
 from chainrule.audit.report import DIAGNOSES, AuditReport, Finding, FunctionAudit
 from chainrule.audit.source import Program, code_cell_label, read_program
+from chainrule.audit.versions import version_note
 from chainrule.errors import ChainruleError
 
 DEFAULT_TIMEOUT = 10.0
@@ -128,8 +129,19 @@ def audit(
     not_run = program.plan(run_all)[1]
     details = _details(program, run, not_run, run_all)
     _place_errors(run, program, details, not_run)
-    audits = [audit_function(SPECS[name], run.functions[name], path) for name in names]
+    # a function stopped by one of its own asserts (a course template's `assert (dW.shape == W.shape)`): its values, asserts skipped
+    asserted = [name for name in names if failed_assert(run.functions[name])]
+    plain = sandbox.run(_calls(asserted), timeout, program=program, run_all=run_all, optimize=1) if asserted else None
+    if plain is not None:
+        _place_errors(plain, program, details, not_run)
+    runs = [(SPECS[name], run.functions[name], plain.functions.get(name) if plain else None) for name in names]
+    audits = audit_file(runs, path, program.text)
     notes = [*notes, *_notes(details, program), _probe_note(timeout, "the file was executed")]
+    if asserted:
+        notes.append(f"{', '.join(asserted)} stopped at an assert of the file; their values were read again with the asserts skipped.")
+    version = version_note(audits, program.text)
+    if version:
+        notes.insert(0, version)
     return AuditReport(program.name, audits, notes, details)
 
 

@@ -219,10 +219,12 @@ def run(
     program: Program | None = None,
     functions: dict[str, Callable] | None = None,
     run_all: bool = False,
+    optimize: int = 0,
 ) -> Run:
     """Call each function with each argument tuple in a separate process; ``program`` or ``functions`` says where they are.
 
-    ``calls`` maps a function's name to the argument tuples of its calls. Returns the decoded
+    ``calls`` maps a function's name to the argument tuples of its calls; ``optimize=1`` executes the
+    file without its ``assert`` statements. Returns the decoded
     results; NumPy arrays come back as fresh arrays, other objects as ``codec.Opaque``.
     """
     result = Run()
@@ -245,6 +247,7 @@ def run(
                 "inputs": os.path.join(jobdir, "inputs.npz"),
                 "functions": [{"name": n, "calls": encoded[n]} for n in pending],
                 "deadline_s": WATCHDOG_S + timeout * len(pending),
+                "optimize": optimize,
             }
             write_json(os.path.join(step_dir, "job.json"), job)
             handle = _start(step_dir, program, functions, job["deadline_s"])

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chainrule.audit.codec import decode, encode, load_arrays, save_arrays
+from chainrule.audit.shapes import products
 
 MODULE_NAME = "__chainrule_audit__"  # not "__main__": an `if __name__ == "__main__":` block does not run
 MESSAGE_LIMIT = 300
@@ -134,13 +135,27 @@ def describe_exception(error: BaseException, user_files: set[str]) -> dict[str, 
         message = f"sys.exit({error.code!r}) was called"
     else:
         message = str(error)
-    return {
+    code = (where.line or linecache.getline(where.filename, where.lineno).strip()) if where else None
+    described = {
         "type": type(error).__name__,
         "message": message[:MESSAGE_LIMIT],
         "file": where.filename if where else None,
         "line": where.lineno if where else None,
-        "code": (where.line or linecache.getline(where.filename, where.lineno).strip()) if where else None,
+        "code": code,
     }
+    if code and isinstance(error, ValueError):  # a product whose shapes do not fit: its operands' shapes
+        frame = _deepest_frame(error, user_files)
+        described["products"] = products(frame, code) if frame is not None else None
+    return described
+
+
+def _deepest_frame(error: BaseException, user_files: set[str]):
+    tb, frame = error.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in user_files:
+            frame = tb.tb_frame
+        tb = tb.tb_next
+    return frame
 
 
 def _standin_message(error: BaseException, path: str) -> str | None:
@@ -164,11 +179,14 @@ def _import_names(statement: ast.stmt) -> list[str]:
 
 def execute_source(
     path: str, source: str, run: list[list[int]] | None = None, exclude: list[list[int]] = (), progress: str | None = None,
+    optimize: int = 0,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Run the program's chosen top-level statements one by one; (its namespace, the statements that raised).
 
     ``run``: the (line, column) of the statements to run (None: all); ``exclude``: never these.
-    ``path`` names the code in tracebacks; ``progress`` is written with the place of each statement before it runs.
+    ``optimize=1`` compiles without the ``assert`` statements (as ``python -O``), to read the values
+    that a failing course-template assert would hide. ``path`` names the code in tracebacks; ``progress`` is
+    written with the place of each statement before it runs.
     """
     linecache.cache[path] = (len(source), None, source.splitlines(True), path)
     namespace: dict[str, Any] = {"__name__": MODULE_NAME, "__file__": path, "__builtins__": builtins}
@@ -186,7 +204,7 @@ def execute_source(
         if fd >= 0:
             os.pwrite(fd, f"{key[0]} {key[1]}".ljust(24).encode(), 0)
         try:
-            code = compile(ast.Module(body=[statement], type_ignores=[]), path, "exec", flags=flags, dont_inherit=True)
+            code = compile(ast.Module(body=[statement], type_ignores=[]), path, "exec", flags=flags, dont_inherit=True, optimize=optimize)
             exec(code, namespace)
         except BaseException as error:  # SystemExit and KeyboardInterrupt included: the learner's code must not stop us
             entry = describe_exception(error, {path}) | {"line": statement.lineno, "column": statement.col_offset}
@@ -232,7 +250,8 @@ def run_job(jobdir: str, lookup: Callable[[str], Any] | None = None, user_files:
         if source is None:
             with open(path, encoding="utf-8") as file:
                 source = file.read()
-        namespace, skipped = execute_source(path, source, job.get("run"), job.get("exclude", []), os.path.join(jobdir, "progress"))
+        namespace, skipped = execute_source(path, source, job.get("run"), job.get("exclude", []), os.path.join(jobdir, "progress"),
+                                            job.get("optimize", 0))
         user_files.add(path)
         lookup = namespace.get
     write_json(os.path.join(jobdir, "loaded.json"), {"skipped": skipped, "standins": standins_used()})
