@@ -839,7 +839,9 @@ PLANTED_COURSE = [
         "update_parameters_with_adam",
         expect(key="W1", diagnosis="wrong-formula", says=("inside the square root",)),
     ),
-    ("the last mini-batch missing", C2O_B, "random_mini_batches", expect(key="number of mini-batches", diagnosis="scale")),
+    # a count off is no factor (audit.compare: one number's multiple must read the same on every probe): the bug is named
+    ("the last mini-batch missing", C2O_B, "random_mini_batches",
+     expect(key="number of mini-batches", diagnosis="wrong-formula", says=("the last one", "left out"))),
     ("exponential decay for update_lr", C2O_B, "update_lr", expect(key="learning_rate", diagnosis="wrong-formula", says=("exponential",))),
     ("velocity keyed W1", C2O_B, "initialize_velocity", expect(key="dW1", diagnosis="key-naming", says=("'W1'",))),
     ("Adam's s not squared", C2O_C, "update_parameters_with_adam", expect(key="s[dW1]", diagnosis="wrong-formula", says=("not squared",))),

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import chainrule as cr
-from audit_planted import COURSE2, PLANTED, WEEK3, WEEK4, WEEK4_LOOP, plant
+from audit_planted import COURSE2, PLANTED, WEEK3, WEEK4, WEEK4_LOOP, audit_case, grade, plant
 from audit_planted_course import PLANTED_COURSE
 from chainrule.audit import find_functions
 from chainrule.audit.codec import Opaque, decode, encode, load_arrays, save_arrays
@@ -19,6 +19,7 @@ from chainrule.audit.functions import SPECS
 from chainrule.audit.probes import DEEP, SHALLOW, chain
 from chainrule.audit.reference import backward_grads
 from chainrule.audit.report import DIAGNOSES
+from chainrule.audit.versions import file_version
 from chainrule.cli import app
 from chainrule.course import week3, week4
 from chainrule.network import backward
@@ -37,21 +38,9 @@ def write(tmp_path, source: str, name: str = "assignment.py") -> str:
 
 @pytest.mark.parametrize(("source", "function", "expected"), [p[1:] for p in PLANTED], ids=[p[0] for p in PLANTED])
 def test_planted(tmp_path, source, function, expected):
-    result = cr.audit(write(tmp_path, source), function=function, timeout=20)[function]
-    text = result.summary + " " + " ".join(f.message for f in result.findings)
-    assert result.verdict == expected["verdict"], str(result)
-    if expected["verdict"] == "correct":
-        assert result.convention == expected["convention"], str(result)
-        assert all(f.diagnosis == "ok" for f in result.findings), str(result)
-    elif expected["verdict"] == "wrong":
-        first = result.finding(result.first_wrong)
-        assert (result.first_wrong, first.diagnosis) == (expected["key"], expected["diagnosis"]), str(result)
-        if expected["factor"] is not None:
-            assert first.factor == expected["factor"], str(result)
-    else:
-        assert result.findings[0].diagnosis == "error", str(result)
-    for phrase in expected["says"]:
-        assert phrase in text, f"{phrase!r} not in:\n{result}"
+    report, results = audit_case(tmp_path, source, function, expected)
+    graded = grade(report, results, expected)
+    assert not graded["problems"], "\n".join(graded["problems"]) + "\n\n" + "\n\n".join(map(str, results))
 
 
 def test_the_planted_library_covers_every_diagnosis_and_both_conventions():
@@ -86,17 +75,24 @@ def test_loops_exits_and_crashes_are_reported_and_the_other_functions_still_audi
 
 
 def test_top_level_code_that_raises_is_skipped_and_noted(tmp_path):
-    source = "from public_tests import *\nimport sys\nsys.exit('done')\n" + WEEK3 + "\nprint(backward_propagation(1, 2, 3, 4))\n"
-    report = cr.audit(write(tmp_path, source))
+    source = "from my_helpers import *\nimport sys\nsys.exit('done')\n" + WEEK3 + "\nprint(backward_propagation(1, 2, 3, 4))\n"
+    report = cr.audit(write(tmp_path, source), run_all=True)
     assert report["backward_propagation"].verdict == "correct"
     notes = " ".join(report.notes)
-    assert "line 1 raised ModuleNotFoundError" in notes and "line 3 raised SystemExit" in notes and "separate process" in notes
+    assert "line 1: `from my_helpers import *` failed: ModuleNotFoundError" in notes
+    assert "put my_helpers.py beside assignment.py" in notes
+    assert "line 3 raised SystemExit" in notes and "separate process" in notes
+    assert report.details["failed_imports"][0]["module"] == "my_helpers"
 
 
-def test_top_level_code_that_never_ends_fails_every_function(tmp_path):
-    report = cr.audit(write(tmp_path, WEEK3 + "\nwhile True:\n    pass\n"), timeout=1)
-    assert report["backward_propagation"].verdict == "error"
-    assert "executing the file did not finish within 1 s" in report["backward_propagation"].summary
+def test_top_level_code_that_never_ends_keeps_the_functions_audited(tmp_path):
+    source = WEEK3 + "\nwhile True:\n    pass\n\ndef compute_cost(AL, Y):\n    return -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))\n"
+    assert cr.audit(write(tmp_path, source), timeout=1).exit_code == 0  # not a definition: not run
+    report = cr.audit(write(tmp_path, source), timeout=1, run_all=True)
+    assert report["backward_propagation"].verdict == "correct" and report["compute_cost"].verdict == "correct"
+    line = source.splitlines().index("while True:") + 1
+    assert f"the top-level statement at line {line} did not finish within 1 s" in " ".join(report.notes)
+    assert report.details["stopped"][0]["code"] == "while True:"
 
 
 # ---- a function object (a notebook's) -----------------------------------------------------------------
@@ -215,6 +211,31 @@ def test_codec_round_trip_without_pickle(tmp_path):
     assert isinstance(back["o"], Opaque) and isinstance(back["3"], Opaque)
 
 
+def test_a_container_that_contains_itself_is_encoded_without_recursion():
+    caches: list = [(np.ones((2, 3)), np.zeros((2, 3)))]
+    caches.append(caches)
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    arrays: dict = {}
+    back = decode(json.loads(json.dumps(encode((caches, deep), arrays))), arrays)
+    assert isinstance(back[0][1], Opaque) and back[0][1].type_name == "cycle"
+    np.testing.assert_array_equal(back[0][0][0], np.ones((2, 3)))
+    inner, depth = back[1], 1
+    while isinstance(inner, list):
+        inner, depth = inner[0], depth + 1
+    assert isinstance(inner, Opaque) and inner.type_name == "too deep" and depth <= 52
+
+
+def test_the_notebook_version_is_read_from_the_imports():
+    assert file_version("import numpy as np\nfrom testCases_v3 import *\nfrom dnn_utils_v2 import sigmoid\n") == (
+        "2017–2018", "it imports testCases_v3")
+    notebook = json.dumps({"cells": [{"cell_type": "code", "source": ["import numpy as np\n", "from public_tests import *\n"]}]})
+    assert file_version(notebook)[0] == "2019–2025"
+    assert file_version("from dnn_utils_v2 import relu\nfrom testCases import *\n") is None  # both versions used them
+    assert file_version("from testCases_v3 import *\nfrom dnn_app_utils_v3 import *\n") is None
+
+
 def test_functions_are_found_by_name_and_signature(tmp_path):
     source = WEEK3 + "\n\ndef backward_propagation_x(x):\n    pass\n" + plant(COURSE2, ("_n(X, Y, cache)", "_n(X, Y)"))
     definitions, notes = find_functions(write(tmp_path, source))
@@ -237,8 +258,11 @@ def test_cli_exit_codes_and_json(tmp_path):
     bad = write(tmp_path, WEEK4.replace("db = 1 / m * np", "db = np"), "bad.py")
     result = runner.invoke(app, ["audit", bad, "--function", "L_model_backward", "--json"])
     assert result.exit_code == 1, result.output
-    (entry,) = json.loads(result.output)
-    assert set(entry) == {"function", "verdict", "convention", "first_wrong", "summary", "findings"}
+    output = json.loads(result.output)
+    assert (output["source"], output["exit_code"], output["kind"]) == ("bad.py", 1, "py")
+    assert {"notes", "standins", "failed_imports", "raised", "stopped", "not_run", "dropped"} <= set(output)
+    (entry,) = output["functions"]
+    assert set(entry) == {"function", "verdict", "convention", "version", "first_wrong", "summary", "findings"}
     assert (entry["function"], entry["verdict"], entry["convention"], entry["first_wrong"]) == ("L_model_backward", "wrong", None, "db3")
     assert entry["findings"][1] == {"key": "db3", "diagnosis": "scale", "factor": "m", "message": entry["findings"][1]["message"]}
     assert all(set(f) == {"key", "diagnosis", "factor", "message"} for f in entry["findings"])

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 import chainrule as cr
 from audit_planted import WEEK3, WEEK4, plant
 from audit_planted_course import COURSE2_GC, COURSE2_INIT, PLANTED_COURSE, WEEK2
-from chainrule.audit import definition, find_functions
+from chainrule.audit import audit_functions, definition, find_functions
 from chainrule.audit.functions import SPECS, build, named
 from chainrule.audit.signatures import Parameters, of_callable
 from chainrule.audit.specs import global_seed
@@ -137,7 +137,7 @@ def test_not_audited_means_exit_1_and_is_in_the_json(tmp_path):
     assert report.exit_code == 1 and report["propagate"].verdict == "not-audited"
     result = runner.invoke(app, ["audit", path, "--json"])
     assert result.exit_code == 1, result.output
-    entries = {e["function"]: e for e in json.loads(result.output)}
+    entries = {e["function"]: e for e in json.loads(result.output)["functions"]}
     assert entries["propagate"]["verdict"] == "not-audited" and entries["propagate"]["findings"][0]["diagnosis"] == "not-audited"
     assert "not audited, because it is defined as propagate(w, b, X, Y, Z)" in entries["propagate"]["summary"]
     assert all(entries[name]["verdict"] == "correct" for name in ("sigmoid", "initialize_with_zeros", "predict"))
@@ -241,3 +241,84 @@ def test_the_course_arguments_in_another_order_are_audited_in_it(tmp_path):
     assert result.verdict == "correct", str(result)
     assert "backward_propagation(X, Y, parameters, cache), not in the course's order" in " ".join(result.notes)
     assert definition("backward_propagation", Parameters(("X", "Y", "cache"), 3)).given  # course 2's helper, not a learner's
+
+
+# ---- with the notebook reader, the stand-ins, function objects and %audit -------------------------------------
+
+
+def _notebook(path, *cells: str) -> str:
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                     "source": textwrap.dedent(c).splitlines(True)} for c in cells]}  # fmt: skip
+    path.write_text(json.dumps(nb))
+    return str(path)
+
+
+def test_course_2_verdicts_are_the_same_with_the_standins_and_without_the_modules(tmp_path):
+    # gc_utils and reg_utils are not beside the file: chainrule's stand-ins supply them; the verdicts are those
+    # the stubs give when the module cannot be imported at all (a module beside the file that fails to import)
+    sources = {"gc": COURSE2_GC, "reg": next(s for n, s, f, e in PLANTED_COURSE if "from reg_utils import" in s)}
+    for label, source in sources.items():
+        results = {}
+        for mode in ("standins", "absent"):
+            folder = tmp_path / f"{label}-{mode}"
+            folder.mkdir()
+            if mode == "absent":
+                for module in ("gc_utils", "reg_utils"):
+                    (folder / f"{module}.py").write_text(f"raise ModuleNotFoundError({f'No module named {module}'!r}, name={module!r})\n")
+            report = cr.audit(write(folder, source), timeout=20)
+            results[mode] = [(f.function, f.verdict, f.first_wrong, [x.diagnosis for x in f.findings]) for f in report]
+            if mode == "standins":
+                assert report.details["standins"] and "came from chainrule's stand-ins" in " ".join(report.notes)
+            else:
+                assert not report.details["standins"] and report.details["failed_imports"], (label, report.details)
+        assert results["standins"] == results["absent"], label
+
+
+def test_seeds_and_stubs_apply_to_function_objects_and_the_namespace():
+    from chainrule.ipython import namespace_functions
+
+    namespace: dict = {"__name__": __name__}
+    exec(  # a notebook's functions: no seed where the course seeds, and a gradient_check without its helpers defined
+        "import numpy as np\n"
+        "def initialize_parameters_deep(layer_dims):\n"
+        "    return {f'{p}{l}': (np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01 if p == 'W' else"
+        " np.zeros((layer_dims[l], 1))) for l in range(1, len(layer_dims)) for p in 'Wb'}\n"
+        + "def gradient_check(" + COURSE2_GC.split("def gradient_check(")[1].split("def gradient_check_n(")[0]
+        + "def propagate(w, b, X):\n    return None\n",
+        namespace,
+    )
+    assert cr.audit(namespace["initialize_parameters_deep"])["initialize_parameters_deep"].finding("W1").diagnosis == "seed"
+    namespace["L_model_forward"] = week2.sigmoid  # brought in by a course module: not the notebook's own
+    found, notes = namespace_functions(namespace)
+    assert {"initialize_parameters_deep", "gradient_check", "propagate"} <= set(found) and "L_model_forward" not in found
+    assert any("L_model_forward (chainrule.course.week2)" in note for note in notes)
+    report = audit_functions(found, timeout=20, source="this notebook")
+    verdicts = {f.function: f.verdict for f in report}
+    assert {k: verdicts[k] for k in ("initialize_parameters_deep", "gradient_check", "propagate")} == {
+        "initialize_parameters_deep": "wrong", "gradient_check": "correct", "propagate": "not-audited"}, str(report)
+    assert report["initialize_parameters_deep"].finding("W1").diagnosis == "seed" and report.exit_code == 1
+
+
+def test_a_notebook_of_course_2_is_audited_by_signature_with_its_places(tmp_path):
+    init = COURSE2_INIT.split("\ndef ")
+    cells = [init[0], *("def " + part for part in init[1:])]
+    path = _notebook(tmp_path / "Initialization.ipynb", *cells)
+    report = cr.audit(path, timeout=20)
+    assert report.exit_code == 0 and report.details["kind"] == "ipynb", str(report)
+    assert any(note.startswith("model at cell ") and "course 2's model(X, Y, …)" in note for note in report.notes), report.notes
+
+
+def test_prepared_seeds_and_stubs_around_one_call_only():
+    from chainrule.audit.worker import prepared
+
+    namespace: dict = {}
+    exec("import numpy as np\ndef helper():\n    return 'file'\ndef f():\n    return helper(), np.random.rand()\n", namespace)
+    np.random.seed(7)
+    before = np.random.get_state()[1].copy()
+    with prepared(namespace["f"], 3, {"helper": "def helper():\n    return 'stub'\n"}):
+        value = namespace["f"]()
+    restored = np.array_equal(np.random.get_state()[1], before)  # the caller's random numbers left alone
+    np.random.seed(3)
+    assert value == ("stub", np.random.rand()) and restored
+    assert namespace["f"]()[0] == "file"

@@ -21,6 +21,14 @@ from chainrule.network import History, Network, backward, forward
 
 __version__ = "0.1.0"
 
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext chainrule`` in Jupyter: the ``%audit`` magic (``chainrule.ipython``; IPython is not imported here)."""
+    from chainrule.ipython import load_ipython_extension as load
+
+    load(ipython)
+
+
 __all__ = [
     "ACTIVATIONS",
     "CONVENTIONS",
@@ -40,4 +48,5 @@ __all__ = [
     "forward",
     "gradcheck",
     "initialize_parameters",
+    "load_ipython_extension",
 ]

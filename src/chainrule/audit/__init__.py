@@ -3,30 +3,44 @@
     import chainrule as cr
     cr.audit(L_model_backward)            # a function from a notebook: a report (a table; HTML in Jupyter)
     cr.audit("my_assignment.py")          # every course-named function defined in the file
+    cr.audit("Week4.ipynb")               # a notebook's code cells, in order; or a jupytext `# %%` file
 
-The learner's code runs in a separate process with a time limit (``sandbox``); its arrays are
-compared with chainrule's own backward pass in both conventions (``reference``, ``compare``) and
-the differences named (``diagnose``). The audited names and signatures are in ``functions.SPECS``.
+    %load_ext chainrule                   # in Jupyter: %audit, or %audit L_model_backward
+
+The file is read into a program with the place of each line as the learner sees it ("cell 14,
+line 6": ``source``); by default only its definitions run (imports, functions, classes, literal
+constants), the course's helper modules missing beside it are supplied by chainrule
+(``audit/standins``). The learner's code runs in a separate process with a time limit
+(``sandbox``); its arrays are compared with chainrule's own backward pass in both conventions
+(``reference``, ``compare``) and the differences named (``diagnose``). The audited names and
+signatures are in ``functions.SPECS``.
 """
 
 from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from chainrule.audit import sandbox, signatures
-from chainrule.audit.diagnose import audit_function
+from chainrule.audit.diagnose import audit_file, audit_function, failed_assert
 from chainrule.audit.functions import SPECS, FunctionSpec, named
 from chainrule.audit.probes import DEEP, SHALLOW
 from chainrule.audit.report import DIAGNOSES, AuditReport, Finding, FunctionAudit
+from chainrule.audit.source import Program, code_cell_label, read_program
+from chainrule.audit.versions import version_note
 from chainrule.errors import ChainruleError
 
 DEFAULT_TIMEOUT = 10.0
+LISTED = 6  # statements named in the one line of those not run; the rest counted
 
-__all__ = ["DIAGNOSES", "SPECS", "AuditReport", "Definition", "Finding", "FunctionAudit", "audit", "definition", "find_functions"]
+__all__ = [
+    "DIAGNOSES", "SPECS", "AuditReport", "Definition", "Finding", "FunctionAudit", "audit", "audit_functions", "definition",
+    "find_functions",
+]  # fmt: skip
 
 
 @dataclass
@@ -46,7 +60,12 @@ class Definition:
 
 
 def definition(name: str, parameters: signatures.Parameters | None, line: int = 0) -> Definition | None:
-    """What the audit makes of a function ``name`` with these parameters; None when the name is not the course's."""
+    """What the audit makes of a function ``name`` with these parameters; None when the name is not the course's.
+
+    The one place where a definition is matched to the audited functions (``functions.SPECS``), by
+    name and signature (``signatures.match``): a file's ``def`` (``find_functions``), a function
+    object (``audit``, ``audit_functions``), a notebook's namespace (``chainrule.ipython``).
+    """
     specs = named(name)
     if not specs:
         return None
@@ -58,32 +77,27 @@ def definition(name: str, parameters: signatures.Parameters | None, line: int = 
     return Definition(name, line, spec, reason, order=order)
 
 
-def find_functions(path: str) -> tuple[list[Definition], list[str]]:
-    """(the course-named functions defined at the top level of the file, in file order; notes).
-
-    Reads the file without running it. Each name is audited as its last definition (the one the
-    file leaves defined), recognised by name and signature (``signatures.match``); a course name
-    whose signature fits no audited function is returned with its reason, and is reported as
-    "not audited".
-    """
-    if not os.path.isfile(path):
-        raise ChainruleError(f"no such file: {path!r}")
-    try:
-        with open(path, encoding="utf-8") as file:
-            tree = ast.parse(file.read(), filename=path)
-    except SyntaxError as error:
-        raise ChainruleError(f"{path} is not valid Python: {error.msg} at line {error.lineno}") from None
-    except UnicodeDecodeError:
-        raise ChainruleError(f"{path} is not a UTF-8 Python file") from None
+def _find(program: Program) -> tuple[list[Definition], list[str]]:
     found: dict[str, Definition] = {}
-    for node in tree.body:
+    for node in program.tree().body:
         if isinstance(node, ast.FunctionDef):
             entry = definition(node.name, signatures.of_ast(node), node.lineno)
             if entry is not None:
                 found.pop(node.name, None)
                 found[node.name] = entry
-    notes = [f"{d.name} at line {d.line} is {d.given}: not audited" for d in found.values() if d.given]
+    notes = [f"{d.name} at {program.where(d.line)} is {d.given}: not audited" for d in found.values() if d.given]
     return [d for d in found.values() if not d.given], notes
+
+
+def find_functions(path: str) -> tuple[list[Definition], list[str]]:
+    """(the course-named functions defined at the top level of the file, in file order; notes).
+
+    Reads the file (.py, jupytext .py, .ipynb) without running it. Each name is audited as its last
+    definition (the one the file leaves defined), recognised by name and signature
+    (``definition``); a course name whose signature fits no audited function is returned with its
+    reason, and is reported as "not audited".
+    """
+    return _find(read_program(path))
 
 
 def _probe_note(timeout: float, where: str, audited: list[Definition] | None = None) -> str:
@@ -110,13 +124,14 @@ def _prepare(audited: list[Definition]) -> dict[str, dict[str, Any]]:
     return {d.name: {"seed": d.spec.seed, "stubs": d.spec.stubs} for d in audited if d.spec.seed is not None or d.spec.stubs}
 
 
-def _audits(definitions: list[Definition], run: sandbox.Run, path: str | None) -> list[FunctionAudit]:
+def _audits(definitions: list[Definition], results: dict[str, FunctionAudit]) -> list[FunctionAudit]:
+    """Every definition's FunctionAudit in order: "not-audited" for a signature no spec fits, else its result."""
     audits = []
     for d in definitions:
         if d.spec is None:
             audits.append(FunctionAudit.not_audited(d.name, d.reason))
             continue
-        result = audit_function(d.spec, run.functions[d.name], path)
+        result = results[d.name]
         if d.order:
             mine = ", ".join(d.spec.parameters[i] for i in d.order)
             result.notes.append(f"It takes its arguments as {d.name}({mine}), not in the course's order {d.spec.signature}: "
@@ -125,27 +140,39 @@ def _audits(definitions: list[Definition], run: sandbox.Run, path: str | None) -
     return audits
 
 
-def audit(target: str | os.PathLike | Callable[..., Any], function: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> AuditReport:
+def _check_timeout(timeout: Any) -> None:
+    if isinstance(timeout, bool) or not (isinstance(timeout, int | float) and timeout > 0):
+        raise ChainruleError(f"timeout must be a positive number of seconds; got {timeout!r}")
+
+
+def audit(
+    target: str | os.PathLike | Callable[..., Any],
+    function: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    run_all: bool = False,
+) -> AuditReport:
     """Audit a function object or a file's course-named functions; returns an AuditReport.
 
     target: a function (``function`` names the course function it implements when its own
-    name differs) or the path of a Python file (``function`` then picks one of its functions).
-    The code runs in a separate process; each function gets ``timeout`` seconds for all its calls.
+    name differs) or the path of a .py file, a jupytext ``# %%`` file or a notebook (.ipynb)
+    (``function`` then picks one of its functions). The code runs in a separate process; each
+    function gets ``timeout`` seconds for all its calls, and so does each top-level statement. Of a file's top-level statements only the
+    definitions run, unless ``run_all``.
     """
-    if not (isinstance(timeout, int | float) and timeout > 0):
-        raise ChainruleError(f"timeout must be a positive number of seconds; got {timeout!r}")
+    _check_timeout(timeout)
     if callable(target):
         name = function or getattr(target, "__name__", "")
         _check_name(name)
-        found = definition(name, signatures.of_callable(target))
-        audited = [found] if found.spec else []
-        run = sandbox.run(_calls(audited), timeout, functions={name: target}, prepare=_prepare(audited)) if audited else sandbox.Run()
-        report = AuditReport(name, _audits([found], run, None))
-        if audited:
-            report.notes.append(_probe_note(timeout, "it ran", audited))
-        return report
+        return audit_functions({name: target}, timeout, source=name)
+    if not isinstance(target, str | os.PathLike):
+        text = repr(target)
+        raise ChainruleError(
+            f"audit expects a function or the path of a .py or .ipynb file; got {type(target).__name__} "
+            f"{text if len(text) <= 40 else text[:39] + '…'}"
+        )
     path = os.fspath(target)
-    definitions, notes = find_functions(path)
+    program = read_program(path)
+    definitions, notes = _find(program)
     if function is not None:
         _check_name(function)
         definitions = [d for d in definitions if d.name == function]
@@ -153,17 +180,63 @@ def audit(target: str | os.PathLike | Callable[..., Any], function: str | None =
             raise ChainruleError(f"{path} defines no function {' or '.join(s.signature for s in named(function))}")
     if not definitions:
         raise ChainruleError(f"{path} defines none of the audited functions: {', '.join(_names())}")
-    audited = [d for d in definitions if d.spec]
-    run = sandbox.run(_calls(audited), timeout, path=path, prepare=_prepare(audited)) if audited else sandbox.Run()
-    audits = _audits(definitions, run, path)
-    for skipped in run.skipped:
-        notes.append(
-            f"line {skipped['line']} raised {skipped['type']}: {skipped['message']} when the file was executed; "
-            "skipped, the audit went on"
-        )
+    audited = [d for d in definitions if d.spec is not None]
+    run = sandbox.run(_calls(audited), timeout, program=program, run_all=run_all, prepare=_prepare(audited)) if audited else sandbox.Run()
+    not_run = program.plan(run_all)[1]
+    details = _details(program, run, not_run, run_all)
+    _place_errors(run, program, details, not_run)
+    # a function stopped by one of its own asserts (a course template's `assert (dW.shape == W.shape)`): its values, asserts skipped
+    asserted = [d for d in audited if failed_assert(run.functions[d.name])]
+    plain = sandbox.run(_calls(asserted), timeout, program=program, run_all=run_all, optimize=1,
+                        prepare=_prepare(asserted)) if asserted else None  # fmt: skip
+    if plain is not None:
+        _place_errors(plain, program, details, not_run)
+    runs = [(d.spec, run.functions[d.name], plain.functions.get(d.name) if plain else None) for d in audited]
+    results = dict(zip((d.name for d in audited), audit_file(runs, path, program.text), strict=True))
+    audits = _audits(definitions, results)
+    notes = [*notes, *_notes(details, program)]
     if audited:
         notes.append(_probe_note(timeout, "the file was executed", audited))
-    return AuditReport(os.path.basename(path), audits, notes)
+    if asserted:
+        notes.append(f"{', '.join(d.name for d in asserted)} stopped at an assert of the file; their values were read again "
+                     "with the asserts skipped.")
+    version = version_note(audits, program.text)
+    if version:
+        notes.insert(0, version)
+    return AuditReport(program.name, audits, notes, details)
+
+
+def audit_functions(
+    functions: Mapping[str, Callable[..., Any]], timeout: float = DEFAULT_TIMEOUT, source: str | None = None
+) -> AuditReport:
+    """Audit function objects (a notebook's), keyed by the course function each implements, in one child process.
+
+    Each is recognised by its name and signature as a file's definitions are (``definition``); one
+    whose signature fits no audited function is reported as "not audited".
+    """
+    _check_timeout(timeout)
+    for name, fn in functions.items():
+        _check_name(name)
+        if not callable(fn):
+            raise ChainruleError(f"{name} must be a function; got {type(fn).__name__}")
+    if not functions:
+        raise ChainruleError(f"no function to audit; expected one of: {', '.join(_names())}")
+    definitions = [definition(name, signatures.of_callable(fn)) for name, fn in functions.items()]
+    audited = [d for d in definitions if d.spec is not None]
+    chosen = {d.name: functions[d.name] for d in audited}
+    run = sandbox.run(_calls(audited), timeout, functions=chosen, prepare=_prepare(audited)) if audited else sandbox.Run()
+    for function_run in run.functions.values():
+        for call in function_run.calls or []:
+            error = call.get("error")
+            if error and error.get("file") and error.get("line") is not None:
+                cell = code_cell_label(error["file"])
+                if cell:
+                    error["location"] = f"{cell}, line {error['line']}"
+    details = {"kind": "functions", "run_all": False, "standins": [], "failed_imports": [], "raised": [], "stopped": [],
+               "not_run": [], "dropped": []}  # fmt: skip
+    audits = _audits(definitions, {d.name: audit_function(d.spec, run.functions[d.name]) for d in audited})
+    notes = [_probe_note(timeout, "it ran" if len(audited) == 1 else "they ran", audited)] if audited else []
+    return AuditReport(source or ", ".join(functions), audits, notes, details)
 
 
 def _names() -> list[str]:
@@ -173,3 +246,98 @@ def _names() -> list[str]:
 def _check_name(name: str) -> None:
     if not named(name):
         raise ChainruleError(f"{name!r} is not an audited function; expected one of: {', '.join(_names())}")
+
+
+# ---- what happened to the file's top-level code, for the notes and --json ---------------------------
+
+
+def _details(program: Program, run: sandbox.Run, not_run: list, run_all: bool) -> dict[str, Any]:
+    failed, raised = [], []
+    for entry in run.skipped:
+        item = {"location": program.where(entry["line"]), "code": _code_at(program, entry["line"]),
+                "error": f"{entry['type']}: {entry['message']}"}  # fmt: skip
+        if "import" in entry:
+            module = _module_of(item["code"])
+            item["names"] = entry["import"]
+            item["module"] = module
+            if entry["type"] == "ModuleNotFoundError" and module:
+                item["error"] += f": put {module}.py beside {program.name}"
+            failed.append(item)
+        else:
+            raised.append(item)
+    return {
+        "kind": program.kind,
+        "run_all": run_all,
+        "standins": list(run.standins),
+        "failed_imports": failed,
+        "raised": raised,
+        "stopped": [{"location": program.where(s["line"]), "code": _code_at(program, s["line"]), "message": s["message"]}
+                    for s in run.stopped],
+        "not_run": [{"location": program.where(s.key[0]), "code": s.code} for s in not_run],
+        "dropped": list(program.notes),
+    }  # fmt: skip
+
+
+def _code_at(program: Program, line: int) -> str:
+    lines = program.text.splitlines()
+    return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def _module_of(code: str) -> str | None:
+    match = re.match(r"(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", code)
+    return (match.group(1) or match.group(2)).split(".")[0] if match else None
+
+
+def _notes(details: dict[str, Any], program: Program) -> list[str]:
+    notes = []
+    if details["standins"]:
+        notes.append(f"Not beside {program.name}, the course's {', '.join(details['standins'])} came from chainrule's "
+                     "stand-ins (the course's functions, on chainrule's implementation).")  # fmt: skip
+    for item in details["failed_imports"]:
+        notes.append(f"{item['location']}: `{item['code']}` failed: {item['error']}")
+    for item in details["raised"]:
+        notes.append(f"{item['location']} raised {item['error']} when the file was executed; skipped, the audit went on")
+    for item in details["stopped"]:
+        rest = "its definitions only" if details["run_all"] else "the rest of its definitions"
+        notes.append(f"{item['message']}: it was stopped, and the file run again without it, with {rest}")
+    if details["not_run"]:
+        listed = ", ".join(f"{s['location']} `{_short(s['code'])}`" for s in details["not_run"][:LISTED])
+        more = f", and {len(details['not_run']) - LISTED} more" if len(details["not_run"]) > LISTED else ""
+        notes.append(f"Not run, as not definitions (--run-all runs them): {len(details['not_run'])} top-level "
+                     f"statement(s): {listed}{more}.")  # fmt: skip
+    notes.extend(details["dropped"])
+    return notes
+
+
+def _short(code: str, limit: int = 40) -> str:
+    return code if len(code) <= limit else code[: limit - 1] + "…"
+
+
+def _place_errors(run: sandbox.Run, program: Program, details: dict[str, Any], not_run: list) -> None:
+    """Each error of the learner's file gets its place as the learner sees it; a NameError says where the name was to come from."""
+    path = os.path.abspath(program.path)
+    for function_run in run.functions.values():
+        for call in function_run.calls or []:
+            error = call.get("error")
+            if not error:
+                continue
+            if error.get("file") == path and error.get("line") is not None:
+                error["location"] = program.where_in_file(error["line"])
+            hint = _name_hint(error, details, not_run)
+            if hint:
+                error["message"] += hint
+
+
+def _name_hint(error: dict[str, Any], details: dict[str, Any], not_run: list) -> str | None:
+    match = re.match(r"name '(\w+)' is not defined", error.get("message", ""))
+    if error.get("type") != "NameError" or not match:
+        return None
+    name = match.group(1)
+    for item in details["failed_imports"]:
+        if name in item["names"] or "*" in item["names"]:
+            return f" (it was to come from `{item['code']}` at {item['location']}, which failed: {item['error']})"
+    for statement in not_run:
+        if name in statement.names:
+            return (f" (it is assigned by the top-level statement `{_short(statement.code)}`, which the audit does not run: "
+                    "a function should take what it uses as arguments; --run-all runs every statement)")  # fmt: skip
+    return None

@@ -4,7 +4,9 @@ A value (the arguments of a call, or whatever the learner's function returned) i
 JSON structure plus a dict of NumPy arrays saved with ``np.savez`` and read back with
 ``allow_pickle=False``: nothing the learner's code returns is ever unpickled by the audit.
 Numbers become 0-d arrays, tuples and lists keep their kind, dict keys become strings, and any
-other object is replaced by its type name and a short repr.
+other object is replaced by its type name and a short repr. A container that contains itself
+(``caches.append(caches)``) is passed as ``Opaque("cycle", …)`` at the place where it recurs, and
+nesting deeper than ``DEPTH_LIMIT`` as ``Opaque("too deep", …)``: encoding never recurses without bound.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from typing import Any
 import numpy as np
 
 REPR_LIMIT = 200
+DEPTH_LIMIT = 50  # a gradient dict or a list of caches nests 3 or 4 deep
 
 
-def encode(value: Any, arrays: dict[str, np.ndarray], prefix: str = "a") -> Any:
-    """``value`` as JSON-able data; arrays are stored in ``arrays`` under fresh names."""
+def encode(value: Any, arrays: dict[str, np.ndarray], prefix: str = "a", _open: tuple[int, ...] = ()) -> Any:
+    """``value`` as JSON-able data; arrays are stored in ``arrays`` under fresh names.
+
+    ``_open``: the ids of the containers being encoded around ``value`` (to see a cycle).
+    """
 
     def store(array: np.ndarray) -> dict[str, str]:
         name = f"{prefix}{len(arrays)}"
@@ -37,10 +43,16 @@ def encode(value: Any, arrays: dict[str, np.ndarray], prefix: str = "a") -> Any:
             return store(np.asarray(value, dtype=float))
         except (TypeError, ValueError):
             return {"object": f"ndarray of dtype {value.dtype}", "repr": repr(value)[:REPR_LIMIT]}
-    if isinstance(value, tuple | list):
-        return {"tuple" if isinstance(value, tuple) else "list": [encode(v, arrays, prefix) for v in value]}
-    if isinstance(value, dict):
-        return {"dict": [[str(k), encode(v, arrays, prefix)] for k, v in value.items()]}
+    if isinstance(value, tuple | list | dict):
+        kind = "tuple" if isinstance(value, tuple) else "list" if isinstance(value, list) else "dict"
+        if id(value) in _open:
+            return {"object": "cycle", "repr": f"the {kind} itself: it contains itself"}
+        if len(_open) >= DEPTH_LIMIT:
+            return {"object": "too deep", "repr": f"a {kind} nested more than {DEPTH_LIMIT} levels deep"}
+        inner = (*_open, id(value))
+        if kind == "dict":
+            return {"dict": [[str(k), encode(v, arrays, prefix, inner)] for k, v in value.items()]}
+        return {kind: [encode(v, arrays, prefix, inner) for v in value]}
     try:
         text = repr(value)[:REPR_LIMIT]
     except Exception:  # a learner's object whose repr raises

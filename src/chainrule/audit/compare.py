@@ -119,7 +119,11 @@ def relate(users: Sequence[Any], expected: Sequence[np.ndarray], ms: Sequence[in
             return Relation("not-array", detail=f"not a numeric array: {value!r}"[:120])
     refs = [np.asarray(e, dtype=float) for e in expected]
     if all(a.shape == r.shape for a, r in zip(arrays, refs, strict=True)):
-        return _scalar_multiple(arrays, refs, ms, "equal")
+        relation = _scalar_multiple(arrays, refs, ms, "equal")
+        if refs[0].size == 1 and relation.kind == "scale" and relation.factor.ratio is None:
+            # one number is always some multiple of another: only a factor that reads the same on every probe counts
+            return Relation("different", None, f"yours {arrays[0].item():.6g}, expected {refs[0].item():.6g}")
+        return relation
     if all(r.ndim == 2 and r.shape[0] != r.shape[1] and a.shape == r.T.shape for a, r in zip(arrays, refs, strict=True)):
         relation = _scalar_multiple(arrays, [r.T for r in refs], ms, "equal")
         if relation.kind in ("equal", "scale"):

@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 
 from chainrule.audit import probes
-from chainrule.audit.reference import Chain, Variant, backward_grads, variants
+from chainrule.audit.codec import Opaque
+from chainrule.audit.reference import Chain, Variant, backward_grads, cost_variants, variants
+from chainrule.audit.versions import OLDER
 from chainrule.conventions import CONVENTIONS
 from chainrule.losses import cost
 from chainrule.network import forward
@@ -40,6 +42,25 @@ class Case:
     expected: dict[str, Arrays]
     variants: dict[str, tuple[Variant, dict[str, Arrays]]] = field(default_factory=dict)
     prefix: str = ""  # put before the names ``read`` gives, e.g. "relu: " for linear_activation_backward
+    chain: Chain | None = None  # the backward problem (backward functions)
+    key_map: dict[str, str] = field(default_factory=dict)  # the spec's key → the chain's, e.g. "relu: dW" → "dW1"
+    dims: tuple[int, ...] = ()  # [n[0], …, n[L]] of the problem, to state a product's expected shapes
+
+
+@dataclass(frozen=True)
+class Naming:
+    """A notebook version's own names for returned arrays (``versions``): the learner's key → the audit's key.
+
+    It applies to what a function returned when every key it renames is there and none of the
+    audit's own keys that only the other naming has (``absent``).
+    """
+
+    version: str
+    rename: dict[str, str]
+    absent: tuple[str, ...]
+
+    def applies(self, keys: set[str]) -> bool:
+        return set(self.rename) <= keys and not keys & set(self.absent)
 
 
 @dataclass
@@ -55,6 +76,7 @@ class FunctionSpec:
     stubs: dict[str, str] = field(default_factory=dict)  # name → source of a function its calls use instead of the file's
     summary: str = ""  # what the function computes, stated in a correct verdict
     recognise: Callable[[list], str | None] | None = None  # findings → a sentence naming a known pattern, for a wrong verdict
+    namings: tuple[Naming, ...] = ()  # older versions' names for the same arrays
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -77,7 +99,9 @@ class FunctionSpec:
 def _backward_case(chain: Chain, label: str, m: int, args: tuple, keys: Callable[[dict], Arrays]) -> Case:
     expected = {convention: keys(backward_grads(chain, convention)) for convention in CONVENTIONS}
     found = {v.label: (v, {c: keys(backward_grads(chain, c, v)) for c in CONVENTIONS}) for v in variants(chain)}
-    return Case(label, m, chain.consistent, args, expected, found)
+    names = {k: k for k in backward_grads(chain, CONVENTIONS[0])}
+    dims = (chain.A[0].shape[0], *(chain.W[l].shape[0] for l in range(1, chain.L + 1)))
+    return Case(label, m, chain.consistent, args, expected, found, chain=chain, key_map=keys(names), dims=dims)
 
 
 def _caches(chain: Chain) -> list:
@@ -114,6 +138,9 @@ def _what(value: Any) -> str:
 def read_L_model_forward(value: Any) -> tuple[dict[str, Any], str | None]:
     out, note = read_tuple("AL", "caches")(value)
     caches = out.pop("caches", None)
+    if isinstance(caches, list | tuple) and any(isinstance(c, Opaque) and c.type_name == "cycle" for c in caches):
+        return out, ("caches contains itself (caches.append(caches)?): each layer appends its own cache, "
+                     "(linear_cache, activation_cache) = ((A_prev, W, b), Z)")
     try:
         for l, ((_, _, _), Z) in enumerate(caches, start=1):
             out[f"Z{l}"] = Z
@@ -212,8 +239,8 @@ def _linear_activation_backward() -> list[Case]:
     return cases
 
 
-def _forward_case(label: str, m: int, args: tuple, expected: Arrays) -> Case:
-    return Case(label, m, True, args, {"": expected})
+def _forward_case(label: str, m: int, args: tuple, expected: Arrays, dims: tuple[int, ...] = ()) -> Case:
+    return Case(label, m, True, args, {"": expected}, dims=dims)
 
 
 def _linear_forward() -> list[Case]:
@@ -222,7 +249,8 @@ def _linear_forward() -> list[Case]:
         X, _, parameters = probes.data(net)
         _, caches = forward(X, parameters, DEEP_ACTIVATIONS)
         A_prev, W, b = caches[1][0]
-        cases.append(_forward_case(f"layer 2 of {list(net.layer_dims)}, m = {net.m}", net.m, (A_prev, W, b), {"Z": caches[1][1]}))
+        cases.append(_forward_case(f"layer 2 of {list(net.layer_dims)}, m = {net.m}", net.m, (A_prev, W, b), {"Z": caches[1][1]},
+                                   (A_prev.shape[0], W.shape[0])))
     return cases
 
 
@@ -237,7 +265,7 @@ def _L_model_forward() -> list[Case]:
             if l < len(caches):
                 expected[f"A{l}"] = caches[l][0][0]
         expected["AL"] = AL
-        cases.append(_forward_case(net.describe(True), net.m, (X, parameters), expected))
+        cases.append(_forward_case(net.describe(True), net.m, (X, parameters), expected, net.layer_dims))
     return cases
 
 
@@ -247,7 +275,7 @@ def _forward_propagation() -> list[Case]:
         X, _, parameters = probes.data(net)
         A2, ((_, Z1), ((A1, _, _), Z2)) = forward(X, parameters, SHALLOW_ACTIVATIONS)
         expected = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2, "A2 (returned)": A2}
-        cases.append(_forward_case(net.describe(True), net.m, (X, parameters), expected))
+        cases.append(_forward_case(net.describe(True), net.m, (X, parameters), expected, net.layer_dims))
     return cases
 
 
@@ -256,7 +284,9 @@ def _compute_cost() -> list[Case]:
     for net in probes.DEEP:
         rng = np.random.default_rng(net.seed + 300)
         AL, Y = rng.uniform(0.05, 0.95, (1, net.m)), probes.labels(rng, net.m)
-        cases.append(_forward_case(f"AL, Y of shape (1, {net.m})", net.m, (AL, Y), {"cost": np.asarray(cost(AL, Y))}))
+        case = _forward_case(f"AL, Y of shape (1, {net.m})", net.m, (AL, Y), {"cost": np.asarray(cost(AL, Y))})
+        case.variants = {v.label: (v, {"": {"cost": value}}) for v, value in cost_variants(AL, Y)}
+        cases.append(case)
     return cases
 
 
@@ -297,7 +327,8 @@ register(
                      [f"{a}: {k}" for a in ("sigmoid", "relu") for k in ("dW", "db", "dA_prev")],
                      read_tuple("dA_prev", "dW", "db"), _linear_activation_backward, "(dA_prev, dW, db)"),
         FunctionSpec("L_model_backward", "L_model_backward(AL, Y, caches)", "backward",
-                     ["dW3", "db3", "dA2", "dW2", "db2", "dA1", "dW1", "db1", "dA0"], read_dict, _L_model_backward),
+                     ["dW3", "db3", "dA2", "dW2", "db2", "dA1", "dW1", "db1", "dA0"], read_dict, _L_model_backward,
+                     namings=(Naming(OLDER, {"dA3": "dA2", "dA2": "dA1", "dA1": "dA0"}, ("dA0",)),)),
         FunctionSpec("backward_propagation", "backward_propagation(parameters, cache, X, Y)", "backward",
                      ["dW2", "db2", "dW1", "db1"], read_dict, _backward_propagation),
         FunctionSpec("backward_propagation_n", "backward_propagation_n(X, Y, cache)", "backward",

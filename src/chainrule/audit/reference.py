@@ -108,6 +108,8 @@ def backward_grads(chain: Chain, convention: str, variant: Variant | None = None
         dZL = s * sigmoid_cross_entropy_dZ(chain.A[L], chain.Y)  # dZ[L] = s (A[L] − Y)
     elif start == "fused_Z":
         dZL = s * sigmoid_cross_entropy_dZ(sigmoid(chain.Z[L]), chain.Y)  # dZ[L] = s (σ(Z[L]) − Y)
+    elif start == "fused_as_dA":
+        dA = s * sigmoid_cross_entropy_dZ(chain.A[L], chain.Y)  # the bug: dA[L] = s (A[L] − Y), then σ' again
     elif start == "dA":
         dA = chain.given
     else:
@@ -135,12 +137,15 @@ def variants(chain: Chain) -> list[Variant]:
     found: list[Variant] = []
     if chain.start == "dAL":
         found.append(Variant("consistency", "dZ[L] = AL - Y (the fused sigmoid + cross-entropy shortcut)", start="fused"))
+        found.append(Variant("wrong-input", "dAL = AL - Y: that is already dZ[L] (σ' included); as dA[L] it gets σ' twice. "
+                                            "dAL = -(Y/AL - (1-Y)/(1-AL))", start="fused_as_dA"))
     if chain.start == "fused":
         found.append(Variant("consistency", f"dZ{chain.L} = σ(Z{chain.L}) - Y from the cached Z{chain.L}", start="fused_Z"))
     for l in range(1, chain.L + 1) if chain.start != "dZ" else ():
         if l == chain.L and chain.start in ("fused", "fused_Z"):
             continue
         found += _derivative_variants(chain, l)
+    found += _every_layer_variants(chain, found)
     for l in range(1, chain.L + 1):
         found += _input_variants(chain, l)
         found.append(Variant("shape", f"db{l} summed over axis 0 (the units) instead of axis 1 (the m examples)", db_sum=(l, 0)))
@@ -184,6 +189,24 @@ def _derivative_variants(chain: Chain, l: int) -> list[Variant]:
     return out
 
 
+def _every_layer_variants(chain: Chain, single: list[Variant]) -> list[Variant]:
+    """The same wrong derivative in every hidden layer of one activation (one line of a loop, or of linear_activation_backward)."""
+    out = []
+    by_label: dict[str, dict[int, np.ndarray]] = {}
+    for variant in single:
+        if variant.diagnosis in ("wrong-activation-derivative", "missing-activation-derivative", "wrong-input") and variant.derivatives:
+            (l, g_prime), = variant.derivatives.items()
+            shared = variant.label.replace(f"layer {l}", "every layer").replace(f"A{l}", "A").replace(f"Z{l}", "Z") \
+                .replace(f"dA{l}", "dA").replace(f"dZ{l}", "dZ")
+            by_label.setdefault((variant.diagnosis, shared), {})[l] = g_prime
+    for (diagnosis, label), derivatives in by_label.items():
+        if len(derivatives) > 1:
+            layers = ", ".join(map(str, sorted(derivatives)))
+            named = label.replace("every layer", f"layers {layers}") if "every layer" in label else f"{label} (layers {layers})"
+            out.append(Variant(diagnosis, named, dict(derivatives)))
+    return out
+
+
 def _input_variants(chain: Chain, l: int) -> list[Variant]:
     """dW[l] computed with another cached array in place of A[l-1]."""
     out = []
@@ -193,4 +216,61 @@ def _input_variants(chain: Chain, l: int) -> list[Variant]:
     for name, array in candidates:
         if array is not None and array.shape[1:] == (chain.m,):
             out.append(Variant("wrong-input", f"dW{l} computed with {name} instead of {expected} (= A_prev)", A_prev={l: array}))
+    return out
+
+
+def cost_variants(AL: np.ndarray, Y: np.ndarray) -> list[tuple[Variant, np.ndarray]]:
+    """The usual wrong versions of J = -(1/m) Σᵢ (y log a + (1 - y) log(1 - a)), each (Variant, its value).
+
+    A factor (the minus, the 1/m) is found by the comparison itself (``compare.relate``); these are
+    the bugs that are no factor: a log of the wrong thing, a term left out, a sum over the wrong axis.
+    """
+    m = AL.shape[1]
+    log_a, log_1a = np.log(AL), np.log(1 - AL)
+
+    def J(terms: np.ndarray) -> np.ndarray:
+        return np.asarray(-np.sum(terms) / m)
+
+    return [
+        (Variant("wrong-input", "log(AL) where log(1 - AL) belongs: the (1 - Y) term is (1 - Y) log(1 - AL)"),
+         J(Y * log_a + (1 - Y) * log_a)),
+        (Variant("wrong-input", "log(1 - AL) where log(AL) belongs: the Y term is Y log(AL)"), J(Y * log_1a + (1 - Y) * log_1a)),
+        (Variant("wrong-input", "Y and 1 - Y swapped: (1 - Y) log(AL) + Y log(1 - AL)"), J((1 - Y) * log_a + Y * log_1a)),
+        (Variant("wrong-input", "1 - AL where 1 - Y belongs: Y log(AL) + (1 - AL) log(1 - AL)"), J(Y * log_a + (1 - AL) * log_1a)),
+        (Variant("wrong-input", "the (1 - Y) log(1 - AL) term is missing"), J(Y * log_a)),
+        (Variant("wrong-input", "the Y log(AL) term is missing"), J((1 - Y) * log_1a)),
+        (Variant("shape", "summed over axis 0 (the one output unit), not over the m examples: one loss/m per example, "
+                          "not their sum; np.sum(..., axis=1) or no axis"), -(Y * log_a + (1 - Y) * log_1a)[0] / m),
+        (Variant("shape", "summed over axis 0 with keepdims=True: one loss/m per example, not their sum over axis 1"),
+         -(Y * log_a + (1 - Y) * log_1a) / m),
+    ]
+
+
+def local_grads(chain: Chain, convention: str, user: Grads) -> Grads:
+    """Each array recomputed one step from the learner's own arrays upstream of it (where they returned one).
+
+        dZ[l] = dA_user[l] * g'[l]          dW[l], db[l], dA[l-1] from dZ_user[l] (or that dZ[l])
+
+    ``user``: the learner's arrays under the chain's keys (dA2, dZ2, ...). An array the learner's
+    key equals here is right *given its inputs*: when it differs from the reference, the
+    difference comes from upstream; when it differs here too, it is a bug of its own.
+    """
+    reference = backward_grads(chain, convention)
+    _, k = scales(convention, chain.m)
+    out: Grads = {}
+
+    def mine(key: str, fallback: np.ndarray) -> np.ndarray:
+        value = user.get(key)
+        if isinstance(value, np.ndarray) and value.shape == fallback.shape and value.dtype.kind in "biuf":
+            return value.astype(float)
+        return fallback
+
+    for l in reversed(range(1, chain.L + 1)):
+        if l == chain.L:
+            dZ = reference[f"dZ{l}"]
+        else:
+            dZ = mine(f"dA{l}", reference[f"dA{l}"]) * chain.derivative(l)  # dZ[l] = dA[l] * g'[l]
+        out[f"dZ{l}"] = dZ
+        dA_prev, dW, db = linear_backward(mine(f"dZ{l}", dZ), (chain.A[l - 1], chain.W[l], chain.b[l]), k)
+        out[f"dW{l}"], out[f"db{l}"], out[f"dA{l - 1}"] = dW, db, dA_prev
     return out

@@ -2,7 +2,9 @@
 
 Both print as tables in a terminal, render as HTML in a notebook (``chainrule.report.Table``) and
 serialize to the ``--json`` schema:
-``{"function", "verdict", "convention", "first_wrong", "summary", "findings": [{"key", "diagnosis", "factor", "message"}]}``.
+``{"function", "verdict", "convention", "version", "first_wrong", "summary", "findings": [{"key", "diagnosis", "factor", "message"}]}``;
+``version`` names the notebook version whose conventions the function was audited against
+(``chainrule.audit.versions``), or is null where the versions do not differ.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class FunctionAudit:
     summary: str
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)  # how it was probed, skipped top-level statements
+    version: str | None = None  # the notebook version whose conventions it follows, e.g. "2017–2018"
 
     @classmethod
     def not_audited(cls, function: str, reason: str) -> FunctionAudit:
@@ -63,7 +66,9 @@ class FunctionAudit:
         marked = [
             {**f.to_dict(), "key": f"{f.key} ◀ first" if f.key == self.first_wrong else f.key} for f in self.findings
         ]
-        title = f"{self.function}: {self.verdict}" + (f' ("{self.convention}" convention)' if self.convention else "")
+        how = [f'"{self.convention}" convention'] if self.convention else []
+        how += [f"the {self.version} notebooks' conventions"] if self.version else []
+        title = f"{self.function}: {self.verdict}" + (f" ({'; '.join(how)})" if how else "")
         table = Table.from_rows(title, marked, [("key", "key"), ("diagnosis", "diagnosis"), ("factor", "factor"), ("message", "message")])
         table.notes = [self.summary, *self.notes]
         return table
@@ -73,6 +78,7 @@ class FunctionAudit:
             "function": self.function,
             "verdict": self.verdict,
             "convention": self.convention,
+            "version": self.version,
             "first_wrong": self.first_wrong,
             "summary": self.summary,
             "findings": [f.to_dict() for f in self.findings],
@@ -92,6 +98,7 @@ class AuditReport:
     source: str
     functions: list[FunctionAudit]
     notes: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)  # what ran of the file: chainrule.audit._details
 
     @property
     def correct(self) -> bool:
@@ -128,5 +135,10 @@ class AuditReport:
     def to_list(self) -> list[dict[str, Any]]:
         return [f.to_dict() for f in self.functions]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` object (docs/audit.md): source, exit_code, functions, notes, and what ran of the file."""
+        return {"source": self.source, "exit_code": self.exit_code, "functions": self.to_list(), "notes": list(self.notes),
+                **self.details}  # fmt: skip
+
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_list(), indent=indent, ensure_ascii=False)
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)

@@ -558,7 +558,9 @@ def _random_mini_batches() -> list[Case]:
             late.append((X_shuffled[:, m % size :], Y_shuffled[:, m % size :]))  # the slice starts at m mod size
         bugs = [("seed", "the seed argument not used: the course calls np.random.seed(seed) before np.random.permutation(m)", unseeded),
                 ("wrong-input", "the last mini-batch sliced from m mod mini_batch_size instead of "
-                 "⌊m / mini_batch_size⌋ · mini_batch_size", _batches_arrays(late))]  # fmt: skip
+                 "⌊m / mini_batch_size⌋ · mini_batch_size", _batches_arrays(late)),
+                ("wrong-formula", "the full mini-batches only: the last one, of the m mod mini_batch_size remaining columns, "
+                 "left out", _batches_arrays(late[: m // size]))]  # fmt: skip
         cases.append(case(f"X ({n_x}, {m}), mini_batch_size {size}, seed {seed}", m, (X, Y, size, seed), expected, bugs))
     return cases
 
