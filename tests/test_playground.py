@@ -62,8 +62,8 @@ def test_frames_of_training_are_one_fit_and_reach_the_course_accuracy():
 
 
 def test_exported_python_lines_rebuild_the_same_network():
-    config = {"dataset": "moons", "noise": 0.3, "m": 120, "test_fraction": 0.25, "hidden": [5, 3], "activations": ["relu", "tanh", "sigmoid"],
-              "initialization": "he", "learning_rate": 0.01, "optimizer": "adam", "batch_size": 32, "lambd": 0.1, "keep_prob": 0.8,
+    config = {"dataset": "moons", "noise": 0.3, "m": 120, "test_fraction": 0.25, "hidden": [5, 3],
+              "activations": ["relu", "tanh", "sigmoid"], "initialization": "he", "learning_rate": 0.01, "optimizer": "adam", "batch_size": 32, "lambd": 0.1, "keep_prob": 0.8,
               "seed": 7}  # fmt: skip
     session = Session(config)
     session.run(30)
@@ -96,7 +96,7 @@ def test_layer_view_holds_the_networks_own_arrays_with_shapes_and_derivatives(la
     session.run(50)
     view = session.layer(layer, "loss")
     X, Y = session.train
-    AL, caches = session.net.forward(X)
+    _, caches = session.net.forward(X)
     grads = session.net.backward(Y, caches, convention="loss")
     arrays = {a["key"]: a for a in view["arrays"]}
     n, n_prev = session.net.layer_dims[layer], session.net.layer_dims[layer - 1]
