@@ -63,8 +63,8 @@ def test_frames_of_training_are_one_fit_and_reach_the_course_accuracy():
 
 def test_exported_python_lines_rebuild_the_same_network():
     config = {"dataset": "moons", "noise": 0.3, "m": 120, "test_fraction": 0.25, "hidden": [5, 3],
-              "activations": ["relu", "tanh", "sigmoid"], "initialization": "he", "learning_rate": 0.01, "optimizer": "adam", "batch_size": 32, "lambd": 0.1, "keep_prob": 0.8,
-              "seed": 7}  # fmt: skip
+              "activations": ["relu", "tanh", "sigmoid"], "initialization": "he", "learning_rate": 0.01, "optimizer": "adam",
+              "batch_size": 32, "lambd": 0.1, "keep_prob": 0.8, "seed": 7}  # fmt: skip
     session = Session(config)
     session.run(30)
     session.run(11)
