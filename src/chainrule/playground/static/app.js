@@ -55,12 +55,22 @@ function connect() {
   };
 }
 
-function configure() {
+const DEFAULT_CONFIG = JSON.parse(JSON.stringify(state.config));
+
+function configure(after) {
   setPlaying(false);
   const config = { ...state.config };
   if (config.dataset === "csv") config.csv = state.csv;
   writeHash();
-  send({ type: "configure", config }, { ok: () => showMessage(""), onError: () => {} });
+  send({ type: "configure", config }, {
+    ok: () => (after ? after() : showMessage("")),
+    onError: (error) => {
+      if (state.run) { state.config = { ...state.config, ...state.run.config }; syncControls(); writeHash(); return; }
+      state.config = JSON.parse(JSON.stringify(DEFAULT_CONFIG)); // a bad link: say why, and show the default setup
+      syncControls();
+      configure(() => showMessage(error.message + " (the link's setup was refused: this is the default one)", true));
+    },
+  });
 }
 
 // -- the URL: the setup a mentor can link ------------------------------------------------------------
