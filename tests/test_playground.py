@@ -330,7 +330,8 @@ def test_websocket_configure_step_play_pause_and_every_view(client):
             frame = receive(ws, "frame")
             epochs.append(frame["epoch"])
             ws.send_json({"type": "drawn"})
-        assert epochs == sorted(epochs) and epochs[-1] > epochs[0] and all((e - 1) % 5 == 0 for e in epochs)
+        steps = np.diff([1, *epochs])
+        assert (steps >= 1).all() and (steps <= 5).all(), epochs  # at most epochs_per_frame a frame, fewer when time is short
         ws.send_json({"type": "pause"})
         paused = receive(ws, "frame")
         for request in ({"type": "layer", "layer": 1, "convention": "cost"}, {"type": "explain", "convention": "loss"},

@@ -9,6 +9,8 @@ Messages from the page (each checked in ``limits``; a bad one gets {"type": "err
     configure {config}         a new run (data, network, epoch 0)      → run, frame
     reset                      the same run from epoch 0                → frame
     play {epochs_per_frame}    train, one frame after each chunk        → frame, frame, …
+                               (a chunk: that many epochs, fewer if they would take more than
+                               TRAINING_S_PER_FRAME, so that frames keep coming at 30 or more a second)
     pause / step               stop / one epoch                         → frame
     drawn                      the page drew a frame (at most 2 frames wait unacknowledged)
     layer {layer, convention}  W, b, A_prev, Z, A, dZ, dW, db, dA_prev  → layer
@@ -62,6 +64,7 @@ class Connection:
         self.session: Session | None = None
         self.training: asyncio.Task | None = None
         self.epochs_per_frame = 10
+        self.seconds_per_epoch = 1e-4  # measured while playing: a frame trains for at most TRAINING_S_PER_FRAME
         self.in_flight = 0
         self.drawn = asyncio.Event()
         self.busy = False  # a gradient check or an audit is running
@@ -84,8 +87,11 @@ class Connection:
                 start = time.perf_counter()
                 while self.in_flight >= MAX_UNACKNOWLEDGED:
                     await self.drawn.wait()
+                epochs = min(self.epochs_per_frame, max(1, int(limits.TRAINING_S_PER_FRAME / self.seconds_per_epoch)))
                 try:
-                    self.session.run(self.session.epochs_for(self.epochs_per_frame))
+                    t0 = time.perf_counter()
+                    self.session.run(epochs)
+                    self.seconds_per_epoch = 0.5 * self.seconds_per_epoch + 0.5 * (time.perf_counter() - t0) / epochs
                 except ChainruleError as error:
                     await self.frame()
                     await self.send({"type": "error", "message": str(error)})
@@ -276,6 +282,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, on_ready=None) -> None:
     import socket
 
     import uvicorn
+
+    Session()  # warm: the modules a run needs are imported and the default data set built before the URL is printed
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

@@ -22,6 +22,7 @@ MAX_UNITS = 8  # units per hidden layer
 MIN_M, MAX_M = 20, 2000  # examples of a generated or uploaded data set
 MAX_EPOCHS_PER_FRAME = 100
 MAX_FRAMES_PER_SECOND = 60
+TRAINING_S_PER_FRAME = 0.015  # while playing, a frame's epochs take at most about this long (one epoch at least)
 WORK_PER_FRAME = 20_000_000  # multiply-adds of the forward passes of one frame's epochs: m Σ n[l] n[l-1] per epoch
 MAX_CSV_BYTES = 256 * 1024
 MAX_SOURCE_BYTES = 512 * 1024  # a learner's .py or .ipynb for the audit
