@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from playground_browser import chromium, server, why_no_browser  # noqa: E402
+from playground_browser import chromium, server, why_no_browser
 
 RESULTS = Path(__file__).resolve().parent / "results" / "playground.json"
 

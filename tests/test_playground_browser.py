@@ -10,6 +10,7 @@ import os
 import re
 
 import pytest
+
 from playground_browser import chromium, server, why_no_browser
 
 pytest.importorskip("starlette", reason="the playground's extra chainrule[playground] is not installed")
