@@ -240,11 +240,12 @@ function showMessage(text, isError) {
 function onRun(run) {
   state.run = run;
   state.config = { ...state.config, ...run.config };
-  if (state.layer && state.layer > run.layer_dims.length - 1) state.layer = null;
+  if (!state.layer || state.layer > run.layer_dims.length - 1) state.layer = 1; // open on layer 1's matrices
   syncControls();
   buildNetwork();
   const sizes = `m = ${run.m} training` + (run.m_test ? `, ${run.m_test} test` : "") + " examples";
   const seed = run.legacy_seed ? "initial weights: the course's np.random.seed(2), randn · 0.01" : `seed ${run.config.seed ?? 0}`;
+  $("test-legend").hidden = !run.m_test;
   $("data-note").textContent = `${sizes}; ${seed}` + (run.standardized ? "; features standardized" : "");
   $("network-note").textContent = `layer_dims = [${run.layer_dims.join(", ")}], activations = ${run.activations.join(", ")}.`
     + " Changing a setting starts a new run, so that it is the one `chainrule train` gives.";
@@ -252,8 +253,18 @@ function onRun(run) {
   refreshViews();
 }
 
+let lastViewRefresh = 0;
+
 function onFrame(frame) {
   state.frame = frame;
+  // the open view follows the weights: after every step, pause or reset, and about once a second while playing
+  const now = performance.now();
+  if (state.run && (!state.playing || now - lastViewRefresh > 1000)) {
+    lastViewRefresh = now;
+    const tab = currentTab();
+    if (tab === "arrays" && state.layer) requestLayer(state.layer);
+    else if (tab === "explain" && !state.playing) requestExplain();
+  }
   requestAnimationFrame(() => {
     drawFrame(frame);
     window.playground.frames += 1;
