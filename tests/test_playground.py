@@ -285,9 +285,12 @@ def test_bad_configs_are_refused_with_one_line(config, message):
     assert "\n" not in str(error.value)
 
 
+WS = "ws://127.0.0.1:8765/ws"  # the TestClient's own host name, testserver, is not one the server answers
+
+
 @pytest.fixture
 def client():
-    with TestClient(create_app()) as test_client:
+    with TestClient(create_app(), base_url="http://127.0.0.1:8765") as test_client:
         yield test_client
 
 
@@ -315,7 +318,7 @@ def test_http_routes_serve_the_page_its_files_and_the_limits(client):
 
 
 def test_websocket_configure_step_play_pause_and_every_view(client):
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect(WS) as ws:
         ws.send_json({"type": "configure", "config": {}, "id": 1})
         run = ws.receive_json()
         assert run["type"] == "run" and run["id"] == 1 and run["layer_dims"] == [2, 4, 1] and run["m"] == 400
@@ -347,7 +350,7 @@ def test_websocket_configure_step_play_pause_and_every_view(client):
 
 def test_a_page_that_stops_drawing_stops_the_training(client):
     """At most two frames wait unacknowledged: no drawn, no more epochs (and no growing send buffer)."""
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect(WS) as ws:
         ws.send_json({"type": "configure", "config": {}})
         ws.receive_json(), ws.receive_json()  # run, frame (never acknowledged)
         ws.send_json({"type": "play", "epochs_per_frame": 3})
@@ -375,7 +378,7 @@ BAD_MESSAGES = [
 
 
 def test_bad_messages_get_one_line_errors_and_the_connection_goes_on(client):
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect(WS) as ws:
         for text, message in BAD_MESSAGES:
             ws.send_text(text)
             reply = ws.receive_json()
@@ -389,6 +392,48 @@ def test_bad_messages_get_one_line_errors_and_the_connection_goes_on(client):
         assert "JSON text, not binary" in ws.receive_json()["message"]
         ws.send_json({"type": "step"})
         assert ws.receive_json()["epoch"] == 1
+
+
+def test_other_sites_and_other_host_names_are_refused(client):
+    """A page of another site (its Origin) cannot open the WebSocket; a DNS name that is not this server's gets 400."""
+    from starlette.websockets import WebSocketDisconnect
+
+    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(WS, headers={"origin": "http://evil.example"}):
+        pass
+    assert closed.value.code == 1008
+    with client.websocket_connect(WS, headers={"origin": "http://127.0.0.1:8765"}) as ws:
+        ws.send_json({"type": "step"})
+        assert ws.receive_json()["epoch"] == 1
+    assert client.get("/", headers={"host": "rebound.example:8765"}).status_code == 400
+    assert client.get("/", headers={"host": "localhost:8765"}).status_code == 200
+
+
+def test_connections_are_capped(client):
+    from contextlib import ExitStack
+
+    from starlette.websockets import WebSocketDisconnect
+
+    with ExitStack() as stack:
+        for _ in range(limits.MAX_CONNECTIONS):
+            stack.enter_context(client.websocket_connect(WS))
+        with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(WS):
+            pass
+        assert closed.value.code == 1013
+
+
+def test_diverged_training_stops_with_the_reason_and_reset_starts_again(client):
+    with client.websocket_connect(WS) as ws:
+        ws.send_json({"type": "configure", "config": {"learning_rate": 10, "initialization": "large_normal", "hidden": [8, 8],
+                                                       "activations": ["linear", "linear", "sigmoid"]}})  # fmt: skip
+        receive(ws, "run")
+        receive(ws, "frame")
+        ws.send_json({"type": "play", "epochs_per_frame": 100})
+        error = receive(ws, "error", limit=200)
+        assert "the cost became nan at iteration 6" in error["message"] and "\n" not in error["message"]
+        ws.send_json({"type": "step"})
+        assert "change a setting or reset" in receive(ws, "error")["message"]
+        ws.send_json({"type": "reset"})
+        assert receive(ws, "frame")["epoch"] == 0
 
 
 # -- the command ---------------------------------------------------------------------------------------------

@@ -179,7 +179,8 @@ class Connection:
 
     async def on_gradcheck(self, request: dict) -> None:
         convention = limits.convention_of(request)
-        await self._in_thread(request, lambda: self.session.gradcheck(convention))
+        session, net = self.session, self.session.copy_network()  # copied here: training may go on meanwhile
+        await self._in_thread(request, lambda: session.gradcheck(convention, net))
 
     async def on_audit(self, request: dict) -> None:
         filename, source = request.get("filename"), request.get("source")
@@ -225,15 +226,46 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def create_app():
-    """The Starlette application (imports starlette here: it is the optional extra chainrule[playground])."""
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def allowed_hosts(host: str) -> list[str]:
+    """The Host headers the server answers: loopback names and ``host`` itself; any when it listens on every address.
+
+    Refusing other names stops a web page from reaching the server through a DNS name of its own
+    that resolves to 127.0.0.1 (DNS rebinding).
+    """
+    host = host.strip("[]")
+    if host in ("0.0.0.0", "::", ""):
+        return ["*"]
+    return sorted({*LOOPBACK_NAMES, "[::1]", host})
+
+
+def same_origin(headers: Any) -> bool:
+    """True when a WebSocket request comes from this server's own page (its Origin's host:port is the Host),
+    or from a client that is not a browser (no Origin). Browsers let any page open a WebSocket to any
+    address: without this check another site could send a learner's machine code to audit."""
+    from urllib.parse import urlsplit
+
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc.lower() == (headers.get("host") or "").lower()
+
+
+def create_app(host: str = "127.0.0.1"):
+    """The Starlette application for a server listening on ``host`` (imports starlette here: it is the optional
+    extra chainrule[playground])."""
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.responses import FileResponse, JSONResponse
     from starlette.routing import Mount, Route, WebSocketRoute
     from starlette.staticfiles import StaticFiles
     from starlette.websockets import WebSocket, WebSocketDisconnect
 
     folder = static_folder()
+    connections = {"open": 0}
 
     async def index(request):
         return FileResponse(f"{folder}/index.html", headers={"Cache-Control": "no-store"})
@@ -249,6 +281,13 @@ def create_app():
         })  # fmt: skip
 
     async def ws_endpoint(websocket: WebSocket):
+        if not same_origin(websocket.headers):
+            await websocket.close(code=1008, reason="only this server's own page may connect")
+            return
+        if connections["open"] >= limits.MAX_CONNECTIONS:
+            await websocket.close(code=1013, reason=f"at most {limits.MAX_CONNECTIONS} pages at once; close one")
+            return
+        connections["open"] += 1
         await websocket.accept()
         connection = Connection(websocket)
         try:
@@ -265,8 +304,9 @@ def create_app():
             pass
         finally:
             connection.stop()
+            connections["open"] -= 1
 
-    return Starlette(routes=[
+    return Starlette(middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host))], routes=[
         Route("/", index),
         Route("/api/limits", api_limits),
         WebSocketRoute("/ws", ws_endpoint),
@@ -296,7 +336,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, on_ready=None) -> None:
     sock.listen(128)
     port = sock.getsockname()[1]
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
-    config = uvicorn.Config(create_app(), log_level="warning", ws_max_size=limits.MAX_MESSAGE_BYTES, lifespan="off")
+    config = uvicorn.Config(create_app(host), log_level="warning", ws_max_size=limits.MAX_MESSAGE_BYTES, lifespan="off")
     server = uvicorn.Server(config)
     original = server.startup
 

@@ -27,6 +27,7 @@ WORK_PER_FRAME = 20_000_000  # multiply-adds of the forward passes of one frame'
 MAX_CSV_BYTES = 256 * 1024
 MAX_SOURCE_BYTES = 512 * 1024  # a learner's .py or .ipynb for the audit
 MAX_MESSAGE_BYTES = 1024 * 1024
+MAX_CONNECTIONS = 8  # pages open at once, each with its own network
 MAX_LEARNING_RATE = 10.0
 MAX_LAMBD = 10.0
 MAX_NOISE = 2.0

@@ -44,7 +44,9 @@ def b64_float64(array: np.ndarray) -> str:
 def b64_bytes(values: np.ndarray, lo: float, hi: float) -> str:
     """Values mapped linearly from [lo, hi] to 0 … 255 (clipped), as base64: colours for a plane."""
     span = hi - lo if hi > lo else 1.0
-    scaled = np.clip(np.rint((np.asarray(values, dtype=np.float64) - lo) * (255.0 / span)), 0, 255).astype(np.uint8)
+    values = np.asarray(values, dtype=np.float64)
+    values = np.where(np.isfinite(values), values, (lo + hi) / 2)  # a diverged network: NaN drawn as the middle colour
+    scaled = np.clip(np.rint((values - lo) * (255.0 / span)), 0, 255).astype(np.uint8)
     return base64.b64encode(scaled.tobytes()).decode("ascii")
 
 
@@ -204,6 +206,8 @@ class Session:
             )  # fmt: skip
         except ChainruleError as error:
             self.diverged = str(error)
+            if self.net.training_state is not None:  # the epochs completed before the cost stopped being finite
+                self.epoch = self.net.training_state["epoch"]
             raise
         self.epoch = self.net.training_state["epoch"]
         self.last = {"cost": history.costs[-1], "accuracy": history.train_accuracy[-1],
@@ -241,8 +245,9 @@ class Session:
     def frame(self) -> dict[str, Any]:
         """Epoch, costs, accuracies, the cost curve, A[L] over the plane (GRID²) and every unit's A[l] (UNIT_GRID²)."""
         net = self.net
-        boundary = net.predict_proba(self.grid)[0]
-        AL, caches = net.forward(self.unit_grid)
+        with np.errstate(over="ignore", invalid="ignore"):  # after a divergence the weights may hold inf or NaN
+            boundary = net.predict_proba(self.grid)[0]
+            AL, caches = net.forward(self.unit_grid)
         units = []
         for l in range(1, net.L + 1):
             A = AL if l == net.L else caches[l][0][0]  # caches[l] = ((A[l], W[l+1], b[l+1]), Z[l+1])
@@ -307,11 +312,16 @@ class Session:
                 "forward": ex["forward"], "backward": ex["backward"][convention], "notes": ex["notes"],
                 "values": {key: _preview(value) for key, value in values.items()}}  # fmt: skip
 
-    def gradcheck(self, convention: str) -> dict[str, Any]:
-        """``gradcheck`` of the current weights on the training set, per tensor, dropout off (as the course checks)."""
+    def copy_network(self) -> Network:
+        """A network with a copy of the current weights (for work in another thread while training goes on)."""
+        return Network.from_parameters({k: v.copy() for k, v in self.net.parameters.items()}, self.net.activations)
+
+    def gradcheck(self, convention: str, net: Network | None = None) -> dict[str, Any]:
+        """``gradcheck`` of the current weights (or of ``net``'s) on the training set, per tensor, dropout off (as the
+        course checks)."""
         from chainrule.gradcheck import gradcheck
 
-        net = Network.from_parameters({k: v.copy() for k, v in self.net.parameters.items()}, self.net.activations)
+        net = self.copy_network() if net is None else net
         report = gradcheck(net, *self.train, convention=convention, lambd=self.options["lambd"])
         return {"type": "gradcheck", **report.to_dict(), "title": report.table.title, "notes": report.notes()}
 
@@ -388,7 +398,8 @@ def _unit_range(activation: str, A: np.ndarray) -> tuple[float, float]:
         return -1.0, 1.0
     if activation == "sigmoid":
         return 0.0, 1.0
-    top = float(np.max(np.abs(A))) if A.size else 1.0
+    finite = np.abs(A[np.isfinite(A)])
+    top = float(finite.max()) if finite.size else 1.0
     return (-top, top) if top > 0 else (-1.0, 1.0)
 
 
