@@ -21,8 +21,8 @@ def playground(
 ) -> None:
     """Train a network in the browser: the flower by default, its W, Z, A, dZ, dW, db, dA_prev in both conventions.
 
-    Prints the page's URL as its first line, then serves until Ctrl+C. Needs the optional extra
-    chainrule[playground] (Starlette, uvicorn, websockets).
+    Prints the page's URL as its first line, then serves until Ctrl+C. Needs Starlette, uvicorn and
+    websockets: pip install 'chainrule\\[playground]'.
     """
     with user_errors():
         from chainrule.playground.app import missing_dependencies, serve
