@@ -177,6 +177,8 @@ def test_audit_of_a_pasted_file_goes_through_chainrule_audit():
     ("mine.py", "", "source must be the file's text"),
     ("mine.py", 12, "source must be the file's text"),
     ("mine.py", "#" * (limits.MAX_SOURCE_BYTES + 1), "at most 512 KiB"),
+    ("mine.py", "x = 1\n", "mine.py defines none of the audited functions"),
+    ("mine.py", "def f(:\n", "mine.py is not valid Python"),
 ])  # fmt: skip
 def test_audit_refuses_bad_uploads(filename, source, message):
     with pytest.raises(ChainruleError, match=re.escape(message)):

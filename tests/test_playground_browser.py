@@ -112,3 +112,26 @@ def test_a_bad_setting_is_refused_with_the_servers_line(page, url):
     page.wait_for_function("window.playground.frames > 0 && document.getElementById('message').textContent.length > 0")
     assert page.inner_text("#message").startswith("learning_rate must be in (0, 10]; got 50 (the link's setup was refused")
     assert page.input_value("#learning_rate") == "1.2" and "lr=1.2" in page.url
+
+
+def test_csv_upload_and_the_audit_of_pasted_code(page, url, tmp_path):
+    points = tmp_path / "points.csv"
+    rows = [(x / 10, (x * 7 % 13) / 3, int(x % 2)) for x in range(40)]
+    points.write_text("x1,x2,label\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows), encoding="utf-8")
+    page.goto(url)
+    page.wait_for_function("window.playground.frames > 0")
+    page.set_input_files("#csv", str(points))
+    page.wait_for_function("window.playground.state.run.config.dataset === 'csv'")
+    assert page.inner_text('.layer-head .shape[data-key="Z1"]') == "(4, 40)"
+    assert "features standardized" in page.inner_text("#data-note")
+
+    page.click('nav.tabs button[data-tab="audit"]')
+    page.fill("#audit-source", "import numpy as np\n\ndef linear_backward(dZ, cache):\n    A_prev, W, b = cache\n"
+                               "    m = A_prev.shape[1]\n    dW = np.dot(dZ, A_prev.T) / m\n    db = np.sum(dZ, axis=1, keepdims=True) / m\n"
+                               "    dA_prev = np.dot(W.T, dZ) / m\n    return dA_prev, dW, db\n")  # fmt: skip
+    page.click("#run-audit")
+    page.wait_for_selector("#audit-result h4", timeout=60_000)
+    assert page.inner_text("#audit-result .headline") == "audit of pasted.py: 1 function(s), 1 wrong"
+    assert "dA_prev ◀ first" in page.inner_text("#audit-result table")
+    page.wait_for_selector("#conventions-table tr:nth-child(2)")
+    assert "∂J/∂Z[2]" in page.inner_text("#conventions-table")

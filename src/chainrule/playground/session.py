@@ -12,6 +12,7 @@ packs the numbers for the page (float64 arrays as base64, the planes as bytes).
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import tempfile
@@ -387,9 +388,13 @@ class Session:
             path = os.path.join(folder, filename)
             with open(path, "w", encoding="utf-8") as file:
                 file.write(source)
-            report = audit(path)
-        return {"type": "audit", "headline": report.headline(), "correct": report.correct, "functions": report.to_list(),
-                "notes": report.notes, "text": str(report)}  # fmt: skip
+            try:
+                report = audit(path)
+            except ChainruleError as error:  # the learner's file name, not the temporary folder's
+                raise ChainruleError(str(error).replace(path, filename)) from None
+            result = {"type": "audit", "headline": report.headline(), "correct": report.correct, "functions": report.to_list(),
+                      "notes": report.notes, "text": str(report)}  # fmt: skip
+            return json.loads(json.dumps(result, ensure_ascii=False).replace(json.dumps(folder + os.sep)[1:-1], ""))
 
 
 def _unit_range(activation: str, A: np.ndarray) -> tuple[float, float]:
