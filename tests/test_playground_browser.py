@@ -126,9 +126,10 @@ def test_csv_upload_and_the_audit_of_pasted_code(page, url, tmp_path):
     assert "features standardized" in page.inner_text("#data-note")
 
     page.click('nav.tabs button[data-tab="audit"]')
-    page.fill("#audit-source", "import numpy as np\n\ndef linear_backward(dZ, cache):\n    A_prev, W, b = cache\n"
-                               "    m = A_prev.shape[1]\n    dW = np.dot(dZ, A_prev.T) / m\n    db = np.sum(dZ, axis=1, keepdims=True) / m\n"
-                               "    dA_prev = np.dot(W.T, dZ) / m\n    return dA_prev, dW, db\n")  # fmt: skip
+    source = ("import numpy as np\n\ndef linear_backward(dZ, cache):\n    A_prev, W, b = cache\n    m = A_prev.shape[1]\n"
+              "    dW = np.dot(dZ, A_prev.T) / m\n    db = np.sum(dZ, axis=1, keepdims=True) / m\n"
+              "    dA_prev = np.dot(W.T, dZ) / m  # the 1/m a second time\n    return dA_prev, dW, db\n")
+    page.fill("#audit-source", source)
     page.click("#run-audit")
     page.wait_for_selector("#audit-result h4", timeout=60_000)
     assert page.inner_text("#audit-result .headline") == "audit of pasted.py: 1 function(s), 1 wrong"
