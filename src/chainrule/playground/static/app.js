@@ -356,9 +356,11 @@ function drawCurve(points) {
   if (!points.length) return;
   const epochs = points.map((p) => p[0]);
   const values = points.flatMap((p) => [p[1], p[2]]).filter((v) => v !== null && Number.isFinite(v));
-  const top = Math.max(...values, 1e-12), last = Math.max(epochs[epochs.length - 1], 1);
+  let top = Math.max(...values), bottom = Math.min(...values);
+  if (!(top > bottom)) { top += 0.5; bottom = Math.max(0, bottom - 0.5); }
+  const last = Math.max(epochs[epochs.length - 1], 1);
   const x = (e) => 4 + (e / last) * (canvas.width - 8);
-  const y = (v) => canvas.height - 14 - (v / top) * (canvas.height - 24);
+  const y = (v) => canvas.height - 16 - ((v - bottom) / (top - bottom)) * (canvas.height - 24);
   for (const [k, style, dash] of [[1, "#555", []], [2, "#000", [4, 3]]]) {
     context.beginPath();
     context.setLineDash(dash);
@@ -374,7 +376,7 @@ function drawCurve(points) {
   context.setLineDash([]);
   context.fillStyle = "#444";
   context.font = "11px sans-serif";
-  context.fillText(`J from ${formatNumber(top)} (top) to 0; epochs 0 … ${last}`, 6, canvas.height - 2);
+  context.fillText(`cost from ${formatNumber(top)} (top) to ${formatNumber(bottom)} (bottom); epochs 0 … ${last}`, 6, canvas.height - 2);
 }
 
 // -- the network drawing -------------------------------------------------------------------------------
