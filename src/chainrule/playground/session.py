@@ -99,9 +99,7 @@ def train_options(config: Config) -> dict[str, Any]:
     }  # fmt: skip
     options = _options({k: v for k, v in given.items() if v is not None}, None)
     if given["dataset"] is None:
-        options["dataset"] = None  # not a named data set: evaluate needs --dataset
-        if config.dataset == "flower" and config.seed is None:
-            options["seed"] = None
+        options["dataset"] = None  # not one of chainrule train's data sets as it is: evaluate needs --dataset
     return options
 
 
@@ -157,7 +155,6 @@ class Session:
                         "image_shape": None, "train_options": self.options, "playground": self.config.to_dict()}  # fmt: skip
         self.epoch = 0
         self.curve = CostCurve()
-        self.last: dict[str, Any] = {"cost": None, "test_cost": None, "accuracy": None, "test_accuracy": None}
         self.diverged: str | None = None
         self._evaluate()
 
@@ -220,7 +217,7 @@ class Session:
         """Cost and accuracy of the current weights (epoch 0: before any update)."""
         X, Y = self.train
         AL = self.net.forward(X)[0]
-        self.last = {"cost": self.net.cost(AL, Y, lambd=self.options["lambd"]), "accuracy": self.net._accuracy_of(AL, Y),
+        self.last: dict[str, Any] = {"cost": self.net.cost(AL, Y, lambd=self.options["lambd"]), "accuracy": self.net._accuracy_of(AL, Y),
                      "test_cost": None, "test_accuracy": None}  # fmt: skip
         if self.test is not None:
             X_test, Y_test = self.test
