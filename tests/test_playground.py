@@ -47,18 +47,24 @@ def test_default_run_is_the_course_flower_network_with_its_initial_weights():
     np.testing.assert_array_equal(session.train[1], Y)
 
 
-def test_frames_of_training_are_one_fit_and_reach_the_course_accuracy():
-    """10,000 epochs in chunks of unequal size are bit-for-bit the run of one fit call: the course's 90.75 %."""
+def test_frames_of_training_are_one_fit_call():
+    """Epochs run in chunks of unequal size, as the frames run them, are bit for bit the run of one fit call."""
     session = Session()
-    for epochs in (1, 99, 900, 4000, 5000):
+    for epochs in (1, 99, 400, 500):
         session.run(epochs)
-    assert session.epoch == 10_000
+    assert session.epoch == 1000
     reference = Network([2, 4, 1], ["tanh", "sigmoid"], initialization="scaled_normal", rng=np.random.RandomState(2))
-    history = reference.fit(*session.train, learning_rate=1.2, epochs=10_000)
+    history = reference.fit(*session.train, learning_rate=1.2, epochs=1000)
     for key, value in reference.parameters.items():
         np.testing.assert_array_equal(session.net.parameters[key], value, err_msg=key)
-    assert session.last["accuracy"] == 0.9075
     assert session.last["cost"] == history.costs[-1]
+
+
+def test_playing_the_default_run_reaches_the_course_accuracy():
+    """10,000 epochs of the page's opening run: the course's 90.75 % training accuracy, as chainrule train prints."""
+    session = Session()
+    session.run(10_000)
+    assert session.last["accuracy"] == 0.9075
 
 
 def test_exported_python_lines_rebuild_the_same_network():
