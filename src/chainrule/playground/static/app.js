@@ -197,7 +197,7 @@ function bindControls() {
   for (const tab of document.querySelectorAll("nav.tabs button")) {
     tab.onclick = () => openTab(tab.dataset.tab);
   }
-  $("show-test").onchange = () => drawBoundary();
+  $("show-test").onchange = () => { pointsLayer = null; drawBoundary(); };
   $("explain-prev").onclick = () => showStep(state.explainStep - 1);
   $("explain-next").onclick = () => showStep(state.explainStep + 1);
   $("run-gradcheck").onclick = runGradcheck;
@@ -239,6 +239,7 @@ function showMessage(text, isError) {
 // -- a run and its frames ------------------------------------------------------------------------------
 function onRun(run) {
   state.run = run;
+  pointsLayer = null;
   state.config = { ...state.config, ...run.config };
   if (!state.layer || state.layer > run.layer_dims.length - 1) state.layer = 1; // open on layer 1's matrices
   syncControls();
@@ -253,7 +254,7 @@ function onRun(run) {
   refreshViews();
 }
 
-let lastViewRefresh = 0;
+let lastViewRefresh = 0, lastLinks = 0;
 
 function onFrame(frame) {
   state.frame = frame;
@@ -282,7 +283,8 @@ function drawFrame(frame) {
   drawBoundary();
   drawCurve(frame.curve);
   drawUnits(frame.units);
-  drawLinks(frame.weights);
+  const now = performance.now();
+  if (!state.playing || now - lastLinks > 100) { lastLinks = now; drawLinks(frame.weights); } // the weights' lines: 10 a second
   if (frame.diverged) { showMessage(frame.diverged, true); setPlaying(false); }
 }
 
@@ -307,9 +309,14 @@ function colour(t) { // t in [0, 1]: orange (0) → grey (0.5) → blue (1)
 
 const PALETTE = Array.from({ length: 256 }, (_, i) => colour(i / 255));
 
+const offscreen = {}; // one n × n canvas per grid size, reused by every plane
+
 function paintPlane(canvas, bytes, n) {
-  const small = document.createElement("canvas");
-  small.width = small.height = n;
+  if (!offscreen[n]) {
+    offscreen[n] = document.createElement("canvas");
+    offscreen[n].width = offscreen[n].height = n;
+  }
+  const small = offscreen[n];
   const context = small.getContext("2d");
   const image = context.createImageData(n, n);
   for (let i = 0; i < n * n; i++) {
@@ -322,12 +329,14 @@ function paintPlane(canvas, bytes, n) {
   target.drawImage(small, 0, 0, canvas.width, canvas.height);
 }
 
-function drawBoundary() {
-  const frame = state.frame, run = state.run;
-  if (!frame || !run) return;
-  const canvas = $("boundary");
-  paintPlane(canvas, bytesOf(frame.boundary), run.grid);
-  const context = canvas.getContext("2d");
+let pointsLayer = null; // the training and test points, drawn once per run onto their own canvas
+
+function drawPoints() {
+  const run = state.run, canvas = $("boundary");
+  pointsLayer = document.createElement("canvas");
+  pointsLayer.width = canvas.width;
+  pointsLayer.height = canvas.height;
+  const context = pointsLayer.getContext("2d");
   const [x0, x1, y0, y1] = run.extent;
   const px = (x) => ((x - x0) / (x1 - x0)) * canvas.width;
   const py = (y) => ((y1 - y) / (y1 - y0)) * canvas.height;
@@ -348,6 +357,15 @@ function drawBoundary() {
   context.fillStyle = "rgba(0,0,0,0.55)";
   context.font = "11px sans-serif";
   context.fillText(`x₁ from ${x0.toFixed(1)} to ${x1.toFixed(1)}, x₂ from ${y0.toFixed(1)} to ${y1.toFixed(1)}`, 6, canvas.height - 6);
+}
+
+function drawBoundary() {
+  const frame = state.frame, run = state.run;
+  if (!frame || !run) return;
+  const canvas = $("boundary");
+  paintPlane(canvas, bytesOf(frame.boundary), run.grid);
+  if (!pointsLayer) drawPoints();
+  canvas.getContext("2d").drawImage(pointsLayer, 0, 0);
 }
 
 function drawCurve(points) {
@@ -429,6 +447,7 @@ function buildNetwork() {
     container.appendChild(column);
   }
   drawInputs();
+  layoutLinks();
 }
 
 function button(text, title, onclick) {
@@ -464,25 +483,38 @@ function drawUnits(units) {
   }
 }
 
-function drawLinks(weights) {
+function layoutLinks() { // one <line> per weight, placed once per network (and on resize); drawLinks only restyles them
   const svg = $("links"), box = $("network").getBoundingClientRect();
   svg.setAttribute("width", box.width);
   svg.setAttribute("height", box.height);
   const lines = [];
   const L = state.run.layer_dims.length - 1;
   for (let l = 1; l <= L; l++) {
-    const W = weights["W" + l];
     const from = document.querySelectorAll(`canvas.unit[data-layer="${l - 1}"]`);
     const to = document.querySelectorAll(`canvas.unit[data-layer="${l}"]`);
-    const top = Math.max(...W.flat().map(Math.abs), 1e-12);
     to.forEach((target, i) => from.forEach((source, k) => {
-      const a = source.getBoundingClientRect(), b = target.getBoundingClientRect(), w = W[i][k];
-      const [r, g, bl] = w >= 0 ? COLOURS.high : COLOURS.low;
-      lines.push(`<line x1="${a.right - box.left}" y1="${a.top + a.height / 2 - box.top}" x2="${b.left - box.left}" y2="${b.top + b.height / 2 - box.top}"`
-        + ` stroke="rgb(${r},${g},${bl})" stroke-width="${(0.5 + 4 * Math.abs(w) / top).toFixed(2)}" stroke-opacity="0.7"><title>W[${l}][${i + 1},${k + 1}] = ${w}</title></line>`);
+      const a = source.getBoundingClientRect(), b = target.getBoundingClientRect();
+      lines.push(`<line data-w="${l},${i},${k}" x1="${a.right - box.left}" y1="${a.top + a.height / 2 - box.top}" x2="${b.left - box.left}"`
+        + ` y2="${b.top + b.height / 2 - box.top}" stroke-opacity="0.7"><title></title></line>`);
     }));
   }
   svg.innerHTML = lines.join("");
+  if (state.frame) drawLinks(state.frame.weights);
+}
+
+function drawLinks(weights) {
+  const tops = {};
+  for (const line of $("links").children) {
+    const [l, i, k] = line.dataset.w.split(",").map(Number);
+    const W = weights["W" + l];
+    if (!W) continue;
+    if (tops[l] === undefined) tops[l] = Math.max(...W.flat().map((w) => Math.abs(w || 0)), 1e-12);
+    const w = (W[i] || [])[k] ?? 0; // a frame of the previous network may still be the last one drawn
+    const [r, g, b] = w >= 0 ? COLOURS.high : COLOURS.low;
+    line.setAttribute("stroke", `rgb(${r},${g},${b})`);
+    line.setAttribute("stroke-width", (0.5 + (4 * Math.abs(w)) / tops[l]).toFixed(2));
+    line.firstChild.textContent = `W[${l}][${i + 1},${k + 1}] = ${w}`;
+  }
 }
 
 function selectLayer(l) {
@@ -713,5 +745,5 @@ window.addEventListener("DOMContentLoaded", () => {
   bindControls();
   syncControls();
   connect();
-  window.addEventListener("resize", () => state.frame && drawLinks(state.frame.weights));
+  window.addEventListener("resize", () => state.run && layoutLinks());
 });
