@@ -48,7 +48,8 @@ def test_default_run_is_the_course_flower_network_with_its_initial_weights():
 
 
 def test_frames_of_training_are_one_fit_call():
-    """Epochs run in chunks of unequal size, as the frames run them, are bit for bit the run of one fit call."""
+    """Epochs run in chunks of unequal size, as the frames run them, are bit for bit the run of one fit call (the run
+    chainrule train makes; tests/test_network.py sees it end at the course's 90.75 %)."""
     session = Session()
     for epochs in (1, 99, 400, 500):
         session.run(epochs)
@@ -58,13 +59,6 @@ def test_frames_of_training_are_one_fit_call():
     for key, value in reference.parameters.items():
         np.testing.assert_array_equal(session.net.parameters[key], value, err_msg=key)
     assert session.last["cost"] == history.costs[-1]
-
-
-def test_playing_the_default_run_reaches_the_course_accuracy():
-    """10,000 epochs of the page's opening run: the course's 90.75 % training accuracy, as chainrule train prints."""
-    session = Session()
-    session.run(10_000)
-    assert session.last["accuracy"] == 0.9075
 
 
 def test_exported_python_lines_rebuild_the_same_network():
