@@ -90,6 +90,10 @@ def test_explain_steps_through_the_backward_pass_and_highlights_what_each_line_r
     assert sorted(page.locator("#board .chip.read").all_inner_texts()) == ["A1 (4, 400)", "dZ2 (1, 400)"]
     assert "(1, 400)(400, 4) → (1, 4)" in page.inner_text("#explain-current")
 
+    page.click('canvas.unit[data-layer="1"][data-unit="1"]')  # a unit: its row of layer 1's arrays
+    page.wait_for_function("document.getElementById('arrays-title').textContent.includes('unit 2 is row 2')")
+    assert page.locator("#tab-arrays").is_visible()
+
 
 def test_state_in_the_url_builds_the_linked_network_and_export_gives_its_python(page, url):
     page.goto(url + "#dataset=moons&hidden=3,2&act=relu,tanh,sigmoid&init=he&lr=0.1&opt=adam&seed=4&test=0.2")

@@ -15,7 +15,7 @@ const state = {
     dataset: "flower", noise: null, m: null, test_fraction: 0, hidden: [4], activations: ["tanh", "sigmoid"],
     initialization: "scaled_normal", learning_rate: 1.2, optimizer: "gd", batch_size: null, lambd: 0, keep_prob: 1, seed: null,
   },
-  csv: null, convention: "loss", speed: 10, playing: false, run: null, frame: null, layer: null,
+  csv: null, convention: "loss", speed: 10, playing: false, run: null, frame: null, layer: null, unit: null,
   explain: null, explainStep: 0, nextId: 1, pending: {},
 };
 // for the tests and the benchmark: frames drawn, when the first one was painted
@@ -239,6 +239,7 @@ function showMessage(text, isError) {
 // -- a run and its frames ------------------------------------------------------------------------------
 function onRun(run) {
   state.run = run;
+  state.unit = null;
   pointsLayer = null;
   state.config = { ...state.config, ...run.config };
   if (!state.layer || state.layer > run.layer_dims.length - 1) state.layer = 1; // open on layer 1's matrices
@@ -414,7 +415,11 @@ function buildNetwork() {
       head.innerHTML = `<b>layer ${l}</b> <span class="kind">${kind}</span><br>W[${l}] <span class="shape" data-key="W${l}">(${dims[l]}, ${dims[l - 1]})</span>`
         + `<br>Z[${l}], A[${l}] <span class="shape" data-key="Z${l}">(${dims[l]}, ${run.m})</span>`;
       head.title = `show W[${l}], b[${l}], Z[${l}], A[${l}], dZ[${l}], dW[${l}], db[${l}], dA[${l - 1}]`;
-      column.onclick = (event) => { if (event.target.tagName !== "SELECT" && event.target.tagName !== "BUTTON") selectLayer(l); };
+      column.onclick = (event) => {
+        if (event.target.tagName === "SELECT" || event.target.tagName === "BUTTON") return;
+        const unit = event.target.dataset && event.target.dataset.unit !== undefined ? Number(event.target.dataset.unit) : null;
+        selectLayer(l, unit); // a unit: its row of W, b, Z, A, dZ, dW, db is outlined
+      };
     }
     column.appendChild(head);
     if (l > 0 && l < L) {
@@ -517,8 +522,9 @@ function drawLinks(weights) {
   }
 }
 
-function selectLayer(l) {
+function selectLayer(l, unit = null) {
   state.layer = l;
+  state.unit = unit;
   for (const column of document.querySelectorAll(".layer")) column.classList.toggle("selected", Number(column.dataset.layer) === l);
   openTab("arrays");
 }
@@ -535,7 +541,8 @@ function tex(element, latex) {
 
 function showLayer(view) {
   $("arrays-title").textContent = `Layer ${view.layer} (${view.activation}): one forward and backward pass on the training set, m = ${view.m}, `
-    + `convention "${view.convention}"` + (state.config.keep_prob < 1 ? " (dropout off: the network as it predicts)" : "");
+    + `convention "${view.convention}"` + (state.config.keep_prob < 1 ? " (dropout off: the network as it predicts)" : "")
+    + (state.unit !== null && state.unit !== undefined ? `; unit ${state.unit + 1} is row ${state.unit + 1} (outlined) of W, b, Z, A, dZ, dW, db` : "");
   const cards = $("arrays");
   cards.innerHTML = "";
   for (const a of view.arrays) {
@@ -561,7 +568,8 @@ function showLayer(view) {
     } else what.textContent = a.what;
     card.appendChild(what);
     const values = floatsOf(a.values);
-    card.appendChild(heatmap(values, a.shape, a.label));
+    const ownRows = a.shape[0] === state.run.layer_dims[view.layer] && !a.key.startsWith("A" + (view.layer - 1)) && !a.key.startsWith("dA");
+    card.appendChild(heatmap(values, a.shape, a.label, ownRows && state.unit !== null ? state.unit : null));
     const range = document.createElement("div");
     range.className = "range";
     range.textContent = `min ${formatNumber(a.min)} · max ${formatNumber(a.max)}`;
@@ -580,7 +588,7 @@ function showLayer(view) {
   $("arrays-notes").innerHTML = view.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join("");
 }
 
-function heatmap(values, shape, label) {
+function heatmap(values, shape, label, row = null) {
   const rows = shape[0], columns = shape.length > 1 ? shape[1] : 1;
   const canvas = document.createElement("canvas");
   const cell = Math.max(1, Math.min(24, Math.floor(420 / columns)));
@@ -596,6 +604,11 @@ function heatmap(values, shape, label) {
     const [r, g, b] = colour(0.5 + values[i * columns + j] / (2 * top));
     context.fillStyle = `rgb(${r},${g},${b})`;
     context.fillRect(j * cell, i * height, cell, height);
+  }
+  if (row !== null && row < rows) { // the selected unit's row
+    context.lineWidth = 2;
+    context.strokeStyle = "#000";
+    context.strokeRect(1, row * height + 1, canvas.width - 2, height - 2);
   }
   canvas.title = `${label}: colour from −${formatNumber(top)} (orange) through 0 to +${formatNumber(top)} (blue); point at an entry for its value`;
   canvas.onmousemove = (event) => {
