@@ -84,7 +84,7 @@ class DivergenceMonitor:
         self.unit = "iteration" if full_batch else "epoch"
         self.initialization = initialization
         self.first_cost = self.last_cost = math.nan
-        self.streak_start: int | None = None  # first epoch of the current run of rising / saturated costs
+        self.streak: tuple[int, str, float] | None = None  # (first epoch, kind, J there) of rising / saturated costs
 
     def _divergence(self, epoch: int, reason: str, J: float, alpha: float) -> Divergence:
         saturated_at_start = not math.isfinite(self.first_cost) or self.first_cost >= RISE * self.uninformed
@@ -113,19 +113,25 @@ class DivergenceMonitor:
             self.first_cost = J
         reference = max(self.first_cost, self.uninformed)
         if J > RISE * reference and epoch > self.first_epoch:
-            reason = f"the cost rose from {self.first_cost:.6g} to {J:.6g}, more than {RISE:g} times where it started"
+            kind = "rising"
         elif J >= self.saturated:
-            reason = (f"the cost is {J:.6g}, at least {100 * SATURATED:g} % of the clipped loss −log(tiny): the outputs are "
-                      f"saturated at 0 or 1 on the wrong label")
+            kind = "saturated"
         else:
-            self.streak_start = None
+            self.streak = None
             return None
-        if self.streak_start is None:
-            self.streak_start = epoch
-        if epoch - self.streak_start + 1 >= STREAK or epoch + 1 == self.last_epoch:
-            return self._divergence(self.streak_start, reason + f" (and stayed there until {self.unit} {epoch})"
-                                    if epoch > self.streak_start else reason, J, alpha)  # fmt: skip
-        return None
+        if self.streak is None or self.streak[1] != kind or (kind == "saturated" and J < 0.5 * self.streak[2]):
+            self.streak = (epoch, kind, J)  # a new streak; a saturated cost that halves is recovering: start again
+        start = self.streak[0]
+        if epoch - start + 1 < STREAK and epoch + 1 != self.last_epoch:
+            return None
+        span = f"from {self.unit} {start} to {epoch}" if epoch > start else f"at {self.unit} {epoch}, the last"
+        if kind == "rising":
+            reason = (f"the cost rose from {self.first_cost:.6g} to {J:.6g}, more than {RISE:g} times where it started, "
+                      f"and stayed there ({span})")
+        else:
+            reason = (f"the cost stayed at or above {self.saturated:.4g}, {100 * SATURATED:g} % of the clipped loss −log(tiny) "
+                      f"({span}, now {J:.6g}): the outputs are saturated at 0 or 1 on the wrong label")
+        return self._divergence(start, reason, J, alpha)
 
     def parameters(self, epoch: int, parameters: dict[str, np.ndarray], alpha: float) -> Divergence | None:
         """None when every parameter is finite and at most EXPLODED in absolute value, else the Divergence."""
