@@ -146,12 +146,12 @@ def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> f
         i, j = np.argwhere(outside)[0]
         raise ChainruleError(
             f"AL must hold probabilities in [0, 1] (the output of a sigmoid or softmax); "
-            f"{int(outside.sum())} value(s) are not, the first AL[{i}, {j}] = {AL[i, j]!r}"
+            f"{int(outside.sum())} value(s) are not, the first AL[{i}, {j}] = {AL[i, j]}"
         )
     bad = ~((Y == 0) | (Y == 1))
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise ChainruleError(f"Y must hold labels 0 or 1; {int(bad.sum())} value(s) are not, the first Y[{i}, {j}] = {Y[i, j]!r}")
+        raise ChainruleError(f"Y must hold labels 0 or 1; {int(bad.sum())} value(s) are not, the first Y[{i}, {j}] = {Y[i, j]}")
     if name == "categorical_cross_entropy" and not (Y.sum(axis=0) == 1).all():
         j = int(np.flatnonzero(Y.sum(axis=0) != 1)[0])
         raise ChainruleError(

@@ -76,6 +76,8 @@ def audit(target: str | os.PathLike | Callable[..., Any], function: str | None =
     """
     if not (isinstance(timeout, int | float) and timeout > 0):
         raise ChainruleError(f"timeout must be a positive number of seconds; got {timeout!r}")
+    if not (callable(target) or isinstance(target, str | os.PathLike)):
+        raise ChainruleError(f"audit needs a function or the path of a Python file; got {type(target).__name__} {target!r:.60}")
     if callable(target):
         name = function or getattr(target, "__name__", "")
         _check_name(name)
