@@ -131,15 +131,17 @@ def mean_cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy")
 def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
     """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float.
 
-    AL (n[L], m) must hold probabilities (finite, in [0, 1]) and Y the same shape: labels in
-    {0, 1} for the binary loss, one-hot columns for the categorical one.
+    AL (n[L], m) must hold probabilities (finite, in [0, 1]) and Y the same shape (or (m,) when
+    n[L] = 1): labels in {0, 1} for the binary loss, one-hot columns for the categorical one.
     """
     name = get_loss(loss).name
     AL, Y = np.asarray(AL), np.asarray(Y)
+    if AL.ndim == 2 and AL.shape[0] == 1 and Y.shape == (AL.shape[1],):
+        Y = Y.reshape(AL.shape)  # labels as a vector of m, as the course's tests pass them
     if AL.ndim != 2 or AL.shape != Y.shape or AL.shape[1] < 1:
         raise ChainruleError(f"AL and Y must be arrays of the same shape (n[L], m) with m >= 1; got AL {AL.shape}, Y {Y.shape}")
     for what, array in (("AL", AL), ("Y", Y)):
-        if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
+        if not (np.issubdtype(array.dtype, np.number) or (what == "Y" and array.dtype == bool)) or np.iscomplexobj(array):
             raise ChainruleError(f"{what} must be a real numeric array; got dtype {array.dtype}")
     outside = ~((AL >= 0) & (AL <= 1))  # NaN counts as outside
     if outside.any():
