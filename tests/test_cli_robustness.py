@@ -49,6 +49,18 @@ def test_an_error_with_brackets_is_printed_whole():
     assert result.exit_code == 2 and "got '2,[l],1'" in result.stderr
 
 
+def test_an_install_hint_keeps_its_extra(monkeypatch, tmp_path):
+    from chainrule import plots
+
+    def missing(*args):
+        raise plots.PlotsUnavailableError("matplotlib is not installed: pip install 'chainrule[plot]'")
+
+    monkeypatch.setattr(plots, "_figure", missing)
+    result = runner.invoke(app, ["train", "--iterations", "5", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "no plots: matplotlib is not installed: pip install 'chainrule[plot]'" in result.stderr
+
+
 def test_patience_counts_epochs_as_documented():
     X, Y = load_dataset("moons").split("train")
     X_val = X * 3  # a validation set that training soon stops improving on

@@ -26,7 +26,7 @@ def moons():
 
 def test_the_issue_run_exits_1_with_the_iteration_and_a_smaller_learning_rate():
     result = runner.invoke(app, DIVERGING)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), repr(result.exception)  # not a warning raised
     assert "final cost J" not in result.stdout and "training accuracy" not in result.stdout
     line = result.stderr.strip().splitlines()[-1]
     assert line.startswith("training diverged at iteration ") and "learning_rate=1e+06" in line
