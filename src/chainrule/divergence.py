@@ -79,7 +79,8 @@ class DivergenceMonitor:
     def __init__(self, loss: str, n_y: int, dtype: Any, first_epoch: int, last_epoch: int, full_batch: bool,
                  initialization: str) -> None:  # fmt: skip
         self.uninformed = uninformed_cost(loss, n_y)
-        self.saturated = SATURATED * n_y * -math.log(np.finfo(dtype).tiny)
+        units = 1 if loss == "categorical_cross_entropy" else n_y  # binary: each sigmoid unit's loss is clipped on its own
+        self.saturated = SATURATED * units * -math.log(np.finfo(dtype).tiny)
         self.first_epoch, self.last_epoch = first_epoch, last_epoch
         self.unit = "iteration" if full_batch else "epoch"
         self.initialization = initialization
