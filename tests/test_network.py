@@ -164,7 +164,7 @@ def test_bad_fit_arguments():
     X, Y = np.ones((3, 4)), np.ones((1, 4))
     with pytest.raises(cr.ChainruleError, match="learning_rate must be a positive"):
         net.fit(X, Y, learning_rate=-1)
-    with pytest.raises(cr.ChainruleError, match="num_iterations must be a non-negative integer"):
+    with pytest.raises(cr.ChainruleError, match="num_iterations must be a positive integer"):
         net.fit(X, Y, num_iterations=2.5)
     with pytest.raises(cr.ChainruleError, match="unknown convention"):
         net.fit(X, Y, convention="J")

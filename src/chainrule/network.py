@@ -554,7 +554,7 @@ class Network:
         if num_iterations is not None and epochs is not None:
             raise ChainruleError("give epochs or num_iterations (the same thing with full batches), not both")
         n_epochs = epochs if epochs is not None else (num_iterations if num_iterations is not None else 3000)
-        n_epochs = _check_count(n_epochs, "epochs" if epochs is not None else "num_iterations", minimum=0)
+        n_epochs = _check_count(n_epochs, "epochs" if epochs is not None else "num_iterations", minimum=1)  # 0: no cost, no run
         if batch_size is not None:
             batch_size = _check_count(batch_size, "batch_size", minimum=1)
         if patience is not None:
