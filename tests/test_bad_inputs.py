@@ -362,3 +362,16 @@ def test_a_full_disk_is_one_line(files, tmp_path, monkeypatch):
     assert result.exit_code == 2 and "Traceback" not in result.output
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("error: cannot write '") and last.endswith("checkpoint.npz': No space left on device"), last
+
+
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS])
+def test_an_out_folder_that_cannot_be_written_is_one_line(tmp_path, monkeypatch, code):
+    import tempfile
+
+    def refused(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)  # what a read-only folder or file system does (root ignores chmod)
+    result = runner.invoke(app, ["train", "--iterations", "2", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.strip() == f"error: --out: cannot write in the folder {str(tmp_path)!r}: {os.strerror(code)}"
