@@ -111,6 +111,7 @@ API_CASES = [
     ("unknown key W9", assign("W9", np.ones((3, 2))), r"the parameters have keys \['W1', 'W2', 'b1', 'b2'\]; got 'W9'"),
     ("deleting W1", lambda: net2().parameters.pop("W1"), r"keep their keys"),
     ("update with a wrong b2", lambda: net2().parameters.update(b2=np.ones((2, 1))), r"parameters\['b2'\] must have shape \(1, 1\)"),
+    ("parameters not a dict", lambda: setattr(net2(), "parameters", 42), r"parameters must be a dict .*got int"),
     ("parameters without b2", lambda: setattr(net2(), "parameters", {"W1": 0, "b1": 0, "W2": 0}), r"parameters must have keys"),
     # forward
     ("X with 3 rows", lambda: net2().forward(np.ones((3, 4))), r"X must have n_x = 2 rows, shape \(2, m\); got shape \(3, 4\)"),
@@ -337,7 +338,7 @@ CLI_CASES = [
 
 
 def test_the_catalogue_is_large_enough():
-    assert len(API_CASES) + len(CSV_CASES) + len(CLI_CASES) + 2 >= 140
+    assert len(API_CASES) + len(CSV_CASES) + len(CLI_CASES) + 2 >= 150
 
 
 @pytest.mark.parametrize(("arguments", "pattern"), CLI_CASES, ids=[" ".join(c[0]) for c in CLI_CASES])

@@ -328,6 +328,8 @@ class Network:
     @parameters.setter
     def parameters(self, parameters: Parameters) -> None:
         expected = self.parameter_shapes()
+        if not isinstance(parameters, dict):
+            raise ChainruleError(f"parameters must be a dict {{'W1': array, 'b1': array, ...}}; got {type(parameters).__name__}")
         if set(parameters) != set(expected):
             raise ChainruleError(f"parameters must have keys {sorted(expected)}; got {sorted(parameters)}")
         checked = {key: checked_parameter(key, parameters[key], expected, self.dtype) for key in expected}
