@@ -91,7 +91,7 @@ def train(
         raw = load_dataset(options["dataset"], data_dir=options["data_dir"], label=options["label"],
                            val_fraction=options["val_fraction"], test_fraction=options["test_fraction"], seed=split_seed)
         net = saved if saved is not None else _network(options, raw)
-        earlier = History.from_dict(saved.metadata["history"]) if saved is not None and saved.metadata.get("history") else None
+        earlier = _saved_history(saved, resume) if saved is not None else None
         if saved is None:
             net.normalization = raw.normalization  # fitted on the training part only
         data = raw.standardized(net.normalization)
@@ -171,6 +171,18 @@ def _writing(path: str) -> Iterator[str]:
         yield path
     except OSError as error:
         raise ChainruleError(f"cannot write {path!r}: {error.strerror or error}") from None
+
+
+def _saved_history(saved: Network, resume: str | None) -> History | None:
+    """The history saved with a run that is resumed (None in files saved without one); it must end where the run did."""
+    recorded = saved.metadata.get("history")
+    if not isinstance(recorded, dict):
+        return None
+    history = History.from_dict(recorded)
+    done = saved.training_state["epoch"] if saved.training_state else 0
+    if not isinstance(history.costs, list) or history.first_epoch + len(history.costs) != done:
+        raise ChainruleError(f"{resume!r}: the saved history does not end at the {done} epochs of its training state; the file was altered")
+    return history
 
 
 def _whole(earlier: History | None, history: History) -> History:
