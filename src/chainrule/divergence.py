@@ -85,6 +85,7 @@ class DivergenceMonitor:
         self.unit = "iteration" if full_batch else "epoch"
         self.initialization = initialization
         self.first_cost = self.last_cost = math.nan
+        self.calm = -math.inf  # set at the first epoch: J below it is neither rising nor saturated
         self.streak: tuple[int, str, float] | None = None  # (first epoch, kind, J there) of rising / saturated costs
 
     def _divergence(self, epoch: int, reason: str, J: float, alpha: float) -> Divergence:
@@ -107,12 +108,16 @@ class DivergenceMonitor:
 
     def cost(self, epoch: int, J: float, alpha: float) -> Divergence | None:
         """Epoch ``epoch`` ended with cost J: None, or the Divergence (non-finite, rising or saturated)."""
+        if J < self.calm and self.streak is None:  # the healthy path, one comparison a step (False for NaN)
+            self.last_cost = J
+            return None
         if not math.isfinite(J):
             return self.nonfinite(epoch, J, alpha)
         self.last_cost = J
         if epoch == self.first_epoch:
             self.first_cost = J
         reference = max(self.first_cost, self.uninformed)
+        self.calm = min(RISE * reference, self.saturated)  # below both thresholds nothing needs a look
         if J > RISE * reference and epoch > self.first_epoch:
             kind = "rising"
         elif J >= self.saturated:
