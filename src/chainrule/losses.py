@@ -121,8 +121,42 @@ def get_loss(name: str) -> Loss:
         raise ChainruleError(f"unknown loss {name!r}; expected one of: {', '.join(LOSSES)}") from None
 
 
-def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
-    """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float."""
+def mean_cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
+    """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float, of arrays already checked (training)."""
     L = get_loss(loss).losses(AL, Y)
     m = np.shape(AL)[-1]
     return float((1 / m) * np.asarray(L).sum())
+
+
+def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
+    """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float.
+
+    AL (n[L], m) must hold probabilities (finite, in [0, 1]) and Y the same shape (or (m,) when
+    n[L] = 1): labels in {0, 1} for the binary loss, one-hot columns for the categorical one.
+    """
+    name = get_loss(loss).name
+    AL, Y = np.asarray(AL), np.asarray(Y)
+    if AL.ndim == 2 and AL.shape[0] == 1 and Y.shape == (AL.shape[1],):
+        Y = Y.reshape(AL.shape)  # labels as a vector of m, as the course's tests pass them
+    if AL.ndim != 2 or AL.shape != Y.shape or AL.shape[1] < 1:
+        raise ChainruleError(f"AL and Y must be arrays of the same shape (n[L], m) with m >= 1; got AL {AL.shape}, Y {Y.shape}")
+    for what, array in (("AL", AL), ("Y", Y)):
+        if not (np.issubdtype(array.dtype, np.number) or (what == "Y" and array.dtype == bool)) or np.iscomplexobj(array):
+            raise ChainruleError(f"{what} must be a real numeric array; got dtype {array.dtype}")
+    outside = ~((AL >= 0) & (AL <= 1))  # NaN counts as outside
+    if outside.any():
+        i, j = np.argwhere(outside)[0]
+        raise ChainruleError(
+            f"AL must hold probabilities in [0, 1] (the output of a sigmoid or softmax); "
+            f"{int(outside.sum())} value(s) are not, the first AL[{i}, {j}] = {AL[i, j]}"
+        )
+    bad = ~((Y == 0) | (Y == 1))
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise ChainruleError(f"Y must hold labels 0 or 1; {int(bad.sum())} value(s) are not, the first Y[{i}, {j}] = {Y[i, j]}")
+    if name == "categorical_cross_entropy" and not (Y.sum(axis=0) == 1).all():
+        j = int(np.flatnonzero(Y.sum(axis=0) != 1)[0])
+        raise ChainruleError(
+            f"the categorical cross-entropy needs one-hot columns of Y (one 1 each); column {j} is {Y[:, j].tolist()[:10]}"
+        )
+    return mean_cost(AL, Y, name)

@@ -16,14 +16,15 @@ import numpy as np
 
 from chainrule.activations import get_activation
 from chainrule.conventions import check_convention, scales
+from chainrule.divergence import Divergence, DivergenceError, DivergenceMonitor
 from chainrule.errors import ChainruleError
 from chainrule.initializers import initialize_parameters
 from chainrule.layers import Cache, activation_backward, layer_forward, linear_backward
-from chainrule.losses import OUTPUT_LOSS, get_loss, one_hot
-from chainrule.losses import cost as mean_cost
+from chainrule.losses import OUTPUT_LOSS, get_loss, mean_cost, one_hot
+from chainrule.losses import cost as checked_cost
 from chainrule.optim import decayed_learning_rate, get_optimizer, mini_batches
 from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_keep_prob, check_lambd, dropout_masks, l2_cost
-from chainrule.validation import check_layer_dims, check_X, check_Y, expand_activations
+from chainrule.validation import check_integer, check_layer_dims, check_number, check_X, check_Y, expand_activations
 from chainrule.workspace import Workspace
 
 Grads = dict[str, np.ndarray]
@@ -122,6 +123,50 @@ def gradient_descent_step(parameters: Parameters, grads: Grads, learning_rate: f
     return updated
 
 
+class CheckedParameters(dict):
+    """A network's {"W1": (n[1], n[0]), "b1": (n[1], 1), …}: ``net.parameters["W1"] = array`` is checked.
+
+    An assigned array must have the key's shape and hold real, finite numbers; it is stored as a
+    copy in the network's dtype. Keys cannot be added or removed (the architecture fixes them).
+    Changing an array in place (``net.parameters["W1"][...] = …``, what ``fit`` does) is not checked.
+    """
+
+    def __init__(self, arrays: Parameters, shapes: dict[str, tuple[int, int]], dtype: np.dtype) -> None:
+        super().__init__(arrays)
+        self.shapes, self.dtype = shapes, dtype
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, checked_parameter(key, value, self.shapes, self.dtype))
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key: str, default: Any = None) -> np.ndarray:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def _fixed(self, *args: Any, **kwargs: Any) -> Any:
+        raise ChainruleError(f"a network's parameters keep their keys {sorted(self.shapes)}; assign new arrays instead of removing them")
+
+    __delitem__ = pop = popitem = clear = _fixed
+
+
+def checked_parameter(key: str, value: Any, shapes: dict[str, tuple[int, int]], dtype: np.dtype) -> np.ndarray:
+    """``value`` as parameter ``key``: the shape shapes[key], real and finite numbers, a copy in ``dtype``."""
+    if key not in shapes:
+        raise ChainruleError(f"the parameters have keys {sorted(shapes)}; got {key!r}")
+    array = np.asarray(value)
+    if array.shape != shapes[key]:
+        raise ChainruleError(f"parameters[{key!r}] must have shape {shapes[key]}; got {array.shape}")
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool) or np.iscomplexobj(array):
+        raise ChainruleError(f"parameters[{key!r}] must hold real numbers ({dtype.name}); got dtype {array.dtype}")
+    if not np.isfinite(array).all():
+        raise ChainruleError(f"parameters[{key!r}] holds NaN or inf values")
+    return np.array(array, dtype=dtype)
+
+
 @dataclass
 class History:
     """What ``fit`` did, epoch by epoch (with full-batch gradient descent an epoch is one iteration).
@@ -144,6 +189,8 @@ class History:
     best_epoch: int | None = None
     stopped_early: bool = False
     first_epoch: int = 0
+    patience: int | None = None
+    diverged: dict[str, Any] | None = None  # Divergence.to_dict() when fit stopped because the run diverged
 
     @property
     def final_cost(self) -> float:
@@ -164,7 +211,29 @@ class History:
             "best_epoch": self.best_epoch,
             "stopped_early": self.stopped_early,
             "first_epoch": self.first_epoch,
+            "patience": self.patience,
+            "diverged": self.diverged,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> History:
+        """The inverse of ``to_dict`` (unknown keys ignored)."""
+        names = set(cls.__dataclass_fields__)
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+    def continued_by(self, rest: History) -> History:
+        """The whole run: this history (epochs first_epoch..) followed by ``rest``, which resumed where it ended."""
+        if rest.first_epoch != self.first_epoch + len(self.costs):
+            raise ChainruleError(
+                f"the resumed run starts at epoch {rest.first_epoch}; the saved history ends at epoch {self.first_epoch + len(self.costs)}"
+            )
+        whole = History.from_dict(rest.to_dict())
+        whole.first_epoch = self.first_epoch
+        for name in ("costs", "epochs", "train_accuracy", "val_costs", "val_accuracy", "learning_rates"):
+            setattr(whole, name, list(getattr(self, name)) + list(getattr(rest, name)))
+        if rest.best_epoch is None:
+            whole.best_epoch = self.best_epoch
+        return whole
 
 
 class Network:
@@ -219,7 +288,8 @@ class Network:
             initialization = "he" if self.activations[0] in ("relu", "leaky_relu") else "xavier"
         self.initialization = initialization
         rng = np.random.default_rng(seed) if rng is None else rng
-        self._parameters = initialize_parameters(self.layer_dims, initialization, rng, self.dtype)
+        self._parameters = CheckedParameters(initialize_parameters(self.layer_dims, initialization, rng, self.dtype),
+                                             self.parameter_shapes(), self.dtype)  # fmt: skip
         self.normalization: dict[str, np.ndarray] | None = None  # {"mean", "std"} (n_x, 1) of the inputs, set by the data
         self.metadata: dict[str, Any] = {}  # JSON-able facts saved with the model (classes, data set, image shape)
         self.training_state: dict[str, Any] | None = None  # optimizer state, epoch and generator after fit
@@ -247,23 +317,23 @@ class Network:
 
     @property
     def parameters(self) -> Parameters:
-        """{"W1": (n[1], n_x), "b1": (n[1], 1), …}: the network's own arrays (fit updates them in place)."""
+        """{"W1": (n[1], n_x), "b1": (n[1], 1), …}: the network's own arrays (fit updates them in place).
+
+        Assigning an array to a key (``net.parameters["W1"] = W``) checks its shape and values (``CheckedParameters``).
+        """
+        if not isinstance(self._parameters, CheckedParameters):  # the same arrays, behind the checked dict
+            self._parameters = CheckedParameters(self._parameters, self.parameter_shapes(), self.dtype)
         return self._parameters
 
     @parameters.setter
     def parameters(self, parameters: Parameters) -> None:
         expected = self.parameter_shapes()
+        if not isinstance(parameters, dict):
+            raise ChainruleError(f"parameters must be a dict {{'W1': array, 'b1': array, ...}}; got {type(parameters).__name__}")
         if set(parameters) != set(expected):
             raise ChainruleError(f"parameters must have keys {sorted(expected)}; got {sorted(parameters)}")
-        checked = {}
-        for key, shape in expected.items():
-            value = np.asarray(parameters[key])
-            if value.shape != shape:
-                raise ChainruleError(f"parameters[{key!r}] must have shape {shape}; got {value.shape}")
-            if not np.isfinite(value).all():
-                raise ChainruleError(f"parameters[{key!r}] holds NaN or inf values")
-            checked[key] = np.array(value, dtype=self.dtype)
-        self._parameters = checked
+        checked = {key: checked_parameter(key, parameters[key], expected, self.dtype) for key in expected}
+        self._parameters = CheckedParameters(checked, expected, self.dtype)
 
     def parameter_shapes(self) -> dict[str, tuple[int, int]]:
         """{"W1": (n[1], n[0]), "b1": (n[1], 1), …} from layer_dims."""
@@ -321,7 +391,7 @@ class Network:
         Y = self.targets(Y, AL.shape[-1])
         if AL.shape != Y.shape:
             raise ChainruleError(f"AL must have the shape of Y, {Y.shape}; got {AL.shape}")
-        J = mean_cost(AL, Y, self.loss)
+        J = checked_cost(AL, Y, self.loss)  # AL must hold probabilities
         return J + l2_cost(self._parameters, check_lambd(lambd), AL.shape[-1]) if lambd else J
 
     def backward(
@@ -347,12 +417,41 @@ class Network:
         ``masks``, ``keep_prob``: the dropout masks the forward pass used.
         """
         check_convention(convention)
-        if len(caches) != self.L:
-            raise ChainruleError(f"caches must hold one entry per layer, {self.L}; got {len(caches)}")
+        self._check_caches(caches)
         ZL = caches[-1][1]
         Y = self.targets(Y, ZL.shape[1]).astype(ZL.dtype, copy=False)
         AL = get_activation(self.activations[-1]).g(ZL)
         return self._backward(AL, Y, caches, convention, need_dA0, check_lambd(lambd), masks, keep_prob)
+
+    def _check_caches(self, caches: Sequence[Cache]) -> None:
+        """caches must be this network's forward pass: ((A[l-1], W[l], b[l]), Z[l]) per layer, with its W[l], b[l]."""
+        if isinstance(caches, str | bytes) or not isinstance(caches, Sequence) or len(caches) != self.L:
+            got = len(caches) if isinstance(caches, Sequence) else type(caches).__name__
+            raise ChainruleError(f"caches must hold one entry per layer, {self.L}, as net.forward returns them; got {got}")
+        m = None
+        for l, cache in enumerate(caches, start=1):
+            try:
+                (A_prev, W, b), Z = cache
+                shapes = [np.shape(a) for a in (A_prev, W, b, Z)]
+            except (TypeError, ValueError):
+                raise ChainruleError(
+                    f"caches[{l - 1}] must be ((A_prev, W, b), Z), as net.forward returns it; got {type(cache).__name__}"
+                ) from None
+            m = shapes[3][1] if m is None and len(shapes[3]) == 2 else m
+            n, n_prev = self.layer_dims[l], self.layer_dims[l - 1]
+            expected = [(n_prev, m), (n, n_prev), (n, 1), (n, m)]
+            if shapes != expected:
+                raise ChainruleError(
+                    f"caches[{l - 1}] (layer {l}) must hold A_prev {expected[0]}, W {expected[1]}, b {expected[2]}, Z {expected[3]} "
+                    f"for layer_dims {self.layer_dims}; got {shapes[0]}, {shapes[1]}, {shapes[2]}, {shapes[3]}: caches of another network?"
+                )
+            for key, cached in ((f"W{l}", W), (f"b{l}", b)):
+                own = self._parameters[key]
+                if cached is not own and not np.array_equal(cached, own):
+                    raise ChainruleError(
+                        f"caches[{l - 1}] holds a {key} that is not this network's: the caches come from another network, or "
+                        "the parameters changed since the forward pass; run net.forward(X) again"
+                    )
 
     def _backward(
         self, AL, Y, caches, convention, need_dA0=False, lambd=0.0, masks=None, keep_prob=1.0, parameters_only=False,
@@ -406,6 +505,7 @@ class Network:
         get_optimizer(optimizer).update(self._parameters, grads, {} if state is None else state, learning_rate, inplace=True, **hyper)
         return J
 
+    @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # an overflow is reported as a divergence, not a warning
     def fit(
         self,
         X: np.ndarray,
@@ -452,19 +552,24 @@ class Network:
         the result equals the uninterrupted run's. A NaN or inf cost stops with a ChainruleError.
         """
         check_convention(convention)
-        if not (isinstance(learning_rate, int | float) and np.isfinite(learning_rate) and learning_rate > 0):
-            raise ChainruleError(f"learning_rate must be a positive finite number; got {learning_rate!r}")
+        learning_rate = check_number(learning_rate, "learning_rate", 0, low_open=True)
         if num_iterations is not None and epochs is not None:
             raise ChainruleError("give epochs or num_iterations (the same thing with full batches), not both")
         n_epochs = epochs if epochs is not None else (num_iterations if num_iterations is not None else 3000)
-        _check_count(n_epochs, "epochs" if epochs is not None else "num_iterations", minimum=0)
+        n_epochs = _check_count(n_epochs, "epochs" if epochs is not None else "num_iterations", minimum=1)  # 0: no cost, no run
         if batch_size is not None:
-            _check_count(batch_size, "batch_size", minimum=1)
+            batch_size = _check_count(batch_size, "batch_size", minimum=1)
         if patience is not None:
-            _check_count(patience, "patience", minimum=1)
+            patience = _check_count(patience, "patience", minimum=1)
+        if eval_every is not None:
+            eval_every = _check_count(eval_every, "eval_every", minimum=1)
         lambd, keep_prob = check_lambd(lambd), check_keep_prob(keep_prob)
+        decay_rate = check_number(decay_rate, "decay_rate", 0)
+        if time_interval is not None:
+            time_interval = _check_count(time_interval, "time_interval", minimum=1)
+        seed = _check_count(seed, "seed", minimum=0)
         opt = get_optimizer(optimizer)
-        hyper = {name: value for name, value in
+        hyper = {name: _check_hyper(name, value) for name, value in
                  {"beta": beta, "beta1": beta1, "beta2": beta2, "epsilon": epsilon}.items() if name in opt.defaults}
         X = check_X(X, self.n_x)
         Y = self.targets(Y, X.shape[1]).astype(X.dtype, copy=False)
@@ -480,15 +585,21 @@ class Network:
             if state["optimizer"] != opt.name:
                 raise ChainruleError(f"cannot resume a {state['optimizer']!r} run with optimizer {opt.name!r}")
             optimizer_state, first_epoch = state["optimizer_state"], state["epoch"]
+            if n_epochs <= first_epoch:
+                raise ChainruleError(
+                    f"with resume=True, epochs is the total to reach; the run has done {first_epoch} epochs already: "
+                    f"give more than {first_epoch}"
+                )
             rng = np.random.default_rng()
             rng.bit_generator.state = state["rng_state"]
         else:
             optimizer_state, first_epoch, rng = opt.init(self._parameters), 0, np.random.default_rng(seed)
-        eval_every = eval_every or (1 if batch_size else max(1, n_epochs // 100))
-        history = History(learning_rate=float(learning_rate), convention=convention, first_epoch=first_epoch)
+        eval_every = eval_every or min(1 if batch_size else max(1, n_epochs // 100), patience or n_epochs)
+        history = History(learning_rate=float(learning_rate), convention=convention, first_epoch=first_epoch, patience=patience)
         self.history = history
-        best_cost, best_parameters, waited = np.inf, None, 0
+        best_cost, best_parameters = np.inf, None
         m = X.shape[1]
+        monitor = DivergenceMonitor(self.loss, self.n_y, X.dtype, first_epoch, n_epochs, batch_size is None, self.initialization)
         for epoch in range(first_epoch, n_epochs):
             alpha = decayed_learning_rate(learning_rate, epoch, decay_rate, time_interval) if decay_rate else learning_rate
             batches = [(X, Y)] if batch_size is None else mini_batches(X, Y, batch_size, rng)
@@ -497,40 +608,42 @@ class Network:
                 J = self.train_step(X_batch, Y_batch, alpha, convention=convention, optimizer=opt.name, state=optimizer_state,
                                     lambd=lambd, keep_prob=keep_prob, rng=rng, **hyper)  # fmt: skip
                 if not np.isfinite(J):
-                    raise ChainruleError(
-                        f"the cost became {J} at {'iteration' if batch_size is None else 'epoch'} {epoch} with learning_rate={alpha:g}; "
-                        f"training diverged: try a smaller learning rate, e.g. {alpha / 10:g}"
-                    )
+                    self._diverged(monitor.nonfinite(epoch, J, alpha), history)
                 cost_total += J * X_batch.shape[1]
             history.costs.append(cost_total / m)
             history.learning_rates.append(float(alpha))
+            if (diverged := monitor.cost(epoch, history.costs[-1], alpha)) is not None:
+                self._diverged(diverged, history)
             if (epoch + 1 - first_epoch) % eval_every == 0 or epoch + 1 == n_epochs:
                 history.epochs.append(epoch)
+                if (diverged := monitor.parameters(epoch, self._parameters, alpha)) is not None:
+                    self._diverged(diverged, history)
                 with np.errstate(over="ignore", invalid="ignore"):  # a diverged step shows in the next cost
                     history.train_accuracy.append(self._accuracy_of(forward(X, self._parameters, self.activations)[0], Y))
                     AL_val = forward(X_val, self._parameters, self.activations)[0] if validation_data is not None else None
                 if AL_val is not None:
                     history.val_costs.append(mean_cost(AL_val, Y_val, self.loss))
                     history.val_accuracy.append(self._accuracy_of(AL_val, Y_val))
-                    if patience is not None:
-                        if history.val_costs[-1] < best_cost:
-                            best_cost, waited = history.val_costs[-1], 0
-                            best_parameters = {key: value.copy() for key, value in self._parameters.items()}
-                            history.best_epoch = epoch
-                        else:
-                            waited += 1
+                    if patience is not None and history.val_costs[-1] < best_cost:
+                        best_cost, history.best_epoch = history.val_costs[-1], epoch
+                        best_parameters = {key: value.copy() for key, value in self._parameters.items()}
             self.training_state = {
                 "optimizer": opt.name, "optimizer_state": optimizer_state, "epoch": epoch + 1,
                 "rng_state": rng.bit_generator.state, "convention": convention,
             }  # fmt: skip
             if callback is not None:
                 callback(epoch, history.costs[-1])
-            if patience is not None and waited >= patience:
-                history.stopped_early = True
+            if patience is not None and history.best_epoch is not None and epoch - history.best_epoch >= patience:
+                history.stopped_early = True  # `patience` epochs without a lower validation cost
                 break
         if best_parameters is not None:
-            self._parameters = best_parameters
+            self.parameters = best_parameters
         return history
+
+    def _diverged(self, divergence: Divergence, history: History) -> None:
+        """Stop ``fit``: the divergence goes into the history and out as a DivergenceError."""
+        history.diverged = divergence.to_dict()
+        raise DivergenceError(divergence, history)
 
     # -- prediction ----------------------------------------------------------------------
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -573,7 +686,18 @@ class Network:
 
 
 def _check_count(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        kind = "non-negative" if minimum == 0 else "positive"
-        raise ChainruleError(f"{name} must be a {kind} integer; got {value!r}")
-    return int(value)
+    return check_integer(value, name, minimum)
+
+
+HYPER_RANGES = {  # name: (what it is, low, high, low open, high open)
+    "beta": ("beta (momentum's β)", 0, 1, False, True),
+    "beta1": ("beta1 (Adam's β₁)", 0, 1, False, True),
+    "beta2": ("beta2 (β₂ of RMSprop and Adam)", 0, 1, False, True),
+    "epsilon": ("epsilon (ε of RMSprop and Adam)", 0, None, True, False),
+}
+
+
+def _check_hyper(name: str, value: Any) -> float:
+    """An optimizer's hyper-parameter in its own range: β, β₁, β₂ in [0, 1) (β₁ = 1 divides by 1 − β₁ᵗ = 0), ε > 0."""
+    what, low, high, low_open, high_open = HYPER_RANGES[name]
+    return check_number(value, what, low, high, low_open=low_open, high_open=high_open)
