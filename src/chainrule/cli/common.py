@@ -49,11 +49,16 @@ def rich_table(table: Table) -> RichTable:
     return out
 
 
+def print_error(message: str) -> None:
+    """One red "error: ..." line on stderr, the message as plain text (never read as markup)."""
+    err_console.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
+
+
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Print a ChainruleError as one red line and exit with code 2 (bad input)."""
     try:
         yield
     except ChainruleError as error:
-        err_console.print(Text.assemble(("error:", "bold red"), " ", str(error)), highlight=False, soft_wrap=True)
+        print_error(str(error))
         raise typer.Exit(2) from None

@@ -6,10 +6,9 @@ import threading
 import webbrowser
 
 import typer
-from rich.markup import escape
 
 from chainrule.cli import app
-from chainrule.cli.common import err_console, user_errors
+from chainrule.cli.common import err_console, print_error, user_errors
 from chainrule.errors import ChainruleError
 
 
@@ -28,8 +27,8 @@ def playground(
         from chainrule.playground.app import missing_dependencies, serve
 
         missing = missing_dependencies()
-        if missing:  # printed here: "[playground]" would read as rich markup
-            err_console.print(f"[bold red]error:[/] {escape(missing)}", highlight=False)
+        if missing:
+            print_error(missing)
             raise typer.Exit(2)
         if not 0 <= port <= 65535:
             raise ChainruleError(f"--port must be from 0 to 65535; got {port}")

@@ -97,7 +97,7 @@ def train_options(config: Config) -> dict[str, Any]:
         "batch_size": config.batch_size, "lambd": config.lambd, "keep_prob": config.keep_prob, "seed": config.seed,
         "test_fraction": config.test_fraction, "val_fraction": 0.0,
     }  # fmt: skip
-    options = _options({k: v for k, v in given.items() if v is not None}, None)
+    options = _options({k: v for k, v in given.items() if v is not None}, None, None)
     if given["dataset"] is None:
         options["dataset"] = None  # not one of chainrule train's data sets as it is: evaluate needs --dataset
     return options
