@@ -462,6 +462,26 @@ def combine(runs: list[dict]) -> dict:
     return row
 
 
+def write_section(path: Path, name: str, text: str) -> None:
+    """Put ``text`` between ``<!-- begin name -->`` and ``<!-- end name -->`` in ``path``, keeping the other sections.
+
+    docs/benchmarks.md has one section per benchmark script (this one's, ``step_bench``, and
+    ``fit_bench``'s), so that each rewrites only its own. A file from before the sections is this
+    script's section.
+    """
+    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
+    block = f"{begin}\n{text.rstrip()}\n{end}\n"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if old.strip() and "<!-- begin " not in old:
+        old = f"<!-- begin step_bench -->\n{old.rstrip()}\n<!-- end step_bench -->\n"
+    if begin in old and end in old:
+        new = old[: old.index(begin)] + block + old[old.index(end) + len(end) :].lstrip("\n")
+    else:
+        new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + block
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new, encoding="utf-8")
+
+
 def run_process(command: list[str]) -> dict:
     """One configuration in a fresh process; its error output is shown if it fails."""
     done = subprocess.run(command, capture_output=True, text=True)
@@ -489,7 +509,7 @@ def main() -> None:
         saved = json.loads(Path(args.json).read_text())
         for row in saved["results"]:
             row["verdict"] = verdict(row)
-        Path(args.markdown).write_text(markdown(saved["results"], saved["meta"]))
+        write_section(Path(args.markdown), "step_bench", markdown(saved["results"], saved["meta"]))
         print(f"wrote {args.markdown} from {args.json}")
         return
     if args.one:
@@ -531,8 +551,7 @@ def main() -> None:
     print("BLAS:", meta["blas"], "env:", meta["env"])
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps({"meta": meta, "results": results}, indent=2))
-    Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.markdown).write_text(markdown(results, meta))
+    write_section(Path(args.markdown), "step_bench", markdown(results, meta))
     print(f"wrote {args.markdown} and {args.json}")
 
 

@@ -9,6 +9,7 @@ The pure functions ``forward`` and ``backward`` are the single implementation th
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -414,7 +415,7 @@ class Network:
         with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as a non-finite J
             AL, caches = forward(X, self._parameters, self.activations, masks, keep_prob, workspace)
             J = mean_cost(AL, Y, self.loss) + (l2_cost(self._parameters, lambd, m) if lambd else 0.0)
-        if not np.isfinite(J):
+        if not math.isfinite(J):
             return J, 0
         correct = 0 if labels is None else self._correct(AL, labels)  # from the outputs this step computed anyway
         grads = self._backward(AL, Y, caches, convention, False, lambd, masks, keep_prob, parameters_only=True,
@@ -511,6 +512,11 @@ class Network:
         best_cost, best_parameters, waited = np.inf, None, 0
         m = X.shape[1]
         labels = np.argmax(Y, axis=0).reshape(1, -1) if self.multiclass else Y  # what a correct prediction equals
+
+        def training_state(epochs_done: int) -> dict[str, Any]:
+            return {"optimizer": opt.name, "optimizer_state": optimizer_state, "epoch": epochs_done,
+                    "rng_state": rng.bit_generator.state, "convention": convention}  # fmt: skip
+
         batches = None if batch_size is None else MiniBatches(X, Y, batch_size, labels)
         for epoch in range(first_epoch, n_epochs):
             alpha = decayed_learning_rate(learning_rate, epoch, decay_rate, time_interval) if decay_rate else learning_rate
@@ -519,7 +525,7 @@ class Network:
             for X_batch, Y_batch, labels_batch in ((X, Y, labels),) if batches is None else batches.epoch(rng):
                 J, correct_batch = self._train_step(X_batch, Y_batch, alpha, convention, opt, optimizer_state, lambd, keep_prob, rng,
                                                     hyper, labels_batch if evaluate else None)  # fmt: skip
-                if not np.isfinite(J):
+                if not math.isfinite(J):
                     raise ChainruleError(
                         f"the cost became {J} at {'iteration' if batch_size is None else 'epoch'} {epoch} with learning_rate={alpha:g}; "
                         f"training diverged: try a smaller learning rate, e.g. {alpha / 10:g}"
@@ -543,15 +549,14 @@ class Network:
                             history.best_epoch = epoch
                         else:
                             waited += 1
-            self.training_state = {
-                "optimizer": opt.name, "optimizer_state": optimizer_state, "epoch": epoch + 1,
-                "rng_state": rng.bit_generator.state, "convention": convention,
-            }  # fmt: skip
-            if callback is not None:
+            if callback is not None:  # a callback may save the network: its training state is that of this epoch
+                self.training_state = training_state(epoch + 1)
                 callback(epoch, history.costs[-1])
             if patience is not None and waited >= patience:
                 history.stopped_early = True
                 break
+        if len(history.costs):  # the generator's state is read once, not at every epoch (2 µs: 3 % of a flower step)
+            self.training_state = training_state(first_epoch + len(history.costs))
         if best_parameters is not None:
             self._parameters = best_parameters
         return history

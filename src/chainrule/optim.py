@@ -273,12 +273,13 @@ class MiniBatches:
     def epoch(self, rng: Any) -> Iterator[tuple[np.ndarray, ...]]:
         """(X_batch (n_x, b), Y_batch (n_y, b), *extra batches) for each batch of one epoch, shuffled by ``rng``."""
         permutation = rng.permutation(self.m)
+        # mode="clip": a permutation's indices are all valid, and np.take buffers its output (a new array) with "raise"
         for array, shuffled in self._columns:
-            np.take(array, permutation, axis=1, out=shuffled)
+            np.take(array, permutation, axis=1, out=shuffled, mode="clip")
         for k in range(0, self.m, self.batch_size):
             indices = permutation[k : k + self.batch_size]
             rows = self._batch[: len(indices)]
-            np.take(self._rows, indices, axis=0, out=rows)
+            np.take(self._rows, indices, axis=0, out=rows, mode="clip")
             yield (rows.T, *(shuffled[:, k : k + self.batch_size] for _, shuffled in self._columns))
 
 
