@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import step_bench  # noqa: E402  (the timer, the machine report and the four full-batch configurations)
+import step_bench  # the timer, the machine report and the four full-batch configurations
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -204,8 +204,9 @@ def adam_update_share(net, X_batch, Y_batch, lr, budget_s) -> dict:
 
 
 def run_full_batch(key: str, dtype_name: str, repeats: int, threads: int, iterations: int | None) -> dict:
-    import chainrule as cr
     from threadpoolctl import threadpool_limits
+
+    import chainrule as cr
 
     name, dims, activations, m, dtype, X, Y = step_bench.configuration(key, dtype_name)
     N = iterations or FULL_BATCH[key]
@@ -236,7 +237,8 @@ def run_full_batch(key: str, dtype_name: str, repeats: int, threads: int, iterat
         blas = step_bench.blas_info()
     return {
         "kind": "full batch", "config": key, "name": name, "dims": dims, "m": m, "dtype": dtype_name, "threads": threads,
-        "iterations": N, "chainrule_s": statistics.median(times["chainrule"]), "chainrule_range_s": [min(times["chainrule"]), max(times["chainrule"])],
+        "iterations": N, "chainrule_s": statistics.median(times["chainrule"]),
+        "chainrule_range_s": [min(times["chainrule"]), max(times["chainrule"])],
         "torch_s": statistics.median(times["torch"]), "torch_range_s": [min(times["torch"]), max(times["torch"])],
         "ratio_torch": statistics.median(ratios), "ratio_torch_range": [min(ratios), max(ratios)],
         "target_torch": FULL_TARGETS[key], "overhead": statistics.median(overheads[1:]),
@@ -247,8 +249,9 @@ def run_full_batch(key: str, dtype_name: str, repeats: int, threads: int, iterat
 
 
 def run_mini_batch(name: str, dtype_name: str, repeats: int, threads: int, budget_s: float) -> dict:
-    import chainrule as cr
     from threadpoolctl import threadpool_limits
+
+    import chainrule as cr
 
     dims, m, batch_size, epochs, lr = MINI_BATCH[name]
     dtype = np.dtype(dtype_name).type
