@@ -58,7 +58,7 @@ OVERHEAD_TARGET = 0.05
 
 
 def digits(dtype) -> tuple[np.ndarray, np.ndarray]:
-    """scikit-learn's 8 × 8 digits, standardized: X (64, 1797), integer labels (1797,)."""
+    """scikit-learn's 8 × 8 digits, standardized: X (64, 1797) (the transpose of the (1797, 64) rows), labels (1797,)."""
     from sklearn.datasets import load_digits
 
     data = load_digits()
@@ -68,11 +68,15 @@ def digits(dtype) -> tuple[np.ndarray, np.ndarray]:
 
 
 def synthetic(n_x: int, m: int, n_classes: int, dtype, seed=0) -> tuple[np.ndarray, np.ndarray]:
-    """Gaussian inputs (n_x, m), labels = argmax of a random linear teacher: an MNIST-sized problem that can be learned."""
+    """Gaussian inputs, labels = argmax of a random linear teacher: an MNIST-sized problem that can be learned.
+
+    X (n_x, m) is the transpose of an (m, n_x) array, as data sets are stored (one example per row) and as
+    scikit-learn and PyTorch take them: every library reads the same memory.
+    """
     rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n_x, m))
-    teacher = rng.standard_normal((n_classes, n_x))
-    return X.astype(dtype), np.argmax(teacher @ X, axis=0)
+    rows = rng.standard_normal((m, n_x))
+    teacher = rng.standard_normal((n_x, n_classes))
+    return rows.astype(dtype).T, np.argmax(rows @ teacher, axis=1)
 
 
 def fit_timer(net):
