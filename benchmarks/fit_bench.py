@@ -110,17 +110,28 @@ def overhead_of(net, run) -> tuple[float, float]:
     return total, total / spent[0] - 1
 
 
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+clock = CLOCKS["wall"]  # the clock of the comparisons; --clock cpu on a machine that others share (see main)
+
+
 def alternate(runs: dict, repeats: int) -> dict[str, list[float]]:
-    """Each run once per repeat, in turn, after one warm-up each: {name: [seconds per repeat]}."""
+    """Each run once per repeat, in turn, after one warm-up each: {name: [seconds per repeat]} by ``clock``."""
     for fn in runs.values():
         fn()
     times = {name: [] for name in runs}
     for _ in range(repeats):
         for name, fn in runs.items():
-            start = time.perf_counter()
+            start = clock()
             fn()
-            times[name].append(time.perf_counter() - start)
+            times[name].append(clock() - start)
     return times
+
+
+def matmul_share(step, steps: int, n_products: int) -> float | None:
+    """The share of ``steps`` calls of ``step`` spent in ``np.matmul``: both timed by the wall clock, in the same calls."""
+    start = time.perf_counter()
+    in_products = step_bench.products_in_step(step, steps, n_products)
+    return None if in_products is None else in_products * steps / (time.perf_counter() - start)
 
 
 def torch_adam_loop(dims, X, labels, batch_size, epochs, lr, dtype, threads, seed=0):
@@ -198,13 +209,12 @@ def adam_update_share(net, X_batch, Y_batch, lr, budget_s) -> dict:
     update()
     steps, updates = [], []
     for _ in range(5):
-        steps.append(step_bench.timed(step, step_bench.steps_for(budget_s / 5, step)))
-        updates.append(step_bench.timed(update, step_bench.steps_for(budget_s / 5, update)))
-    n_products = len(step_bench.matmul_shapes(net.layer_dims, X_batch.shape[1]))
-    in_step = step_bench.products_in_step(step, 20, n_products)
+        steps.append(step_bench.timed(step, step_bench.steps_for(budget_s / 5, step), clock))
+        updates.append(step_bench.timed(update, step_bench.steps_for(budget_s / 5, update), clock))
+    share = matmul_share(step, 20, len(step_bench.matmul_shapes(net.layer_dims, X_batch.shape[1])))
     step_s = statistics.median(steps)
     return {"step_s": step_s, "adam_update_s": statistics.median(updates), "adam_share": statistics.median(updates) / step_s,
-            "products_in_step_s": in_step, "matmul_share": None if in_step is None else in_step / step_s}
+            "matmul_share": share}
 
 
 def run_full_batch(key: str, dtype_name: str, repeats: int, threads: int, iterations: int | None) -> dict:
@@ -232,8 +242,8 @@ def run_full_batch(key: str, dtype_name: str, repeats: int, threads: int, iterat
         step_net = cr.Network(dims, activations, seed=0, dtype=dtype)
         one_step = lambda: step_net.train_step(X, Y, 0.01)  # noqa: E731
         one_step()
-        in_step = step_bench.products_in_step(one_step, max(5, min(N, 50)), len(step_bench.matmul_shapes(dims, m)))
-        step_s = step_bench.timed(one_step, max(5, min(N, 200)))
+        share = matmul_share(one_step, max(5, min(N, 50)), len(step_bench.matmul_shapes(dims, m)))
+        step_s = step_bench.timed(one_step, max(5, min(N, 200)), clock)
         short = {}
         if key == "a":  # the flower's overhead at few and many iterations: fit's fixed costs against its per-iteration ones
             for n in (10, 100, 1000, 10_000):
@@ -247,7 +257,7 @@ def run_full_batch(key: str, dtype_name: str, repeats: int, threads: int, iterat
         "ratio_torch": statistics.median(ratios), "ratio_torch_range": [min(ratios), max(ratios)],
         "target_torch": FULL_TARGETS[key], "overhead": statistics.median(overheads[1:]),
         "overhead_range": [min(overheads[1:]), max(overheads[1:])], "overhead_by_iterations": short,
-        "step_s": step_s, "products_in_step_s": in_step, "matmul_share": None if in_step is None else in_step / step_s,
+        "step_s": step_s, "matmul_share": share,
         "repeats": repeats, "blas": blas,
     }
 
@@ -318,7 +328,8 @@ def markdown(results: list[dict], meta: dict) -> str:
         f"NumPy {meta['numpy']}, PyTorch {meta['torch']}, scikit-learn {meta['sklearn']}, Python {meta['python']}.",
         f"BLAS: {meta['blas']}. {meta['note']}",
         "",
-        f"Times: median over {meta['repeats']} alternating repeats in one process per row, range in brackets; ratios",
+        f"Times ({'CPU time of the process' if meta.get('clock') == 'cpu' else 'wall time'}): median over {meta['repeats']} "
+        "alternating repeats in one process per row, range in brackets; ratios",
         "are chainrule / peer, repeat by repeat. *Overhead*: the time `fit` spends outside its steps",
         "(`Network._train_step`) over the time in them, measured inside the same `fit` calls. *Matmul share*: the time",
         "one step spends in `np.matmul`, timed where each product runs, over the step (– where the step is too small",
@@ -373,11 +384,17 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=1.0, help="seconds for the Adam-update share measurement")
     parser.add_argument("--iterations", type=int, default=None, help="full-batch iterations (default: per configuration)")
     parser.add_argument("--note", default="", help="a sentence on the machine's state, printed with the results")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                        help="wall time, or the process's CPU time (with --threads 1, on a machine shared with other jobs)")
     parser.add_argument("--one", nargs=2, metavar=("CONFIG", "DTYPE"), help=argparse.SUPPRESS)
     parser.add_argument("--markdown", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "fit.json"))
     parser.add_argument("--render", action="store_true", help="only rewrite the Markdown from the JSON of the last run")
     args = parser.parse_args()
+    global clock
+    clock = CLOCKS[args.clock]
+    if args.clock == "cpu" and args.threads != 1:
+        parser.error("--clock cpu counts the CPU time of every thread: use it with --threads 1")
     if args.render:
         saved = json.loads(Path(args.json).read_text())
         step_bench.write_section(Path(args.markdown), "fit_bench", markdown(saved["results"], saved["meta"]))
@@ -396,7 +413,8 @@ def main() -> None:
     for key in args.configs.split(","):
         for dtype in args.dtypes.split(","):
             command = [sys.executable, __file__, "--one", key, dtype, "--repeats", str(args.repeats), "--threads", str(args.threads),
-                       "--budget", str(args.budget)] + (["--iterations", str(args.iterations)] if args.iterations else [])  # fmt: skip
+                       "--budget", str(args.budget), "--clock", args.clock]
+            command += ["--iterations", str(args.iterations)] if args.iterations else []
             row = step_bench.run_process(command)
             results.append(row)
             peers = (f"PyTorch {1e3 * row['torch_s']:.1f} ms ratio {row['ratio_torch']:.2f}" if row["kind"] == "full batch" else
@@ -408,7 +426,7 @@ def main() -> None:
     meta = {
         "machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "threads": args.threads,
         "numpy": np.__version__, "torch": torch.__version__, "sklearn": sklearn.__version__, "python": platform.python_version(),
-        "repeats": args.repeats, "note": args.note,
+        "repeats": args.repeats, "note": args.note, "clock": args.clock,
         "blas": "; ".join(f"{b['internal_api']} {b['version']} kernel {b['architecture']} ({b['num_threads']} threads)" for b in blas),
         "env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP", "MKL"))},
     }
