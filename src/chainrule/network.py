@@ -534,7 +534,7 @@ class Network:
                 correct += correct_batch
             history.costs.append(cost_total / m)
             history.learning_rates.append(float(alpha))
-            if (epoch + 1 - first_epoch) % eval_every == 0 or epoch + 1 == n_epochs:
+            if evaluate:
                 history.epochs.append(epoch)
                 history.train_accuracy.append(correct / labels.size)  # over the epoch's batches, as costs[epoch]
                 with np.errstate(over="ignore", invalid="ignore"):  # a diverged step shows in the next cost
@@ -555,7 +555,7 @@ class Network:
             if patience is not None and waited >= patience:
                 history.stopped_early = True
                 break
-        if len(history.costs):  # the generator's state is read once, not at every epoch (2 µs: 3 % of a flower step)
+        if history.costs:  # the generator's state read once, not at every epoch (2 µs: 3 % of a flower step)
             self.training_state = training_state(first_epoch + len(history.costs))
         if best_parameters is not None:
             self._parameters = best_parameters
