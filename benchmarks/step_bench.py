@@ -217,30 +217,30 @@ def torch_step(dims, activations, X, Y, dtype, threads, lr=0.01):
 class _TimedNumPy:
     """NumPy with its ``matmul`` timed: put in place of ``chainrule.layers.np`` to see the products inside a step."""
 
-    def __init__(self) -> None:
-        self.seconds, self.calls = 0.0, 0
+    def __init__(self, clock=time.perf_counter) -> None:
+        self.seconds, self.calls, self.clock = 0.0, 0, clock
 
     def __getattr__(self, name):
         return getattr(np, name)
 
     def matmul(self, *args, **kwargs):
-        start = time.perf_counter()
+        start = self.clock()
         try:
             return np.matmul(*args, **kwargs)
         finally:
-            self.seconds += time.perf_counter() - start
+            self.seconds += self.clock() - start
             self.calls += 1
 
 
-def products_in_step(step, steps: int, expected_calls: int) -> float | None:
-    """Seconds per step that ``step`` spends in ``np.matmul`` (chainrule's products, timed where they run).
+def products_in_step(step, steps: int, expected_calls: int, clock=time.perf_counter) -> float | None:
+    """Seconds per step that ``step`` spends in ``np.matmul`` (chainrule's products, timed where they run, by ``clock``).
 
     None when the step does not call ``np.matmul`` once per product: steps too small for the workspace
     multiply with the ``@`` operator, which this does not see.
     """
     from chainrule import layers
 
-    timer = _TimedNumPy()
+    timer = _TimedNumPy(clock)
     layers.np = timer
     try:
         for _ in range(steps):
