@@ -37,14 +37,19 @@ Parameters = dict[str, np.ndarray]
 State = dict[str, Any]
 
 
+def _floating(dtype: np.dtype) -> np.dtype:
+    """The dtype the state and temporaries of a parameter of this dtype have: its own if floating, else float64."""
+    return dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
+
+
 def _zeros_like_grads(parameters: Parameters) -> dict[str, np.ndarray]:
-    return {f"d{key}": np.zeros_like(value) for key, value in parameters.items()}
+    return {f"d{key}": np.zeros(np.shape(value), _floating(np.asarray(value).dtype)) for key, value in parameters.items()}
 
 
 def _scratch(parameters: Parameters, count: int, scratch: np.ndarray | None) -> np.ndarray:
     """A flat buffer of ``count`` × the largest parameter's size: the update's temporaries (``scratch`` if large enough)."""
-    size = count * max(value.size for value in parameters.values())
-    dtype = next(iter(parameters.values())).dtype
+    size = count * max(np.size(value) for value in parameters.values())
+    dtype = _floating(np.asarray(next(iter(parameters.values()))).dtype)
     if scratch is not None and scratch.size >= size and scratch.dtype == dtype:
         return scratch
     return np.empty(size, dtype)
@@ -85,7 +90,7 @@ def update_gd(
 ) -> None:
     """W := W − α dW, b := b − α db. ``inplace=True`` (training) also turns each dW into α dW in place (no temporary).
 
-    2 passes over each parameter: α dW, then W − α dW.
+    2 passes over each parameter: α dW, then W − α dW. ``scratch`` is not needed (the same signature as the others).
     """
     for key in parameters:
         d = grads[f"d{key}"]
