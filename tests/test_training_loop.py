@@ -228,3 +228,19 @@ def test_float32_stays_float32_end_to_end():
     assert all(value.dtype == np.float32 for value in net.parameters.values())
     state = net.training_state["optimizer_state"]
     assert all(value.dtype == np.float32 for group in ("v", "s") for value in state[group].values())
+
+
+def test_integer_parameters_get_floating_state_and_updates():
+    """The course's functions take whatever arrays a notebook holds: integer weights still update by the formula."""
+    from chainrule.course import optimization as course
+
+    grads = {"dW1": np.array([[0.5, -0.5]]), "db1": np.array([[1.0]])}
+    parameters = {"W1": np.array([[1, 2]]), "b1": np.array([[0]])}
+    v = course.initialize_velocity(parameters)
+    parameters, v = course.update_parameters_with_momentum(parameters, grads, v, beta=0.9, learning_rate=0.1)
+    assert v["dW1"].dtype == np.float64 and parameters["W1"] == pytest.approx(np.array([[1 - 0.1 * 0.05, 2 + 0.1 * 0.05]]))
+    parameters = {"W1": np.array([[1, 2]]), "b1": np.array([[0]])}
+    v, s = course.initialize_adam(parameters)
+    parameters, v, s, v_corrected, s_corrected = course.update_parameters_with_adam(parameters, grads, v, s, t=1, learning_rate=0.1)
+    assert v_corrected["dW1"] == pytest.approx(np.array([[0.5, -0.5]])) and s_corrected["db1"][0, 0] == pytest.approx(1.0)
+    assert parameters["W1"] == pytest.approx(np.array([[0.9, 2.1]]), rel=1e-7)
