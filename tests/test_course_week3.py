@@ -105,7 +105,9 @@ def test_nn_model_reproduces_the_published_trace(flower, capsys):
         assert lines[i] == f"Cost after iteration {1000 * i}: {expected}"
     predictions = w.predict(parameters, X)
     assert predictions.dtype == bool and predictions.shape == (1, 400)
-    assert np.mean(predictions == Y) == 0.905
+    # after iteration 7000 the run is chaotic: the BLAS kernel's rounding order decides between 90.5 % (the
+    # 2021 notebook's published value) and 90.75 % (OpenBLAS's Haswell kernel)
+    assert np.mean(predictions == Y) in (0.905, 0.9075)
 
 
 def test_original_notebook_seed_gives_90_75(flower):
