@@ -431,7 +431,7 @@ def main() -> None:
                   f"overhead {_percent(row['overhead'])}  matmul share {_percent(row['matmul_share'])}", flush=True)
     blas = results[0]["blas"]
     meta = {
-        "machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "threads": args.threads,
+        "machine": step_bench.machine_name(), "cpus": os.cpu_count(), "threads": args.threads,
         "numpy": np.__version__, "torch": torch.__version__, "sklearn": sklearn.__version__, "python": platform.python_version(),
         "repeats": args.repeats, "note": args.note, "clock": args.clock,
         "blas": "; ".join(f"{b['internal_api']} {b['version']} kernel {b['architecture']} ({b['num_threads']} threads)" for b in blas),

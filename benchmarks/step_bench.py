@@ -52,6 +52,17 @@ def blas_info() -> list[dict]:
     ]
 
 
+def machine_name() -> str:
+    """The CPU's model name (``/proc/cpuinfo`` on Linux), else what ``platform`` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return f"{line.split(':', 1)[1].strip()} ({platform.machine()})"
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def timed(fn, steps: int, clock=time.perf_counter) -> float:
     """Median seconds of ``fn()`` over ``steps`` calls, by ``clock`` (wall time; ``time.process_time`` for CPU time)."""
     times = []
@@ -542,7 +553,7 @@ def main() -> None:
             )
     blas = results[0]["blas"]
     meta = {
-        "machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "threads": args.threads,
+        "machine": machine_name(), "cpus": os.cpu_count(), "threads": args.threads,
         "numpy": np.__version__, "torch": torch.__version__, "python": platform.python_version(), "repeats": args.repeats,
         "processes": args.processes,
         "blas": "; ".join(f"{b['internal_api']} {b['version']} kernel {b['architecture']} ({b['num_threads']} threads)" for b in blas),
