@@ -8,6 +8,8 @@ The pure functions ``forward`` and ``backward`` are the single implementation th
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +24,7 @@ from chainrule.initializers import initialize_parameters
 from chainrule.layers import Cache, activation_backward, layer_forward, linear_backward
 from chainrule.losses import OUTPUT_LOSS, get_loss, mean_cost, one_hot
 from chainrule.losses import cost as checked_cost
-from chainrule.optim import decayed_learning_rate, get_optimizer, mini_batches
+from chainrule.optim import MiniBatches, decayed_learning_rate, get_optimizer
 from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_keep_prob, check_lambd, dropout_masks, l2_cost
 from chainrule.validation import check_integer, check_layer_dims, check_number, check_X, check_Y, expand_activations
 from chainrule.workspace import Workspace
@@ -173,9 +175,18 @@ class History:
 
     costs[e]: the training cost J of epoch e, with its L2 term if any: full batch, J before that
     iteration's update; mini-batches, the size-weighted mean of the mini-batch costs during the
-    epoch (the course's ``cost_total / m``). Every ``eval_every`` epochs, after that epoch's
-    updates and without dropout, ``fit`` also records the epoch (``epochs``), the training
-    accuracy, and the validation cost and accuracy when there is validation data.
+    epoch (the course's ``cost_total / m``).
+
+    Every ``eval_every`` epochs (and at the last) ``fit`` records the epoch (``epochs``) and:
+
+    - train_accuracy: the fraction of correct predictions over the epoch's batches, each predicted
+      with the weights as they were at that batch (before its update) and with its dropout masks,
+      from the very outputs A[L] that its cost J came from: the same forward passes as costs[e], at
+      no extra pass over the data. With full-batch gradient descent it is the accuracy on all of X
+      before that iteration's update; it is not the accuracy of the weights after the epoch, which
+      ``net.accuracy(X, Y)`` gives.
+    - val_costs, val_accuracy (with validation data): a forward pass over the validation set after
+      the epoch's updates, without dropout.
     """
 
     costs: list[float] = field(default_factory=list)
@@ -488,22 +499,32 @@ class Network:
         none for "gd"). When J is not finite nothing is updated and J is returned, for the caller to
         report. Speed without other formulas: no dA0 (nothing updates X), each dZ[l] computed in
         place over dA[l] and only dW, db kept (``backward(parameters_only=True)``), parameters
-        updated in place (the network owns them), and Z, A, dA, dW and g'(Z) written into the
-        same arrays at every step (the network's ``Workspace``) instead of new ones when they are
-        large enough for that to pay.
+        updated in place (the network owns them), and Z, A, dA, dW, g'(Z) and the optimizer's
+        temporaries written into the same arrays at every step (the network's ``Workspace``)
+        instead of new ones when they are large enough for that to pay.
         """
+        opt = get_optimizer(optimizer)
+        return self._train_step(X, Y, learning_rate, convention, opt, {} if state is None else state, lambd, keep_prob, rng, hyper)[0]
+
+    def _train_step(self, X, Y, learning_rate, convention, opt, state, lambd, keep_prob, rng, hyper, labels=None) -> tuple[float, int]:
+        """``train_step``; also returns how many predictions of the forward pass equal ``labels`` (0 without labels)."""
         m = X.shape[1]
         masks = dropout_masks(self.layer_dims, m, keep_prob, rng) if keep_prob < 1 else None
         workspace = self._workspace if self._workspace.pays_off(self.layer_dims, m, X.dtype) else None
         with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as a non-finite J
             AL, caches = forward(X, self._parameters, self.activations, masks, keep_prob, workspace)
             J = mean_cost(AL, Y, self.loss) + (l2_cost(self._parameters, lambd, m) if lambd else 0.0)
-        if not np.isfinite(J):
-            return J
+        if not math.isfinite(J):
+            return J, 0
+        correct = 0 if labels is None else self._correct(AL, labels)  # from the outputs this step computed anyway
         grads = self._backward(AL, Y, caches, convention, False, lambd, masks, keep_prob, parameters_only=True,
                                workspace=workspace)  # fmt: skip
-        get_optimizer(optimizer).update(self._parameters, grads, {} if state is None else state, learning_rate, inplace=True, **hyper)
-        return J
+        scratch = None
+        if workspace is not None and opt.temporaries:  # the update's temporaries, one flat array reused
+            largest = max(n * n_prev for n_prev, n in itertools.pairwise(self.layer_dims))
+            scratch = workspace.array("update", 0, (opt.temporaries * largest,), self.dtype)
+        opt.update(self._parameters, grads, state, learning_rate, inplace=True, scratch=scratch, **hyper)
+        return J, correct
 
     @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # an overflow is reported as a divergence, not a warning
     def fit(
@@ -543,8 +564,9 @@ class Network:
         epoch; ``self.history`` is the History being filled.
 
         Every ``eval_every`` epochs (default: every epoch with mini-batches, else 100 times in
-        all) the training accuracy and, with ``validation_data = (X_val, Y_val)``, the validation
-        cost and accuracy are recorded; with ``patience`` training stops after that many
+        all) the training accuracy (from the outputs the epoch's steps computed, see ``History``)
+        and, with ``validation_data = (X_val, Y_val)``, the validation cost and accuracy (a forward
+        pass over X_val) are recorded; with ``patience`` training stops after that many
         evaluations without a lower validation cost and the best parameters are restored.
         Shuffling and dropout draw from ``np.random.default_rng(seed)``: the same seed gives the
         same run. ``resume=True`` continues a run (saved by ``save``, loaded by ``load``) with its
@@ -600,26 +622,34 @@ class Network:
         best_cost, best_parameters = np.inf, None
         m = X.shape[1]
         monitor = DivergenceMonitor(self.loss, self.n_y, X.dtype, first_epoch, n_epochs, batch_size is None, self.initialization)
+        labels = np.argmax(Y, axis=0).reshape(1, -1) if self.multiclass else Y  # what a correct prediction equals
+
+        def training_state(epochs_done: int) -> dict[str, Any]:
+            return {"optimizer": opt.name, "optimizer_state": optimizer_state, "epoch": epochs_done,
+                    "rng_state": rng.bit_generator.state, "convention": convention}  # fmt: skip
+
+        batches = None if batch_size is None else MiniBatches(X, Y, batch_size, labels)
         for epoch in range(first_epoch, n_epochs):
             alpha = decayed_learning_rate(learning_rate, epoch, decay_rate, time_interval) if decay_rate else learning_rate
-            batches = [(X, Y)] if batch_size is None else mini_batches(X, Y, batch_size, rng)
-            cost_total = 0.0
-            for X_batch, Y_batch in batches:
-                J = self.train_step(X_batch, Y_batch, alpha, convention=convention, optimizer=opt.name, state=optimizer_state,
-                                    lambd=lambd, keep_prob=keep_prob, rng=rng, **hyper)  # fmt: skip
-                if not np.isfinite(J):
+            evaluate = (epoch + 1 - first_epoch) % eval_every == 0 or epoch + 1 == n_epochs
+            cost_total, correct = 0.0, 0
+            for X_batch, Y_batch, labels_batch in ((X, Y, labels),) if batches is None else batches.epoch(rng):
+                J, correct_batch = self._train_step(X_batch, Y_batch, alpha, convention, opt, optimizer_state, lambd, keep_prob, rng,
+                                                    hyper, labels_batch if evaluate else None)  # fmt: skip
+                if not math.isfinite(J):
                     self._diverged(monitor.nonfinite(epoch, J, alpha), history)
                 cost_total += J * X_batch.shape[1]
+                correct += correct_batch
             history.costs.append(cost_total / m)
             history.learning_rates.append(float(alpha))
             if (diverged := monitor.cost(epoch, history.costs[-1], alpha)) is not None:
                 self._diverged(diverged, history)
-            if (epoch + 1 - first_epoch) % eval_every == 0 or epoch + 1 == n_epochs:
+            if evaluate:
                 history.epochs.append(epoch)
+                history.train_accuracy.append(correct / labels.size)  # over the epoch's batches, as costs[epoch]
                 if (diverged := monitor.parameters(epoch, self._parameters, alpha)) is not None:
                     self._diverged(diverged, history)
                 with np.errstate(over="ignore", invalid="ignore"):  # a diverged step shows in the next cost
-                    history.train_accuracy.append(self._accuracy_of(forward(X, self._parameters, self.activations)[0], Y))
                     AL_val = forward(X_val, self._parameters, self.activations)[0] if validation_data is not None else None
                 if AL_val is not None:
                     history.val_costs.append(mean_cost(AL_val, Y_val, self.loss))
@@ -627,15 +657,14 @@ class Network:
                     if patience is not None and history.val_costs[-1] < best_cost:
                         best_cost, history.best_epoch = history.val_costs[-1], epoch
                         best_parameters = {key: value.copy() for key, value in self._parameters.items()}
-            self.training_state = {
-                "optimizer": opt.name, "optimizer_state": optimizer_state, "epoch": epoch + 1,
-                "rng_state": rng.bit_generator.state, "convention": convention,
-            }  # fmt: skip
-            if callback is not None:
+            if callback is not None:  # a callback may save the network: its training state is that of this epoch
+                self.training_state = training_state(epoch + 1)
                 callback(epoch, history.costs[-1])
             if patience is not None and history.best_epoch is not None and epoch - history.best_epoch >= patience:
                 history.stopped_early = True  # `patience` epochs without a lower validation cost
                 break
+        if history.costs:  # the generator's state read once, not at every epoch (2 µs: 3 % of a flower step)
+            self.training_state = training_state(first_epoch + len(history.costs))
         if best_parameters is not None:
             self.parameters = best_parameters
         return history
@@ -659,11 +688,15 @@ class Network:
             return np.argmax(AL, axis=0).reshape(1, -1)
         return (AL > 0.5).astype(int)
 
-    def _accuracy_of(self, AL: np.ndarray, Y: np.ndarray) -> float:
-        predictions = self._labels_of(AL)
+    def _correct(self, AL: np.ndarray, labels: np.ndarray) -> int:
+        """How many predictions of A[L] equal ``labels``: class indices (1, m) with softmax, Y itself (n[L], m) with sigmoid."""
         if self.multiclass:
-            Y = np.argmax(Y, axis=0).reshape(1, -1)
-        return float(np.mean(predictions == Y))
+            return int(np.count_nonzero(AL.argmax(axis=0) == labels[0]))
+        return int(np.count_nonzero((AL > 0.5) == labels))
+
+    def _accuracy_of(self, AL: np.ndarray, Y: np.ndarray) -> float:
+        labels = np.argmax(Y, axis=0).reshape(1, -1) if self.multiclass else Y
+        return self._correct(AL, labels) / labels.size
 
     def accuracy(self, X: np.ndarray, Y: np.ndarray) -> float:
         """Fraction of examples whose predicted label equals Y (Y as for ``fit``)."""
