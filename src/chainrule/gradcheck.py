@@ -59,12 +59,14 @@ from chainrule.activations import get_activation
 from chainrule.conventions import check_convention, derivative_of
 from chainrule.errors import ChainruleError
 from chainrule.losses import get_loss
-from chainrule.network import forward
+from chainrule.network import backward, forward
 from chainrule.regularization import Masks, apply_mask
 from chainrule.report import Table
 from chainrule.validation import check_X, check_Y
 
 EPSILON = 1e-6  # the step of each element, or the RMS size of ΔZ[l] along a direction
+EPSILON_RANGE = (1e-8, 1e-5)  # the accepted ε: roundoff swamps the differences below, truncation error above
+ROUNDOFF_SHARE = 0.01  # the roundoff allowance may be at most this share of the gradient's gross size
 RTOL = 1e-5  # a tensor passes when ‖g − ĝ‖ ≤ rtol (‖g‖ + ‖ĝ‖) + the numeric noise floor
 K = 32  # elements per tensor in "sample", directions per tensor in "directional"
 AUTO_LIMIT = 100_000  # "auto": full where a per-element check needs at most this many example-columns
@@ -90,15 +92,35 @@ class _Problem:
         self.parameters, self.activations, self.X, self.Y = parameters, activations, X, Y
         self.L, self.m = len(activations), X.shape[1]
         self.masks, self.keep_prob = masks, keep_prob
-        self.losses = get_loss(loss).losses
+        self.losses = get_loss(loss).from_Z[activations[-1]]  # L from Z[L]: log-sigmoid / log-softmax, stable
         AL, caches = forward(X, parameters, activations, masks, keep_prob)
         self.caches = caches
-        self.base_losses = self.losses(AL, Y).sum(axis=0)  # L⁽ʲ⁾ of the unperturbed network
+        self.base_losses = self.losses(caches[-1][1], Y).sum(axis=0)  # L⁽ʲ⁾ of the unperturbed network
         self.Z = [None] + [Z for _, Z in caches]  # Z[l], l = 1..L
         self.A = [A_prev for (A_prev, _, _), _ in caches]  # A[l], l = 0..L-1
+        self.condition = self._condition(AL, get_loss(loss).fused_dZ[activations[-1]])
         self.upper = [  # the layers above l, renumbered from 1, for the core's forward
             {f"{p}{i - l}": parameters[f"{p}{i}"] for i in range(l + 1, self.L + 1) for p in "Wb"} for l in range(self.L + 1)
         ]
+
+    def _condition(self, AL: np.ndarray, output_dZ) -> list[np.ndarray | None]:
+        """Per example j and layer l, C[l]ⱼ = Σ_{k ≥ l} Σᵢ |∂L⁽ʲ⁾/∂Z[k]ᵢⱼ| (|W[k]| |A[k-1]| + |b[k]|)ᵢⱼ, (m,).
+
+        The size of the terms whose float64 rounding reaches L⁽ʲ⁾ when layers l..L are evaluated:
+        rounding Z[k] = W[k] A[k-1] + b[k] moves L⁽ʲ⁾ by about u C, however small L⁽ʲ⁾ is (a
+        saturated output with |Z[L]| of hundreds). ∂L/∂Z[k] per example is the core's backward;
+        it only sizes the roundoff bound, never the numeric ĝ.
+        """
+        dZL = output_dZ(AL, self.Y)
+        grads = backward(self.caches, self.activations, 1 / self.m, dZL=dZL, need_dA0=False, masks=self.masks,
+                         keep_prob=self.keep_prob)  # fmt: skip
+        condition: list[np.ndarray | None] = [None] * (self.L + 2)
+        condition[self.L + 1] = np.zeros(self.m)
+        for k in range(self.L, 0, -1):
+            W, b = self.parameters[f"W{k}"], self.parameters[f"b{k}"]
+            terms = np.abs(W) @ np.abs(self.A[k - 1]) + np.abs(b)  # Σ |W[k]ᵢₚ A[k-1]ₚⱼ| + |b[k]ᵢ|
+            condition[k] = condition[k + 1] + np.sum(np.abs(grads[f"dZ{k}"]) * terms, axis=0)
+        return condition
 
     def example_losses(self, l: int, Zp: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(L⁽ʲ⁾ per column, whether the column crossed a kink) with Z[l] replaced by Zp.
@@ -113,8 +135,9 @@ class _Problem:
             if l < self.L:
                 A = apply_mask(A, self.masks[l][:, columns], self.keep_prob)  # A[l] := A[l] * D[l] / keep_prob
             masks = {i - l: self.masks[i][:, columns] for i in range(l + 1, self.L)}  # renumbered as self.upper
-        AL, caches = forward(A, self.upper[l], self.activations[l:], masks, self.keep_prob)
-        losses = self.losses(AL, self.Y[:, columns]).sum(axis=0)  # L⁽ʲ⁾ sums the n[L] output units
+        _, caches = forward(A, self.upper[l], self.activations[l:], masks, self.keep_prob)
+        ZL = caches[-1][1] if caches else Zp  # Z[L] of every copy (Zp itself when l = L)
+        losses = self.losses(ZL, self.Y[:, columns]).sum(axis=0)  # L⁽ʲ⁾ sums the n[L] output units
         kinked = np.zeros(Zp.shape[1], dtype=bool)
         for i, Z in enumerate([Zp] + [Z for _, Z in caches], start=l):
             if get_activation(self.activations[i - 1]).kinked:
@@ -182,13 +205,14 @@ class _Comparison:
     skipped: np.ndarray  # left out of the verdict: both sides crossed a kink
     noise: np.ndarray  # a bound on the roundoff in each numeric value
     evaluations: int
+    gross: np.ndarray  # Σⱼ |ĝⱼ| over the examples each numeric value sums: its size before cancellation
     elements: np.ndarray | None = None  # flat indices, for per-element checks
 
 
 def _numeric(
     problem: _Problem, target: _Target, T: np.ndarray, columns: np.ndarray, epsilon: float, per_column: bool, one_sided: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(numeric values, kinked, skipped, noise) of the perturbations ΔZ[l] = ±ε T.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(numeric values, kinked, skipped, noise, gross) of the perturbations ΔZ[l] = ±ε T.
 
     T is (n[l], P, m) when each perturbation moves all m examples (one value per perturbation, or
     one per perturbation and example when ``per_column``), or (n[l], P) with ``columns`` naming the
@@ -196,6 +220,11 @@ def _numeric(
     differenced one-sided on the other side, the linear piece the backward pass differentiates
     (g'(0) = 0 puts Z = 0 on the left piece); if both sides cross, the check is skipped.
     With ``one_sided=False`` every kinked check is skipped.
+
+    noise bounds the float64 roundoff of each value: each of the two losses is off by about
+    u (|L⁽ʲ⁾| + C[l]ⱼ) (``_Problem._condition``), so the difference by 8 u (|L₊| + |L₋| + 2 C) / 2ε.
+    gross is Σⱼ |ĝⱼ| over the examples a value sums (|ĝ| for one example): the size of the
+    gradient before the examples' terms cancel, which the noise must stay well below.
     """
     l, m = target.l, problem.m
     scale = 1 / m if target.reference == "J" else 1.0  # ∂J = (1/m) Σ ∂L⁽ʲ⁾;  ∂(Σ L) = Σ ∂L⁽ʲ⁾
@@ -216,7 +245,7 @@ def _numeric(
     plus, minus, here = losses[:width], losses[width:], problem.base_losses[cols]
     crossed_plus, crossed_minus = crossed[:width], crossed[width:]
     difference = (plus - minus) / (2 * epsilon)  # central, per example-column
-    noise = 8 * _UNIT * (np.abs(plus) + np.abs(minus)) / (2 * epsilon)
+    noise = 8 * _UNIT * (np.abs(plus) + np.abs(minus) + 2 * problem.condition[l][cols]) / (2 * epsilon)
     kinked = crossed_plus | crossed_minus
     skipped = crossed_plus & crossed_minus
     if one_sided:  # stay on the linear piece the backward pass differentiates
@@ -227,21 +256,22 @@ def _numeric(
         skipped = kinked
     difference, noise = scale * difference, scale * noise
     if not all_examples:  # one column per perturbation
-        return difference, kinked, skipped, noise
+        return difference, kinked, skipped, noise, np.abs(difference)
     shape = (P, m)
     if per_column:
-        return difference.reshape(shape), kinked.reshape(shape), skipped.reshape(shape), noise.reshape(shape)
+        return (difference.reshape(shape), kinked.reshape(shape), skipped.reshape(shape), noise.reshape(shape),
+                np.abs(difference).reshape(shape))  # fmt: skip
     return (difference.reshape(shape).sum(axis=1), kinked.reshape(shape).any(axis=1), skipped.reshape(shape).any(axis=1),
-            np.sqrt((noise.reshape(shape) ** 2).sum(axis=1)))  # fmt: skip
+            np.sqrt((noise.reshape(shape) ** 2).sum(axis=1)), np.abs(difference).reshape(shape).sum(axis=1))  # fmt: skip
 
 
-def _l2_numeric(W: np.ndarray, U: np.ndarray, V: np.ndarray, epsilon: float, lambd: float, m: int) -> np.ndarray:
-    """Central differences of λ/(2m) ‖W‖²_F along each direction u[p] v[p]ᵀ (the other layers' terms cancel)."""
-    out = np.empty(U.shape[0])
-    for p, (u, v) in enumerate(zip(U, V, strict=True)):
-        D = np.outer(u, v)
-        out[p] = lambd / (2 * m) * (np.sum((W + epsilon * D) ** 2) - np.sum((W - epsilon * D) ** 2)) / (2 * epsilon)
-    return out
+def _l2_numeric(W: np.ndarray, U: np.ndarray, V: np.ndarray, lambd: float, m: int) -> np.ndarray:
+    """Central differences of λ/(2m) ‖W‖²_F along each direction D[p] = u[p] v[p]ᵀ (the other layers' terms cancel).
+
+    The central difference of a quadratic is exact: (‖W + εD‖² − ‖W − εD‖²) / 2ε = 2 ⟨W, D⟩, so it
+    is computed in that form, λ/m uᵀ W v, free of the roundoff of differencing two large sums.
+    """
+    return lambd / m * np.einsum("pi,ij,pj->p", U, W, V)
 
 
 def _check_elements(
@@ -251,7 +281,7 @@ def _check_elements(
     l, m = target.l, problem.m
     per = 1 if target.per_example else m
     chunk = max(1, MAX_COLUMNS // (2 * per))
-    numeric, kinked, skipped, noise = [], [], [], []
+    numeric, kinked, skipped, noise, gross = [], [], [], [], []
     for start in range(0, elements.size, chunk):
         flat = elements[start : start + chunk]
         i, j = np.unravel_index(flat, target.shape)
@@ -273,14 +303,15 @@ def _check_elements(
             if factor is not None:
                 T = T * factor[i, j]
             columns = j
-        values, k, s, n = _numeric(problem, target, T, columns, epsilon, per_column=False, one_sided=one_sided)
-        if target.kind == "W" and lambd:
+        values, k, s, n, size = _numeric(problem, target, T, columns, epsilon, per_column=False, one_sided=one_sided)
+        if target.kind == "W" and lambd:  # λ/(2m) ((W + ε)² − (W − ε)²) / 2ε = (λ/m) W exactly (see _l2_numeric)
             W = problem.parameters[f"W{l}"].ravel()[flat]
-            values = values + lambd / (2 * m) * ((W + epsilon) ** 2 - (W - epsilon) ** 2) / (2 * epsilon)
+            values, size = values + lambd / m * W, size + lambd / m * np.abs(W)
         numeric.append(values)
         kinked.append(k)
         skipped.append(s)
         noise.append(n)
+        gross.append(size)
     return _Comparison(
         analytic=g.ravel()[elements],
         numeric=np.concatenate(numeric),
@@ -288,6 +319,7 @@ def _check_elements(
         skipped=np.concatenate(skipped),
         noise=np.concatenate(noise),
         evaluations=2 * elements.size,
+        gross=np.concatenate(gross),
         elements=elements,
     )
 
@@ -327,14 +359,16 @@ def _check_directions(
     rms = np.sqrt(np.mean(T**2, axis=(0, 2)))
     rms[rms == 0] = 1.0
     U, T = U / rms[:, None], T / rms[None, :, None]
-    numeric, kinked, skipped, noise = _numeric(
+    numeric, kinked, skipped, noise, gross = _numeric(
         problem, target, T, np.zeros(0, dtype=int), epsilon, per_column=target.per_example, one_sided=one_sided
     )
     projected = U @ g  # u[p]ᵀ g, (P, m) or (P, n[l-1])
     analytic = V * projected if target.per_example else np.sum(projected * V, axis=1)
     if target.kind == "W" and lambd:
-        numeric = numeric + _l2_numeric(problem.parameters[f"W{l}"], U, V, epsilon, lambd, m)
-    comparison = _Comparison(analytic.ravel(), numeric.ravel(), kinked.ravel(), skipped.ravel(), noise.ravel(), evaluations=2 * P)
+        l2 = _l2_numeric(problem.parameters[f"W{l}"], U, V, lambd, m)
+        numeric, gross = numeric + l2, gross + np.abs(l2)
+    comparison = _Comparison(analytic.ravel(), numeric.ravel(), kinked.ravel(), skipped.ravel(), noise.ravel(),
+                             evaluations=2 * P, gross=gross.ravel())  # fmt: skip
     return comparison, (U, V)
 
 
@@ -372,13 +406,11 @@ def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comp
     """One row of the report: the comparison's numbers and the verdict."""
     keep = _kept(comparison, kinks)
     a, n = comparison.analytic[keep], comparison.numeric[keep]
-    diff = float(np.linalg.norm(a - n))
-    size = float(np.linalg.norm(a) + np.linalg.norm(n))
-    floor = float(np.linalg.norm(comparison.noise[keep]))
+    verdict = _verdict(comparison, keep, rtol)
+    diff, size, floor, passed = verdict.diff, verdict.size, verdict.floor, verdict.passed
     relative = diff / size if size > 0 else (0.0 if diff == 0 else math.inf)
     if not np.all(np.isfinite(a)):
         relative = math.nan
-    passed = bool(a.size > 0 and np.isfinite(relative) and diff <= rtol * size + floor)
     nn = float(np.dot(n, n))
     ratio = float(np.dot(a, n)) / nn if nn > 0 else math.nan
     factor = exact_factor(ratio, m)
@@ -402,7 +434,8 @@ def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comp
         "worst_analytic": None,
         "worst_numeric": None,
         "passed": passed,
-        "problem": None if passed else _problem_text(a, n, relative, ratio, factor, rtol * size + floor, m),
+        "problem": None if passed else (_blind_text(verdict) if verdict.blind else
+                                        _problem_text(a, n, relative, ratio, factor, rtol * size + floor, m)),
         "seconds": seconds,
     }
     if worst is not None:
@@ -422,6 +455,13 @@ def _factor_value(factor: str, m: int) -> float:
     values = {"1": 1.0, "2": 2.0, "1/2": 0.5, "4": 4.0, "1/4": 0.25, "m": m, "1/m": 1 / m, "m^2": m * m, "1/m^2": 1 / (m * m),
               "2m": 2 * m, "m/2": m / 2, "2/m": 2 / m, "1/(2m)": 1 / (2 * m)}  # fmt: skip
     return sign * values[name]
+
+
+def _blind_text(verdict: _Verdict) -> str:
+    """Why a tensor does not pass although g and ĝ agree to the roundoff floor: the floor is too large to see errors."""
+    return (f"cannot tell at this epsilon: the roundoff of the cost differences (≈ {verdict.floor:.2g}) is more than "
+            f"{ROUNDOFF_SHARE:g} of the gradient's size (≈ {verdict.gross:.2g}), so a wrong gradient would pass too; "
+            f"use a larger epsilon (default {EPSILON:g})")  # fmt: skip
 
 
 def _problem_text(a: np.ndarray, n: np.ndarray, relative: float, ratio: float, factor: str | None, tolerance: float,
@@ -481,6 +521,7 @@ class GradcheckReport:
     seconds: float
     not_checked: list[str] = field(default_factory=list)
     keep_prob: float = 1.0  # < 1: checked with the given fixed dropout masks
+    hint: str | None = None  # the failures' likely cause in one sentence (the other convention)
 
     @property
     def passed(self) -> bool:
@@ -518,7 +559,8 @@ class GradcheckReport:
         notes = [
             f"numeric ĝ: central differences, ε = {self.epsilon:g}, float64; dW, db are checked against {J}; "
             f"dZ, dA against {sum_or_J}.",
-            f"a tensor passes when ‖g − ĝ‖ ≤ {self.rtol:g} (‖g‖ + ‖ĝ‖) + the roundoff floor; g/ĝ is the best-fit ratio "
+            f"a tensor passes when ‖g − ĝ‖ ≤ {self.rtol:g} (‖g‖ + ‖ĝ‖) + the roundoff floor, a floor of at most "
+            f"{ROUNDOFF_SHARE:g} of the gradient's size before cancellation (else: cannot tell); g/ĝ is the best-fit ratio "
             "⟨g, ĝ⟩/⟨ĝ, ĝ⟩; kinks: checks whose perturbation moved a relu pre-activation across 0 "
             f"({self.kinks}).",
             f"the course's one number over dW, db: difference = {self.difference:.3e} "
@@ -528,6 +570,8 @@ class GradcheckReport:
         if self.keep_prob < 1:
             notes.insert(1, f"dropout: every evaluation uses the given masks, A[l] := g(Z[l]) * D[l] / {self.keep_prob:g}; "
                             "dA[l] is checked as the derivative with respect to A[l] before the mask.")  # fmt: skip
+        if self.hint:
+            notes.insert(0, self.hint)
         for row in self.rows:
             if not row["passed"]:
                 notes.append(f"{row['key']} ({row['derivative']}) FAILED: {row['problem']}")
@@ -551,7 +595,7 @@ class GradcheckReport:
             "kinks": self.kinks, "epsilon": self.epsilon, "rtol": self.rtol, "m": self.m, "lambd": self.lambd,
             "keep_prob": self.keep_prob,
             "difference": self.difference if math.isfinite(self.difference) else None, "evaluations": self.evaluations,
-            "seconds": self.seconds, "not_checked": self.not_checked, "rows": rows,
+            "seconds": self.seconds, "not_checked": self.not_checked, "hint": self.hint, "rows": rows,
         }  # fmt: skip
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -638,8 +682,40 @@ def gradcheck(
     return GradcheckReport(
         rows=rows, mode=mode, convention=convention, epsilon=epsilon, rtol=rtol, m=m, lambd=float(lambd), kinks=kinks,
         difference=difference, evaluations=evaluations, seconds=time.perf_counter() - start, not_checked=others,
-        keep_prob=float(keep_prob),
+        keep_prob=float(keep_prob), hint=convention_hint(rows, convention, m),
     )  # fmt: skip
+
+
+def convention_hint(rows: list[dict[str, Any]], convention: str, m: int) -> str | None:
+    """The sentence to lead a report with when the failures are the other convention's gradients, else None.
+
+    Checked in "loss", gradients of the "cost" convention (dZ[L] = (1/m)(A[L] − Y) = ∂J/∂Z[L]) make
+    every dZ, dA fail with g = (1/m) ĝ; checked in "cost", those of the "loss" convention with g = m ĝ.
+    Then dW, db say which way the 1/m went: they pass when it is applied once (a whole, consistent
+    backward in the other convention), and carry the same factor when it is applied twice (1/m in dZ[L]
+    and again in dW = (1/m) dZ A_prevᵀ) or not at all.
+    """
+    if m == 1:  # both conventions are the same numbers
+        return None
+    other, factor = ("cost", "1/m") if convention == "loss" else ("loss", "m")
+    per_example = [row for row in rows if row["key"][1] in "ZA" and row["of"] is not None]
+    failed = [row for row in per_example if not row["passed"]]
+    if not failed or len(failed) < len(per_example) or any(row["factor"] != factor for row in failed):
+        return None  # every dZ, dA off by the one factor, or it is not a convention
+    what = {"cost": "∂J/∂Z, with the 1/m of J = (1/m) Σ L in dZ[L] = (1/m)(A[L] − Y)",
+            "loss": "∂L/∂Z per example, without the 1/m"}[other]  # fmt: skip
+    text = (f"every dZ, dA is {factor} × ĝ (m = {m}): these follow the other convention, {other!r} ({what}); "
+            f"check them with convention={other!r}")
+    parameters = [row for row in rows if row["key"][1] in "Wb" and row["of"] is not None]
+    wrong = [row for row in parameters if not row["passed"]]
+    if wrong and all(row["factor"] == factor for row in wrong):
+        if convention == "loss":
+            text += "; dW, db are (1/m) × ĝ too: the 1/m is applied twice, in dZ[L] and again in dW = (1/m) dZ A_prevᵀ"
+        else:
+            text += "; dW, db are m × ĝ too: the 1/m is missing, neither in dZ[L] nor in dW = (1/m) dZ A_prevᵀ"
+    elif not wrong:
+        text += f" (dW, db pass: the {other!r} backward is consistent)"
+    return text
 
 
 def _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol, kinks):
@@ -658,13 +734,42 @@ def _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol,
     if not keep.any():  # every direction crossed a kink on both sides: look at single elements instead
         elements = np.sort(rng.choice(g.size, size=min(k, g.size), replace=False))
         return _check_elements(problem, target, g, elements, epsilon, lambd, one_sided), None, "sample"
-    a, n = comparison.analytic[keep], comparison.numeric[keep]
-    floor = float(np.linalg.norm(comparison.noise[keep]))
-    failed = not (a.size and np.linalg.norm(a - n) <= rtol * (np.linalg.norm(a) + np.linalg.norm(n)) + floor)
-    if not failed:
+    if _verdict(comparison, keep, rtol).passed:
         return comparison, None, mode
     located = _check_elements(problem, target, g, _suspects(target, g, comparison, UV, k), epsilon, lambd, one_sided)
     return comparison, located, mode
+
+
+@dataclass
+class _Verdict:
+    """The numbers of one tensor's verdict: ‖g − ĝ‖, ‖g‖ + ‖ĝ‖, the roundoff floor, and whether ε can see errors."""
+
+    diff: float
+    size: float
+    floor: float
+    gross: float  # ‖Σⱼ |ĝⱼ|‖: the gradient's size before the examples' terms cancel
+    blind: bool  # the pass would rest on a floor above ROUNDOFF_SHARE of gross: this ε cannot see the errors
+    passed: bool
+
+
+def _verdict(comparison: _Comparison, keep: np.ndarray, rtol: float) -> _Verdict:
+    """Pass when ‖g − ĝ‖ ≤ rtol (‖g‖ + ‖ĝ‖) + floor, and the floor is at most ROUNDOFF_SHARE of the gross size.
+
+    The floor (the roundoff bound of the numeric values) lets a gradient that is zero up to
+    roundoff pass; bounding it by a share of the gross size Σⱼ |ĝⱼ| keeps it from swallowing the
+    errors the check is for (as ε → 0 the roundoff grows as 1/ε): a check that rests on a floor
+    above that share is "blind" and does not pass.
+    """
+    a, n = comparison.analytic[keep], comparison.numeric[keep]
+    diff = float(np.linalg.norm(a - n))
+    size = float(np.linalg.norm(a) + np.linalg.norm(n))
+    floor = float(np.linalg.norm(comparison.noise[keep]))
+    gross = float(np.linalg.norm(comparison.gross[keep]))
+    finite = bool(np.all(np.isfinite(a)) and np.all(np.isfinite(n)) and math.isfinite(diff))
+    clean = finite and diff <= rtol * size  # passes without the floor
+    blind = finite and not clean and diff <= rtol * size + floor and floor > ROUNDOFF_SHARE * gross
+    passed = bool(a.size > 0 and finite and diff <= rtol * size + floor and not blind)
+    return _Verdict(diff, size, floor, gross, blind, passed)
 
 
 def _kept(comparison: _Comparison, kinks: str) -> np.ndarray:
@@ -702,6 +807,13 @@ def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float,
     for name, value in (("epsilon", epsilon), ("rtol", rtol)):
         if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
             raise ChainruleError(f"{name} must be a positive finite number; got {value!r}")
+    low, high = EPSILON_RANGE
+    if not low <= epsilon <= high:
+        raise ChainruleError(
+            f"epsilon must be in [{low:g}, {high:g}]; got {epsilon!r}: below {low:g} the float64 roundoff of "
+            f"J(θ + ε) − J(θ − ε) (about 1e-16 |J| / ε) swamps the differences a check must see, above {high:g} "
+            "the truncation error of the differences (ε² in the central ones, ε one-sided at a relu kink) fails correct gradients"
+        )
     if not (isinstance(lambd, int | float) and math.isfinite(lambd) and lambd >= 0):
         raise ChainruleError(f"lambd (the L2 strength λ) must be a finite number >= 0; got {lambd!r}")
     if isinstance(keep_prob, bool) or not (isinstance(keep_prob, int | float) and 0 < keep_prob <= 1):
