@@ -21,6 +21,7 @@ from chainrule.initializers import initialize_parameters
 from chainrule.layers import Cache, activation_backward, layer_forward, linear_backward
 from chainrule.losses import OUTPUT_LOSS, get_loss, one_hot
 from chainrule.losses import cost as mean_cost
+from chainrule.memory import FLOAT64, require
 from chainrule.optim import decayed_learning_rate, get_optimizer, mini_batches
 from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_keep_prob, check_lambd, dropout_masks, l2_cost
 from chainrule.validation import check_layer_dims, check_X, check_Y, expand_activations
@@ -113,6 +114,28 @@ def backward(
         if dA is not None and not parameters_only:
             grads[f"dA{l - 1}"] = dA
     return grads
+
+
+def parameter_shapes(layer_dims: Sequence[int]) -> dict[str, tuple[int, int]]:
+    """{"W1": (n[1], n[0]), "b1": (n[1], 1), …} from ``layer_dims = [n_x, n[1], …, n[L]]``, nothing allocated."""
+    shapes = {}
+    for l in range(1, len(layer_dims)):
+        shapes[f"W{l}"] = (layer_dims[l], layer_dims[l - 1])
+        shapes[f"b{l}"] = (layer_dims[l], 1)
+    return shapes
+
+
+def require_parameter_memory(layer_dims: Sequence[int], dtype: Any = np.float64, what: str | None = None) -> None:
+    """Refuse (``memory.require``) parameters that would not fit: Σₗ n[l] (n[l-1] + 1) values of ``dtype``, plus
+    the float64 temporaries of drawing the largest W[l] (the standard normal draw before it is scaled, and the
+    scaled float64 array before a cast to a narrower dtype)."""
+    shapes = parameter_shapes(layer_dims).values()
+    count = sum(n * n_prev for n, n_prev in shapes)
+    largest = max(n * n_prev for n, n_prev in shapes)
+    dtype = np.dtype(dtype)
+    what = what or f"Network({list(layer_dims)})"
+    temporaries = FLOAT64 * largest * (1 if dtype.itemsize == FLOAT64 else 2)
+    require(count * dtype.itemsize + temporaries, f"{what}: its parameters ({count:,} {dtype.name} values)")
 
 
 def gradient_descent_step(parameters: Parameters, grads: Grads, learning_rate: float) -> Parameters:
@@ -218,6 +241,7 @@ class Network:
         if initialization == "auto":
             initialization = "he" if self.activations[0] in ("relu", "leaky_relu") else "xavier"
         self.initialization = initialization
+        require_parameter_memory(self.layer_dims, self.dtype)  # before any W[l] is drawn
         rng = np.random.default_rng(seed) if rng is None else rng
         self._parameters = initialize_parameters(self.layer_dims, initialization, rng, self.dtype)
         self.normalization: dict[str, np.ndarray] | None = None  # {"mean", "std"} (n_x, 1) of the inputs, set by the data
@@ -267,11 +291,7 @@ class Network:
 
     def parameter_shapes(self) -> dict[str, tuple[int, int]]:
         """{"W1": (n[1], n[0]), "b1": (n[1], 1), …} from layer_dims."""
-        shapes = {}
-        for l in range(1, self.L + 1):
-            shapes[f"W{l}"] = (self.layer_dims[l], self.layer_dims[l - 1])
-            shapes[f"b{l}"] = (self.layer_dims[l], 1)
-        return shapes
+        return parameter_shapes(self.layer_dims)
 
     @classmethod
     def from_parameters(cls, parameters: Parameters, activations: str | Sequence[str] | None = None, **kwargs) -> Network:
@@ -565,11 +585,11 @@ class Network:
         save(self, path)
 
     @classmethod
-    def load(cls, path: str) -> Network:
-        """The network saved at ``path``, every array checked against the file's header."""
+    def load(cls, path: str, *, trust_header: bool = False) -> Network:
+        """The network saved at ``path``, every array checked against the file's header (see ``chainrule.io.load``)."""
         from chainrule.io import load
 
-        return load(path)
+        return load(path, trust_header=trust_header)
 
 
 def _check_count(value: Any, name: str, minimum: int) -> int:
