@@ -604,6 +604,43 @@ class GradcheckReport:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
+# -- memory -----------------------------------------------------------------------------------------
+def memory_estimate(layer_dims: list[int], m: int, mode: str = "auto", k: int = K, auto_limit: int = AUTO_LIMIT) -> int:
+    """Bytes a check of ``layer_dims`` on m examples needs at its peak (float64), from the sizes alone.
+
+    The one forward pass, its conditioning backward and the built-in grads hold X, Y and about six
+    (n[l], m) arrays per layer: 8 m (n_x + n[L] + 6 Σₗ n[l]). Each tensor's check then pushes C
+    example-columns (both signs) through layers l..L, with ΔZ[l], the base Z[l] and A[l] beside
+    them: 8 C (3 n[l] + 2 Σ_{k>l} n[k]); C is 2 k m for a W or b checked along k directions
+    (every example moves), 2 m ⌈k/m⌉ for a dZ or dA along directions, and at most 2 m (W, b) or
+    MAX_COLUMNS (dZ, dA) per batch of elements. The estimate is the base plus the largest check.
+    """
+    L = len(layer_dims) - 1
+    n_x, units = layer_dims[0], sum(layer_dims[1:])
+    base = m * (n_x + layer_dims[-1] + 6 * units)
+    largest = 0
+    for l in range(1, L + 1):
+        above = sum(layer_dims[l + 1 :])
+        for kind, size in (("W", layer_dims[l] * layer_dims[l - 1]), ("b", layer_dims[l]), ("Z", layer_dims[l] * m),
+                           ("A", layer_dims[l - 1] * m)):  # fmt: skip
+            per = m if kind in "Wb" else 1
+            resolved = mode if mode != "auto" else ("full" if 2 * size * per <= auto_limit else "directional")
+            if resolved == "directional":
+                columns = 2 * (k * m if kind in "Wb" else m * math.ceil(k / m))
+            else:
+                elements = size if resolved == "full" else min(k, size)
+                columns = 2 * per * min(elements, max(1, MAX_COLUMNS // (2 * per)))
+            largest = max(largest, columns * (3 * layer_dims[l] + 2 * above))
+    return 8 * (base + largest)
+
+
+def require_memory(layer_dims: list[int], m: int, mode: str = "auto", k: int = K, auto_limit: int = AUTO_LIMIT) -> None:
+    """Refuse, with the estimate (``memory_estimate``), a check that would not fit in the memory available."""
+    from chainrule.memory import require
+
+    require(memory_estimate(layer_dims, m, mode, k, auto_limit), f"a gradient check of layer_dims {layer_dims} on m = {m:,} examples")
+
+
 # -- the entry point --------------------------------------------------------------------------------
 def gradcheck(
     net: Any,
@@ -644,6 +681,7 @@ def gradcheck(
     start = time.perf_counter()
     check_convention(convention)
     _check_options(mode, k, epsilon, rtol, lambd, keep_prob, masks is not None, kinks)
+    require_memory(list(net.layer_dims), int(np.shape(X)[-1]) if np.ndim(X) == 2 else 1, mode, k, auto_limit)
     parameters = {key: np.asarray(value, dtype=np.float64) for key, value in net.parameters.items()}
     activations = list(net.activations)
     X = check_X(X, net.n_x).astype(np.float64, copy=False)

@@ -8,8 +8,8 @@ import typer
 from chainrule.cli import app
 from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
 from chainrule.errors import ChainruleError
-from chainrule.gradcheck import AUTO_LIMIT, EPSILON, RTOL, K, gradcheck
-from chainrule.network import Network
+from chainrule.gradcheck import AUTO_LIMIT, EPSILON, MODES, RTOL, K, gradcheck, require_memory
+from chainrule.network import Network, check_architecture
 from chainrule.regularization import check_keep_prob, dropout_masks
 
 
@@ -48,6 +48,8 @@ def check(
         if m < 1:
             raise ChainruleError(f"--m must be a positive number of examples; got {m}")
         keep_prob = check_keep_prob(keep_prob)
+        if mode in MODES:  # else gradcheck names the modes
+            require_memory(check_architecture(dims, parse_names(activations))[0], m, mode, k)  # before X or W is drawn
         net = Network(dims, parse_names(activations), seed=seed)
         rng = np.random.default_rng(seed)
         X = rng.standard_normal((net.n_x, m))
