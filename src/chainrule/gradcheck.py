@@ -51,6 +51,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -681,6 +682,7 @@ def gradcheck(
     start = time.perf_counter()
     check_convention(convention)
     _check_options(mode, k, epsilon, rtol, lambd, keep_prob, masks is not None, kinks)
+    epsilon, rtol = float(epsilon), float(rtol)  # NumPy scalars too; the report's JSON takes Python floats
     require_memory(list(net.layer_dims), int(np.shape(X)[-1]) if np.ndim(X) == 2 else 1, mode, k, auto_limit)
     parameters = {key: np.asarray(value, dtype=np.float64) for key, value in net.parameters.items()}
     activations = list(net.activations)
@@ -843,7 +845,7 @@ def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float,
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ChainruleError(f"k must be a positive integer (elements or directions per tensor); got {k!r}")
     for name, value in (("epsilon", epsilon), ("rtol", rtol)):
-        if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+        if isinstance(value, bool) or not (isinstance(value, Real) and math.isfinite(value) and value > 0):
             raise ChainruleError(f"{name} must be a positive finite number; got {value!r}")
     low, high = EPSILON_RANGE
     if not low <= epsilon <= high:
