@@ -14,6 +14,15 @@ Which f each key is the derivative of (see ``chainrule.conventions``):
 - dZ[l], dA[l]: the summed losses Σᵢ L⁽ⁱ⁾ in the "loss" convention (so column i is ∂L⁽ⁱ⁾/∂·
   per example), the mean cost J in the "cost" convention. The L2 term does not depend on them.
 
+Sound at every accepted setting. ε is accepted in EPSILON_RANGE = [1e-8, 1e-5] (below, float64
+roundoff swamps the differences; above, truncation error fails correct gradients). Each numeric
+value carries a bound on its roundoff, sized by the magnitudes that reach its example's loss
+(``_Problem._condition``); that floor enters the allowance only up to ROUNDOFF_SHARE of the
+gradient's gross size Σⱼ |ĝⱼ|, so it can let a gradient that is zero up to roundoff pass but never
+a wrong one ("cannot tell" otherwise). The per-example losses are evaluated from Z[L]
+(log-sigmoid / log-softmax, ``Loss.from_Z``), exact for saturated outputs. When every dZ, dA
+fails by the factor between the conventions, ``report.hint`` says the gradients follow the other one.
+
 Speed by design. Every perturbation is turned into a change ΔZ[l] of the first pre-activation
 it touches (W[l], b[l], Z[l] and A[l-1] all act on Z[l]), so layers below l are never recomputed:
 their activations come from one forward pass. Many perturbations of one layer are stacked side

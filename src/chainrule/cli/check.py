@@ -8,7 +8,7 @@ import typer
 from chainrule.cli import app
 from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
 from chainrule.errors import ChainruleError
-from chainrule.gradcheck import AUTO_LIMIT, EPSILON, MODES, RTOL, K, gradcheck, require_memory
+from chainrule.gradcheck import AUTO_LIMIT, EPSILON, EPSILON_RANGE, MODES, RTOL, K, gradcheck, require_memory
 from chainrule.network import Network, check_architecture
 from chainrule.regularization import check_keep_prob, dropout_masks
 
@@ -33,7 +33,9 @@ def check(
     m: int = typer.Option(16, "--m", help="Number of examples in the random batch."),
     seed: int = typer.Option(0, help="Seed of the weights, the data and the random directions."),
     k: int = typer.Option(K, "--k", help="Elements (sample) or directions (directional) per tensor."),
-    epsilon: float = typer.Option(EPSILON, help="Step of the central differences."),
+    epsilon: float = typer.Option(
+        EPSILON, help=f"Step of the central differences, in [{EPSILON_RANGE[0]:g}, {EPSILON_RANGE[1]:g}] (roundoff below, truncation above)."
+    ),
     rtol: float = typer.Option(RTOL, help="Tolerance on ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖)."),
     lambd: float = typer.Option(0.0, help="L2 strength λ: check against J + λ/(2m) Σ‖W‖²."),
     keep_prob: float = typer.Option(
