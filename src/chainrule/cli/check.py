@@ -34,7 +34,8 @@ def check(
     seed: int = typer.Option(0, help="Seed of the weights, the data and the random directions."),
     k: int = typer.Option(K, "--k", help="Elements (sample) or directions (directional) per tensor."),
     epsilon: float = typer.Option(
-        EPSILON, help=f"Step of the central differences, in [{EPSILON_RANGE[0]:g}, {EPSILON_RANGE[1]:g}] (roundoff below, truncation above)."
+        EPSILON,
+        help=f"Step of the central differences, in [{EPSILON_RANGE[0]:g}, {EPSILON_RANGE[1]:g}] (roundoff below, truncation above).",
     ),
     rtol: float = typer.Option(RTOL, help="Tolerance on ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖)."),
     lambd: float = typer.Option(0.0, help="L2 strength λ: check against J + λ/(2m) Σ‖W‖²."),
