@@ -17,9 +17,9 @@ Which f each key is the derivative of (see ``chainrule.conventions``):
 Sound at every accepted setting. ε is accepted in EPSILON_RANGE = [1e-8, 1e-5] (below, float64
 roundoff swamps the differences; above, truncation error fails correct gradients). Each numeric
 value carries a bound on its roundoff, sized by the magnitudes that reach its example's loss
-(``_Problem._condition``); that floor enters the allowance only up to ROUNDOFF_SHARE of the
-gradient's gross size Σⱼ |ĝⱼ|, so it can let a gradient that is zero up to roundoff pass but never
-a wrong one ("cannot tell" otherwise). The per-example losses are evaluated from Z[L]
+(``_Problem._roundoff_sizes``); that floor enters the allowance only up to ROUNDOFF_SHARE of ‖ĝ‖
+(or GROSS_SHARE of the gradient's size before its examples cancel), so it can let a gradient that
+is zero up to roundoff pass but never a wrong one ("cannot tell" otherwise). The per-example losses are evaluated from Z[L]
 (log-sigmoid / log-softmax, ``Loss.from_Z``), exact for saturated outputs. When every dZ, dA
 fails by the factor between the conventions, ``report.hint`` says the gradients follow the other one.
 
@@ -75,8 +75,9 @@ from chainrule.report import Table
 from chainrule.validation import check_X, check_Y
 
 EPSILON = 1e-6  # the step of each element, or the RMS size of ΔZ[l] along a direction
-EPSILON_RANGE = (1e-8, 1e-5)  # the accepted ε: roundoff swamps the differences below, truncation error above
-ROUNDOFF_SHARE = 0.01  # the roundoff allowance may be at most this share of the gradient's gross size
+EPSILON_RANGE = (1e-7, 1e-5)  # the accepted ε: roundoff swamps the differences below, truncation error above
+ROUNDOFF_SHARE = 0.1  # the roundoff floor may be at most this share of ‖ĝ‖ ...
+GROSS_SHARE = 0.01  # ... or of its gross size ‖Σⱼ |ĝⱼ|‖ (a gradient that is zero because its examples cancel)
 RTOL = 1e-5  # a tensor passes when ‖g − ĝ‖ ≤ rtol (‖g‖ + ‖ĝ‖) + the numeric noise floor
 K = 32  # elements per tensor in "sample", directions per tensor in "directional"
 AUTO_LIMIT = 100_000  # "auto": full where a per-element check needs at most this many example-columns
@@ -108,29 +109,39 @@ class _Problem:
         self.base_losses = self.losses(caches[-1][1], Y).sum(axis=0)  # L⁽ʲ⁾ of the unperturbed network
         self.Z = [None] + [Z for _, Z in caches]  # Z[l], l = 1..L
         self.A = [A_prev for (A_prev, _, _), _ in caches]  # A[l], l = 0..L-1
-        self.condition = self._condition(AL, get_loss(loss).fused_dZ[activations[-1]])
+        self.sizes, self.condition = self._roundoff_sizes(AL)
         self.upper = [  # the layers above l, renumbered from 1, for the core's forward
             {f"{p}{i - l}": parameters[f"{p}{i}"] for i in range(l + 1, self.L + 1) for p in "Wb"} for l in range(self.L + 1)
         ]
 
-    def _condition(self, AL: np.ndarray, output_dZ) -> list[np.ndarray | None]:
-        """Per example j and layer l, C[l]ⱼ = Σ_{k ≥ l} Σᵢ |∂L⁽ʲ⁾/∂Z[k]ᵢⱼ| (|W[k]| |A[k-1]| + |b[k]|)ᵢⱼ, (m,).
+    def _roundoff_sizes(self, AL: np.ndarray) -> tuple[list[np.ndarray | None], list[np.ndarray | None]]:
+        """(B, C): the sizes that bound the float64 roundoff of each side of a check, per layer l = 1..L.
 
-        The size of the terms whose float64 rounding reaches L⁽ʲ⁾ when layers l..L are evaluated:
-        rounding Z[k] = W[k] A[k-1] + b[k] moves L⁽ʲ⁾ by about u C, however small L⁽ʲ⁾ is (a
-        saturated output with |Z[L]| of hundreds). ∂L/∂Z[k] per example is the core's backward;
-        it only sizes the roundoff bound, never the numeric ĝ.
+        Both come from the core's backward run on |W| (every g' here is ≥ 0), which propagates an
+        upper bound of |·| from the output down: from |A[L]| + |Y| it gives B[l] (n[l], m), the size
+        of the terms the backward pass adds up to form dZ[l] (dZ[L] = A[L] − Y is their difference),
+        so an analytic dZ[l] is exact only to about u B[l] (a saturated correct output has dZ[L] = 0
+        in float64 where the true one is e^(−|z|)); from ``_output_sensitivity`` it gives S[l] ≥
+        |∂L⁽ʲ⁾/∂Z[l]|, without that cancellation. C[l]ⱼ = Σ_{k ≥ l} √(n[k-1] + 1) Σᵢ S[k]ᵢⱼ (|W[k]|
+        |A[k-1]| + |b[k]|)ᵢⱼ, (m,), sizes the rounding that reaches L⁽ʲ⁾ when layers l..L are
+        evaluated: Z[k] = W[k] A[k-1] + b[k], a sum of n[k-1] + 1 terms, is off by about u √(n[k-1] + 1)
+        times the size of its terms (the usual estimate for rounding errors that do not all go one
+        way), which moves L⁽ʲ⁾ by ∂L/∂Z[k] times that, however small L⁽ʲ⁾ is. Both only size the
+        roundoff bounds, never ĝ.
         """
-        dZL = output_dZ(AL, self.Y)
-        grads = backward(self.caches, self.activations, 1 / self.m, dZL=dZL, need_dA0=False, masks=self.masks,
-                         keep_prob=self.keep_prob)  # fmt: skip
-        condition: list[np.ndarray | None] = [None] * (self.L + 2)
-        condition[self.L + 1] = np.zeros(self.m)
+        kept = {"need_dA0": False, "masks": self.masks, "keep_prob": self.keep_prob}
+        caches = [((A_prev, np.abs(W), b), Z) for (A_prev, W, b), Z in self.caches]
+        terms = backward(caches, self.activations, 1 / self.m, dZL=np.abs(AL) + np.abs(self.Y), **kept)
+        output = _output_sensitivity(self.Z[self.L], AL, self.Y, self.activations[-1])
+        sensitivity = backward(caches, self.activations, 1 / self.m, dZL=output, **kept)
+        B: list[np.ndarray | None] = [None] + [terms[f"dZ{k}"] for k in range(1, self.L + 1)]
+        C: list[np.ndarray | None] = [None] * (self.L + 2)
+        C[self.L + 1] = np.zeros(self.m)
         for k in range(self.L, 0, -1):
             W, b = self.parameters[f"W{k}"], self.parameters[f"b{k}"]
-            terms = np.abs(W) @ np.abs(self.A[k - 1]) + np.abs(b)  # Σ |W[k]ᵢₚ A[k-1]ₚⱼ| + |b[k]ᵢ|
-            condition[k] = condition[k + 1] + np.sum(np.abs(grads[f"dZ{k}"]) * terms, axis=0)
-        return condition
+            summed = np.abs(W) @ np.abs(self.A[k - 1]) + np.abs(b)  # Σ |W[k]ᵢₚ A[k-1]ₚⱼ| + |b[k]ᵢ|
+            C[k] = C[k + 1] + math.sqrt(W.shape[1] + 1) * np.sum(sensitivity[f"dZ{k}"] * summed, axis=0)
+        return B, C
 
     def example_losses(self, l: int, Zp: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(L⁽ʲ⁾ per column, whether the column crossed a kink) with Z[l] replaced by Zp.
@@ -162,6 +173,25 @@ class _Problem:
         if self.masks is None or not 1 <= l < self.L:
             return None
         return self.masks[l] / self.keep_prob
+
+
+def _output_sensitivity(ZL: np.ndarray, AL: np.ndarray, Y: np.ndarray, activation: str) -> np.ndarray:
+    """A bound of |∂L/∂Z[L]| = |A[L] − Y| per example that keeps its digits when the output saturates.
+
+    |a − y| ≤ (1 − y) a + y (1 − a) for y in [0, 1], with 1 − a computed without cancelling:
+    σ(−z) for a sigmoid; for a softmax 1 − aₖ is exact enough where aₖ ≤ 1/2, and for the largest
+    class it is the other classes' share Σ_{j ≠ k} e^(zⱼ − zₖ) / Σⱼ e^(zⱼ − zₖ).
+    """
+    if activation == "sigmoid":
+        complement = get_activation("sigmoid").g(-ZL)
+    else:
+        top = np.argmax(ZL, axis=0)[None, :]
+        E = np.exp(ZL - np.take_along_axis(ZL, top, axis=0))
+        total = E.sum(axis=0, keepdims=True)
+        np.put_along_axis(E, top, 0.0, axis=0)
+        complement = 1 - AL
+        np.put_along_axis(complement, top, E.sum(axis=0, keepdims=True) / total, axis=0)
+    return (1 - Y) * AL + Y * complement
 
 
 # -- one grads key: how its perturbations reach Z[l] ------------------------------------------------
@@ -216,13 +246,14 @@ class _Comparison:
     noise: np.ndarray  # a bound on the roundoff in each numeric value
     evaluations: int
     gross: np.ndarray  # Σⱼ |ĝⱼ| over the examples each numeric value sums: its size before cancellation
+    analytic_noise: np.ndarray  # a bound on the roundoff of each analytic value (its terms' size times u)
     elements: np.ndarray | None = None  # flat indices, for per-element checks
 
 
 def _numeric(
     problem: _Problem, target: _Target, T: np.ndarray, columns: np.ndarray, epsilon: float, per_column: bool, one_sided: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(numeric values, kinked, skipped, noise, gross) of the perturbations ΔZ[l] = ±ε T.
+    """(numeric values, kinked, skipped, noise, gross, analytic noise) of the perturbations ΔZ[l] = ±ε T.
 
     T is (n[l], P, m) when each perturbation moves all m examples (one value per perturbation, or
     one per perturbation and example when ``per_column``), or (n[l], P) with ``columns`` naming the
@@ -232,9 +263,11 @@ def _numeric(
     With ``one_sided=False`` every kinked check is skipped.
 
     noise bounds the float64 roundoff of each value: each of the two losses is off by about
-    u (|L⁽ʲ⁾| + C[l]ⱼ) (``_Problem._condition``), so the difference by 8 u (|L₊| + |L₋| + 2 C) / 2ε.
-    gross is Σⱼ |ĝⱼ| over the examples a value sums (|ĝ| for one example): the size of the
-    gradient before the examples' terms cancel, which the noise must stay well below.
+    u (|L⁽ʲ⁾| + C[l]ⱼ) (``_Problem._roundoff_sizes``); with a safety factor, the difference quotient by
+    (8 u (|L₊| + |L₋|) + 4 u C) / 2ε;
+    gross is Σⱼ |ĝⱼ| over the examples a value sums (|ĝ| for one example): the size of the gradient
+    before the examples' terms cancel, which the noise must stay well below. The analytic value
+    along T, Σᵢ gᵢ Tᵢ, is exact only to about 4 u Σᵢ B[l]ᵢ |Tᵢ| (the analytic noise).
     """
     l, m = target.l, problem.m
     scale = 1 / m if target.reference == "J" else 1.0  # ∂J = (1/m) Σ ∂L⁽ʲ⁾;  ∂(Σ L) = Σ ∂L⁽ʲ⁾
@@ -255,7 +288,8 @@ def _numeric(
     plus, minus, here = losses[:width], losses[width:], problem.base_losses[cols]
     crossed_plus, crossed_minus = crossed[:width], crossed[width:]
     difference = (plus - minus) / (2 * epsilon)  # central, per example-column
-    noise = 8 * _UNIT * (np.abs(plus) + np.abs(minus) + 2 * problem.condition[l][cols]) / (2 * epsilon)
+    noise = (8 * _UNIT * (np.abs(plus) + np.abs(minus)) + 4 * _UNIT * problem.condition[l][cols]) / (2 * epsilon)
+    terms = np.sum(problem.sizes[l][:, cols] * np.abs(T), axis=0)  # Σᵢ B[l]ᵢⱼ |Tᵢ|: the analytic side's terms
     kinked = crossed_plus | crossed_minus
     skipped = crossed_plus & crossed_minus
     if one_sided:  # stay on the linear piece the backward pass differentiates
@@ -264,15 +298,17 @@ def _numeric(
         noise = np.where(kinked, 2 * noise, noise)
     else:
         skipped = kinked
-    difference, noise = scale * difference, scale * noise
+    difference, noise, exact = scale * difference, scale * noise, scale * 4 * _UNIT * terms
+    gross = np.abs(difference)
     if not all_examples:  # one column per perturbation
-        return difference, kinked, skipped, noise, np.abs(difference)
+        return difference, kinked, skipped, noise, gross, exact
     shape = (P, m)
     if per_column:
         return (difference.reshape(shape), kinked.reshape(shape), skipped.reshape(shape), noise.reshape(shape),
-                np.abs(difference).reshape(shape))  # fmt: skip
+                gross.reshape(shape), exact.reshape(shape))  # fmt: skip
     return (difference.reshape(shape).sum(axis=1), kinked.reshape(shape).any(axis=1), skipped.reshape(shape).any(axis=1),
-            np.sqrt((noise.reshape(shape) ** 2).sum(axis=1)), np.abs(difference).reshape(shape).sum(axis=1))  # fmt: skip
+            np.sqrt((noise.reshape(shape) ** 2).sum(axis=1)), gross.reshape(shape).sum(axis=1),
+            np.sqrt((exact.reshape(shape) ** 2).sum(axis=1)))  # fmt: skip
 
 
 def _l2_numeric(W: np.ndarray, U: np.ndarray, V: np.ndarray, lambd: float, m: int) -> np.ndarray:
@@ -291,7 +327,7 @@ def _check_elements(
     l, m = target.l, problem.m
     per = 1 if target.per_example else m
     chunk = max(1, MAX_COLUMNS // (2 * per))
-    numeric, kinked, skipped, noise, gross = [], [], [], [], []
+    numeric, kinked, skipped, noise, gross, exact = [], [], [], [], [], []
     for start in range(0, elements.size, chunk):
         flat = elements[start : start + chunk]
         i, j = np.unravel_index(flat, target.shape)
@@ -313,7 +349,7 @@ def _check_elements(
             if factor is not None:
                 T = T * factor[i, j]
             columns = j
-        values, k, s, n, size = _numeric(problem, target, T, columns, epsilon, per_column=False, one_sided=one_sided)
+        values, k, s, n, size, e = _numeric(problem, target, T, columns, epsilon, per_column=False, one_sided=one_sided)
         if target.kind == "W" and lambd:  # λ/(2m) ((W + ε)² − (W − ε)²) / 2ε = (λ/m) W exactly (see _l2_numeric)
             W = problem.parameters[f"W{l}"].ravel()[flat]
             values, size = values + lambd / m * W, size + lambd / m * np.abs(W)
@@ -322,6 +358,7 @@ def _check_elements(
         skipped.append(s)
         noise.append(n)
         gross.append(size)
+        exact.append(e)
     return _Comparison(
         analytic=g.ravel()[elements],
         numeric=np.concatenate(numeric),
@@ -330,6 +367,7 @@ def _check_elements(
         noise=np.concatenate(noise),
         evaluations=2 * elements.size,
         gross=np.concatenate(gross),
+        analytic_noise=np.concatenate(exact),
         elements=elements,
     )
 
@@ -369,7 +407,7 @@ def _check_directions(
     rms = np.sqrt(np.mean(T**2, axis=(0, 2)))
     rms[rms == 0] = 1.0
     U, T = U / rms[:, None], T / rms[None, :, None]
-    numeric, kinked, skipped, noise, gross = _numeric(
+    numeric, kinked, skipped, noise, gross, exact = _numeric(
         problem, target, T, np.zeros(0, dtype=int), epsilon, per_column=target.per_example, one_sided=one_sided
     )
     projected = U @ g  # u[p]ᵀ g, (P, m) or (P, n[l-1])
@@ -378,7 +416,7 @@ def _check_directions(
         l2 = _l2_numeric(problem.parameters[f"W{l}"], U, V, lambd, m)
         numeric, gross = numeric + l2, gross + np.abs(l2)
     comparison = _Comparison(analytic.ravel(), numeric.ravel(), kinked.ravel(), skipped.ravel(), noise.ravel(),
-                             evaluations=2 * P, gross=gross.ravel())  # fmt: skip
+                             evaluations=2 * P, gross=gross.ravel(), analytic_noise=exact.ravel())  # fmt: skip
     return comparison, (U, V)
 
 
@@ -412,11 +450,11 @@ def exact_factor(ratio: float, m: int, tolerance: float = 1e-4) -> str | None:
 
 
 def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comparison | None, mode: str, rtol: float,
-         m: int, convention: str, kinks: str, seconds: float) -> dict[str, Any]:  # fmt: skip
+         m: int, convention: str, kinks: str, seconds: float, epsilon: float) -> dict[str, Any]:  # fmt: skip
     """One row of the report: the comparison's numbers and the verdict."""
     keep = _kept(comparison, kinks)
     a, n = comparison.analytic[keep], comparison.numeric[keep]
-    verdict = _verdict(comparison, keep, rtol)
+    verdict = _verdict(comparison, keep, rtol, epsilon)
     diff, size, floor, passed = verdict.diff, verdict.size, verdict.floor, verdict.passed
     relative = diff / size if size > 0 else (0.0 if diff == 0 else math.inf)
     if not np.all(np.isfinite(a)):
@@ -445,7 +483,8 @@ def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comp
         "worst_numeric": None,
         "passed": passed,
         "problem": None if passed else (_blind_text(verdict) if verdict.blind else
-                                        _problem_text(a, n, relative, ratio, factor, rtol * size + floor, m)),
+                                        _problem_text(a, n, relative, ratio, factor, rtol * size + verdict.exact + floor, m)),
+        "resolution": _resolution_text(verdict, rtol) if passed else None,
         "seconds": seconds,
     }
     if worst is not None:
@@ -467,10 +506,20 @@ def _factor_value(factor: str, m: int) -> float:
     return sign * values[name]
 
 
+def _resolution_text(verdict: _Verdict, rtol: float) -> str | None:
+    """For a pass that rests on the numeric roundoff floor: how closely g and ĝ were seen to agree; else None."""
+    if verdict.unresolved:
+        return (f"below what J resolves in float64: g and ĝ agree to its roundoff (≈ {verdict.floor:.2g}) "
+                "at every accepted epsilon")  # fmt: skip
+    if verdict.diff > rtol * verdict.size + verdict.exact and verdict.floor > rtol * verdict.numeric:
+        return f"to the roundoff of the cost differences only, ≈ {verdict.floor / max(verdict.numeric, 1e-300):.1%} of ‖ĝ‖ at this epsilon"
+    return None
+
+
 def _blind_text(verdict: _Verdict) -> str:
     """Why a tensor does not pass although g and ĝ agree to the roundoff floor: the floor is too large to see errors."""
     return (f"cannot tell at this epsilon: the roundoff of the cost differences (≈ {verdict.floor:.2g}) is more than "
-            f"{ROUNDOFF_SHARE:g} of the gradient's size (≈ {verdict.gross:.2g}), so a wrong gradient would pass too; "
+            f"{ROUNDOFF_SHARE:g} of the gradient (‖ĝ‖ ≈ {verdict.numeric:.2g}), so a wrong gradient would pass too; "
             f"use a larger epsilon (default {EPSILON:g})")  # fmt: skip
 
 
@@ -493,7 +542,8 @@ def _failed_row(key: str, shape: tuple, expected: tuple | None, convention: str,
     return {
         "key": key, "shape": shape, "derivative": derivative_of(key, convention), "of": None, "mode": None,
         "checked": 0, "kinks": 0, "skipped": 0, "evaluations": 0, "relative_difference": math.nan, "ratio": math.nan, "factor": None,
-        "worst_index": None, "worst_analytic": None, "worst_numeric": None, "passed": False, "problem": problem, "seconds": 0.0,
+        "worst_index": None, "worst_analytic": None, "worst_numeric": None, "passed": False, "problem": problem,
+        "resolution": None, "seconds": 0.0,
     }  # fmt: skip
 
 
@@ -569,8 +619,8 @@ class GradcheckReport:
         notes = [
             f"numeric ĝ: central differences, ε = {self.epsilon:g}, float64; dW, db are checked against {J}; "
             f"dZ, dA against {sum_or_J}.",
-            f"a tensor passes when ‖g − ĝ‖ ≤ {self.rtol:g} (‖g‖ + ‖ĝ‖) + the roundoff floor, a floor of at most "
-            f"{ROUNDOFF_SHARE:g} of the gradient's size before cancellation (else: cannot tell); g/ĝ is the best-fit ratio "
+            f"a tensor passes when ‖g − ĝ‖ ≤ {self.rtol:g} (‖g‖ + ‖ĝ‖) + the roundoff of both sides, that of ĝ counted "
+            f"up to {ROUNDOFF_SHARE:g} ‖ĝ‖ (else: cannot tell); g/ĝ is the best-fit ratio "
             "⟨g, ĝ⟩/⟨ĝ, ĝ⟩; kinks: checks whose perturbation moved a relu pre-activation across 0 "
             f"({self.kinks}).",
             f"the course's one number over dW, db: difference = {self.difference:.3e} "
@@ -585,6 +635,8 @@ class GradcheckReport:
         for row in self.rows:
             if not row["passed"]:
                 notes.append(f"{row['key']} ({row['derivative']}) FAILED: {row['problem']}")
+            elif row.get("resolution"):
+                notes.append(f"{row['key']} ({row['derivative']}) ok, {row['resolution']}")
         if self.not_checked:
             notes.append("not checked: " + ", ".join(self.not_checked))
         return notes
@@ -722,7 +774,7 @@ def gradcheck(
         t0 = time.perf_counter()
         comparison, located, used = _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol, kinks)
         evaluations += comparison.evaluations + (located.evaluations if located is not None else 0)
-        row = _row(target, g, comparison, located, used, rtol, m, convention, kinks, time.perf_counter() - t0)
+        row = _row(target, g, comparison, located, used, rtol, m, convention, kinks, time.perf_counter() - t0, epsilon)
         rows.append(row)
         if target.kind in "Wb":
             keep = _kept(comparison, kinks)
@@ -783,7 +835,7 @@ def _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol,
     if not keep.any():  # every direction crossed a kink on both sides: look at single elements instead
         elements = np.sort(rng.choice(g.size, size=min(k, g.size), replace=False))
         return _check_elements(problem, target, g, elements, epsilon, lambd, one_sided), None, "sample"
-    if _verdict(comparison, keep, rtol).passed:
+    if _verdict(comparison, keep, rtol, epsilon).passed:
         return comparison, None, mode
     located = _check_elements(problem, target, g, _suspects(target, g, comparison, UV, k), epsilon, lambd, one_sided)
     return comparison, located, mode
@@ -791,34 +843,45 @@ def _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol,
 
 @dataclass
 class _Verdict:
-    """The numbers of one tensor's verdict: ‖g − ĝ‖, ‖g‖ + ‖ĝ‖, the roundoff floor, and whether ε can see errors."""
+    """The numbers of one tensor's verdict and which rule decided it."""
 
-    diff: float
-    size: float
-    floor: float
+    diff: float  # ‖g − ĝ‖
+    size: float  # ‖g‖ + ‖ĝ‖
+    floor: float  # the roundoff bound of the numeric values (grows as 1/ε)
+    exact: float  # the roundoff bound of the analytic values (u times the size of their terms)
     gross: float  # ‖Σⱼ |ĝⱼ|‖: the gradient's size before the examples' terms cancel
-    blind: bool  # the pass would rest on a floor above ROUNDOFF_SHARE of gross: this ε cannot see the errors
+    numeric: float  # ‖ĝ‖
+    blind: bool  # it would pass only on a floor above ROUNDOFF_SHARE of gross, which a larger ε would lower
+    unresolved: bool  # g and ĝ agree within a floor that no accepted ε brings below ROUNDOFF_SHARE of them
     passed: bool
 
 
-def _verdict(comparison: _Comparison, keep: np.ndarray, rtol: float) -> _Verdict:
-    """Pass when ‖g − ĝ‖ ≤ rtol (‖g‖ + ‖ĝ‖) + floor, and the floor is at most ROUNDOFF_SHARE of the gross size.
+def _verdict(comparison: _Comparison, keep: np.ndarray, rtol: float, epsilon: float) -> _Verdict:
+    """Pass when ‖g − ĝ‖ ≤ rtol (‖g‖ + ‖ĝ‖) + exact + floor, with the floor bounded.
 
-    The floor (the roundoff bound of the numeric values) lets a gradient that is zero up to
-    roundoff pass; bounding it by a share of the gross size Σⱼ |ĝⱼ| keeps it from swallowing the
-    errors the check is for (as ε → 0 the roundoff grows as 1/ε): a check that rests on a floor
-    above that share is "blind" and does not pass.
+    exact (the analytic side's roundoff) lets a gradient that is zero to working precision pass:
+    dZ[L] = A[L] − Y of a saturated correct output is 0 in float64. The numeric floor grows as 1/ε
+    and would swallow the errors the check is for, so it counts only up to ROUNDOFF_SHARE of ‖ĝ‖
+    (a doubled g is off by ‖ĝ‖), or GROSS_SHARE of the gross size ‖Σⱼ |ĝⱼ|‖ (a sum that cancels to
+    zero across examples, like db of a symmetric batch). A pass that rests on a larger floor is
+    "blind" (not passed) when the largest accepted ε would bring the floor below ROUNDOFF_SHARE of
+    max(‖ĝ‖, ‖g‖), and "unresolved" (passed, said in the row) when even that ε could not: the
+    gradient is below what J resolves in float64, and g agrees with ĝ to that resolution.
     """
     a, n = comparison.analytic[keep], comparison.numeric[keep]
     diff = float(np.linalg.norm(a - n))
     size = float(np.linalg.norm(a) + np.linalg.norm(n))
     floor = float(np.linalg.norm(comparison.noise[keep]))
+    exact = float(np.linalg.norm(comparison.analytic_noise[keep]))
     gross = float(np.linalg.norm(comparison.gross[keep]))
     finite = bool(np.all(np.isfinite(a)) and np.all(np.isfinite(n)) and math.isfinite(diff))
-    clean = finite and diff <= rtol * size  # passes without the floor
-    blind = finite and not clean and diff <= rtol * size + floor and floor > ROUNDOFF_SHARE * gross
-    passed = bool(a.size > 0 and finite and diff <= rtol * size + floor and not blind)
-    return _Verdict(diff, size, floor, gross, blind, passed)
+    within = finite and a.size > 0 and diff <= rtol * size + exact + floor
+    numeric = float(np.linalg.norm(n))
+    on_floor = within and diff > rtol * size + exact and floor > max(ROUNDOFF_SHARE * numeric, GROSS_SHARE * gross)
+    at_largest = floor * epsilon / EPSILON_RANGE[1]  # the floor at the largest accepted ε (it scales as 1/ε)
+    blind = on_floor and at_largest <= ROUNDOFF_SHARE * max(numeric, float(np.linalg.norm(a)))
+    unresolved = on_floor and not blind
+    return _Verdict(diff, size, floor, exact, gross, numeric, blind, unresolved, bool(within and not blind))
 
 
 def _kept(comparison: _Comparison, kinks: str) -> np.ndarray:
