@@ -117,6 +117,7 @@ CLI = [
     ("check-scale-form", ["check", "--scale", "dW1"], r"error: --scale must look like KEY=FACTOR, e.g\. dW2=1\.001; got 'dW1'"),
     ("check-scale-key", ["check", "--scale", "dW9=2"], r"error: --scale: no gradient 'dW9'; expected one of"),
     ("check-keep-prob", ["check", "--keep-prob", "0"], r"error: keep_prob .* must be in \(0, 1\]; got 0"),
+    ("check-grads-convention", ["check", "--grads-convention", "mean"], r"error: unknown convention 'mean'; expected 'loss'"),
     ("check-layers-text", ["check", "--layers", "5,x,1"], r"error: --layers must be comma-separated integers such as 2,4,1; got '5,x,1'"),
     ("explain-verify-m-huge", ["explain", "--layers", "12288,20,7,5,1", "--verify", "--m", "100000000"],
      r"error: explain --verify of layer_dims \[12288, 20, 7, 5, 1\] on m = 100,000,000 examples needs about"),

@@ -180,3 +180,10 @@ def test_outputs_saturated_on_the_right_side_pass_although_float64_rounds_their_
     assert Y.any() and not np.any(grads["dZ2"][Y == 1])  # σ(z) − 1 rounded to zero where y = 1
     for epsilon in gc.EPSILON_RANGE:
         assert cr.gradcheck(net, X, Y, epsilon=epsilon).passed, epsilon
+
+
+def test_cli_shows_the_other_conventions_gradients_named():
+    result = cli("check", "--grads-convention", "cost")
+    text = " ".join(result.output.split())
+    assert result.exit_code == 1 and "these follow the other convention, 'cost'" in text and "check them with convention='cost'" in text
+    assert cli("check", "--grads-convention", "cost", "--convention", "cost").exit_code == 0

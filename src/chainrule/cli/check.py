@@ -43,6 +43,9 @@ def check(
         1.0, "--keep-prob", help="Dropout keep probability: check with one fixed mask set drawn from the seed (default 1: off)."
     ),
     scale: str | None = typer.Option(None, help="Plant an error: multiply one gradient, e.g. dW2=1.001, to see it named."),
+    grads_convention: str | None = typer.Option(
+        None, "--grads-convention", help="Compute the gradients in this convention (default: --convention's), to see the other's named."
+    ),
     json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Check every gradient of a random network against central differences; exit 1 if any tensor fails."""
@@ -64,9 +67,11 @@ def check(
         masks = dropout_masks(net.layer_dims, m, keep_prob, np.random.default_rng(seed)) if keep_prob < 1 else None
         grads = None
         planted = _parse_scale(scale)
-        if planted is not None:
+        if planted is not None or grads_convention is not None:
             _, caches = net.forward(X, masks, keep_prob)
-            grads = net.backward(Y, caches, convention=convention, lambd=lambd, masks=masks, keep_prob=keep_prob)
+            grads = net.backward(Y, caches, convention=grads_convention or convention, lambd=lambd, masks=masks,
+                                 keep_prob=keep_prob)  # fmt: skip
+        if planted is not None:
             key, factor = planted
             if key not in grads:
                 raise ChainruleError(f"--scale: no gradient {key!r}; expected one of {', '.join(grads)}")
@@ -80,6 +85,7 @@ def check(
                 f"network {net.layer_dims} {net.activations}  ·  random batch m = {m}, seed {seed}  ·  "
                 f"convention {convention!r}"
                 + (f"  ·  dropout keep_prob {keep_prob:g}, one fixed mask set drawn from seed {seed}" if masks is not None else "")
+                + (f"  ·  gradients computed in {grads_convention!r}" if grads_convention else "")
                 + (f"  ·  planted: {scale}" if scale else ""),
                 highlight=False,
                 soft_wrap=True,
