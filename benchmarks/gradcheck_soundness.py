@@ -81,7 +81,7 @@ def main() -> None:
                 continue
             doubled_passed += 1
             largest = max(largest, float(np.abs(grads[key]).max()))
-            print(f"doubled {key} passed ({row['mode']}, largest entry {largest:.2g}): {row['resolution']}")
+            print(f"doubled {key} passed ({row['mode']}, largest entry {np.abs(grads[key]).max():.2g}): {row['resolution']}")
     print(f"{cases} cases (seed {arguments.seed}): correct sets not passed {cannot_tell + differ} "
           f"({cannot_tell} 'cannot tell', {differ} 'values differ'); doubled tensors passed {doubled_passed}, "
           f"the largest entry among them {largest:.2g}; and {sampled} in sample mode, whose k elements were 0")  # fmt: skip
