@@ -1,7 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   creates .venv, installs chainrule, trains the flower network (the main job)
 #   make test   creates .venv, installs chainrule with its test tools, runs ruff and pytest
-#   make bench  the training-step benchmark against PyTorch (writes docs/benchmarks.md)
+#   make bench  the training-step and whole-fit benchmarks against PyTorch and scikit-learn (write docs/benchmarks.md)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -37,6 +37,7 @@ test: $(VENV)/.test
 
 bench: $(VENV)/.bench
 	$(BIN)/python benchmarks/step_bench.py
+	$(BIN)/python benchmarks/fit_bench.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

@@ -52,13 +52,24 @@ def blas_info() -> list[dict]:
     ]
 
 
-def timed(fn, steps: int) -> float:
-    """Median seconds of ``fn()`` over ``steps`` calls."""
+def machine_name() -> str:
+    """The CPU's model name (``/proc/cpuinfo`` on Linux), else what ``platform`` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return f"{line.split(':', 1)[1].strip()} ({platform.machine()})"
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def timed(fn, steps: int, clock=time.perf_counter) -> float:
+    """Median seconds of ``fn()`` over ``steps`` calls, by ``clock`` (wall time; ``time.process_time`` for CPU time)."""
     times = []
     for _ in range(steps):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
@@ -217,30 +228,30 @@ def torch_step(dims, activations, X, Y, dtype, threads, lr=0.01):
 class _TimedNumPy:
     """NumPy with its ``matmul`` timed: put in place of ``chainrule.layers.np`` to see the products inside a step."""
 
-    def __init__(self) -> None:
-        self.seconds, self.calls = 0.0, 0
+    def __init__(self, clock=time.perf_counter) -> None:
+        self.seconds, self.calls, self.clock = 0.0, 0, clock
 
     def __getattr__(self, name):
         return getattr(np, name)
 
     def matmul(self, *args, **kwargs):
-        start = time.perf_counter()
+        start = self.clock()
         try:
             return np.matmul(*args, **kwargs)
         finally:
-            self.seconds += time.perf_counter() - start
+            self.seconds += self.clock() - start
             self.calls += 1
 
 
-def products_in_step(step, steps: int, expected_calls: int) -> float | None:
-    """Seconds per step that ``step`` spends in ``np.matmul`` (chainrule's products, timed where they run).
+def products_in_step(step, steps: int, expected_calls: int, clock=time.perf_counter) -> float | None:
+    """Seconds per step that ``step`` spends in ``np.matmul`` (chainrule's products, timed where they run, by ``clock``).
 
     None when the step does not call ``np.matmul`` once per product: steps too small for the workspace
     multiply with the ``@`` operator, which this does not see.
     """
     from chainrule import layers
 
-    timer = _TimedNumPy()
+    timer = _TimedNumPy(clock)
     layers.np = timer
     try:
         for _ in range(steps):
@@ -462,6 +473,26 @@ def combine(runs: list[dict]) -> dict:
     return row
 
 
+def write_section(path: Path, name: str, text: str) -> None:
+    """Put ``text`` between ``<!-- begin name -->`` and ``<!-- end name -->`` in ``path``, keeping the other sections.
+
+    docs/benchmarks.md has one section per benchmark script (this one's, ``step_bench``, and
+    ``fit_bench``'s), so that each rewrites only its own. A file from before the sections is this
+    script's section.
+    """
+    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
+    block = f"{begin}\n{text.rstrip()}\n{end}\n"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if old.strip() and "<!-- begin " not in old:
+        old = f"<!-- begin step_bench -->\n{old.rstrip()}\n<!-- end step_bench -->\n"
+    if begin in old and end in old:
+        new = old[: old.index(begin)] + block + old[old.index(end) + len(end) :].lstrip("\n")
+    else:
+        new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + block
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new, encoding="utf-8")
+
+
 def run_process(command: list[str]) -> dict:
     """One configuration in a fresh process; its error output is shown if it fails."""
     done = subprocess.run(command, capture_output=True, text=True)
@@ -489,7 +520,7 @@ def main() -> None:
         saved = json.loads(Path(args.json).read_text())
         for row in saved["results"]:
             row["verdict"] = verdict(row)
-        Path(args.markdown).write_text(markdown(saved["results"], saved["meta"]))
+        write_section(Path(args.markdown), "step_bench", markdown(saved["results"], saved["meta"]))
         print(f"wrote {args.markdown} from {args.json}")
         return
     if args.one:
@@ -522,7 +553,7 @@ def main() -> None:
             )
     blas = results[0]["blas"]
     meta = {
-        "machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "threads": args.threads,
+        "machine": machine_name(), "cpus": os.cpu_count(), "threads": args.threads,
         "numpy": np.__version__, "torch": torch.__version__, "python": platform.python_version(), "repeats": args.repeats,
         "processes": args.processes,
         "blas": "; ".join(f"{b['internal_api']} {b['version']} kernel {b['architecture']} ({b['num_threads']} threads)" for b in blas),
@@ -531,8 +562,7 @@ def main() -> None:
     print("BLAS:", meta["blas"], "env:", meta["env"])
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps({"meta": meta, "results": results}, indent=2))
-    Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.markdown).write_text(markdown(results, meta))
+    write_section(Path(args.markdown), "step_bench", markdown(results, meta))
     print(f"wrote {args.markdown} and {args.json}")
 
 

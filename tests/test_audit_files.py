@@ -352,7 +352,7 @@ def test_a_crash_in_top_level_code_quotes_the_learners_last_output_and_keeps_the
 
 
 def test_audit_of_something_else_is_one_clear_line():
-    with pytest.raises(cr.ChainruleError, match=r"^audit expects a function or the path of a .py or .ipynb file; got int 42$"):
+    with pytest.raises(cr.ChainruleError, match=r"^audit needs a function or the path of a .py or .ipynb file; got int 42$"):
         cr.audit(42)
     with pytest.raises(cr.ChainruleError, match="timeout must be a positive number"):
         cr.audit("x.py", timeout=True)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from chainrule.course import week3 as w
+from chaotic_tail import TAIL, assert_flower_accuracy, assert_in_band
 
 
 @pytest.fixture(scope="module")
@@ -88,10 +89,11 @@ def test_update_parameters():
 
 
 # The 2021 notebook (np.random.seed(3) in nn_model, as ../shared/course-api.md specifies) prints this trace.
-# Iterations 8000 and 9000 differ between published copies (the flower run is chaotic there), so the
-# comparison stops at 7000; the final accuracy is 90.5 %.
+# From iteration 7000 on the run is chaotic (the BLAS kernel's rounding decides the last digits; see
+# tests/chaotic_tail.py): the published copies differ there too, so the trace is asserted exactly up to
+# 6000 and within the measured spread after, and the final accuracy (90.5 % or 90.75 %) within its spread.
 TRACE_2021 = ["0.693162", "0.258625", "0.239334", "0.230802", "0.225528", "0.221845", "0.219094"]
-# The original notebook (np.random.seed(2) inside initialize_parameters) prints this one; 90.75 %.
+# The original notebook (np.random.seed(2) inside initialize_parameters) prints this one, stable to 7000.
 TRACE_ORIGINAL = ["0.693048", "0.288083", "0.254385", "0.233864", "0.226792", "0.222644", "0.219731", "0.217504"]
 
 
@@ -103,9 +105,13 @@ def test_nn_model_reproduces_the_published_trace(flower, capsys):
     assert len(lines) == 10
     for i, expected in enumerate(TRACE_2021):
         assert lines[i] == f"Cost after iteration {1000 * i}: {expected}"
+    for i in range(len(TRACE_2021), 10):
+        prefix, value = lines[i].rsplit(" ", 1)
+        assert prefix == f"Cost after iteration {1000 * i}:"
+        assert_in_band(float(value), TAIL["seed 3"][1000 * i], f"J at iteration {1000 * i}")
     predictions = w.predict(parameters, X)
     assert predictions.dtype == bool and predictions.shape == (1, 400)
-    assert np.mean(predictions == Y) == 0.905
+    assert_flower_accuracy(np.mean(predictions == Y))
 
 
 def test_original_notebook_seed_gives_90_75(flower):
@@ -115,11 +121,13 @@ def test_original_notebook_seed_gives_90_75(flower):
     trace = []
     for i in range(10000):
         A2, cache = w.forward_propagation(X, parameters)
-        if i % 1000 == 0:
-            trace.append("%f" % w.compute_cost(A2, Y))
+        if i % 1000 == 0 or i == 9999:
+            trace.append(w.compute_cost(A2, Y))
         parameters = w.update_parameters(parameters, w.backward_propagation(parameters, cache, X, Y))
-    assert trace[: len(TRACE_ORIGINAL)] == TRACE_ORIGINAL
-    assert np.mean(w.predict(parameters, X) == Y) == 0.9075
+    assert ["%f" % J for J in trace[: len(TRACE_ORIGINAL)]] == TRACE_ORIGINAL
+    for J, i in zip(trace[len(TRACE_ORIGINAL):], (8000, 9000, 9999), strict=True):
+        assert_in_band(float("%f" % J), TAIL["seed 2"][i], f"J at iteration {i}")
+    assert_flower_accuracy(np.mean(w.predict(parameters, X) == Y))  # 90.75 % on many machines, 90.5 % on some
 
 
 def test_nn_model_test_case(capsys):

@@ -10,6 +10,7 @@ import pytest
 
 import chainrule as cr
 from chainrule.datasets import flower
+from chaotic_tail import assert_flower_accuracy
 from conftest import random_problem
 
 
@@ -56,7 +57,8 @@ def test_fit_is_deterministic_and_matches_the_course_on_the_flower():
     net = cr.Network([2, 4, 1], ["tanh", "sigmoid"], initialization="scaled_normal", rng=np.random.RandomState(2))
     history = net.fit(X, Y, learning_rate=1.2, num_iterations=10_000)
     assert f"{history.costs[0]:f}" == "0.693048"  # the original notebook's first printed cost
-    assert net.accuracy(X, Y) == 0.9075
+    assert f"{history.costs[7000]:f}" == "0.217504"  # and its printed cost at 7000, where the run is still stable
+    assert_flower_accuracy(net.accuracy(X, Y))  # 90.75 % here; the chaotic tail lets the machine decide (chaotic_tail.py)
 
 
 @pytest.mark.parametrize("convention", ["loss", "cost"])
@@ -162,7 +164,7 @@ def test_bad_fit_arguments():
     X, Y = np.ones((3, 4)), np.ones((1, 4))
     with pytest.raises(cr.ChainruleError, match="learning_rate must be a positive"):
         net.fit(X, Y, learning_rate=-1)
-    with pytest.raises(cr.ChainruleError, match="num_iterations must be a non-negative integer"):
+    with pytest.raises(cr.ChainruleError, match="num_iterations must be a positive integer"):
         net.fit(X, Y, num_iterations=2.5)
     with pytest.raises(cr.ChainruleError, match="unknown convention"):
         net.fit(X, Y, convention="J")

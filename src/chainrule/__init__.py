@@ -12,6 +12,7 @@
 from chainrule.activations import ACTIVATIONS
 from chainrule.audit import audit
 from chainrule.conventions import CONVENTIONS, compare_conventions, derivative_of
+from chainrule.divergence import DivergenceError
 from chainrule.errors import ChainruleError
 from chainrule.explain import explain
 from chainrule.gradcheck import GradcheckReport, gradcheck
@@ -35,6 +36,7 @@ __all__ = [
     "INITIALIZERS",
     "LOSSES",
     "ChainruleError",
+    "DivergenceError",
     "GradcheckReport",
     "History",
     "Network",

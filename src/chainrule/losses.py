@@ -70,6 +70,34 @@ def softmax_cross_entropy_dZ(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return AL - Y
 
 
+def sigmoid_cross_entropy_from_Z(ZL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per-example losses L⁽ⁱ⁾ of a sigmoid output evaluated from Z[L] (not A[L]), shape (1, m).
+
+    L = −[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y z
+      = max(z, 0) − y z + log1p(e^(−|z|)),
+    exact to a few ulps of L for any z: no σ(z) is rounded to 1 before its log, so a saturated
+    output (|z| of hundreds) keeps its digits, and no clipping at −log(tiny) (L of z = −1000, y = 1
+    is 1000).
+    """
+    ZL = np.asarray(ZL)
+    return np.maximum(ZL, 0) - Y * ZL + np.log1p(np.exp(-np.abs(ZL)))
+
+
+def softmax_cross_entropy_from_Z(ZL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per-example losses L⁽ⁱ⁾ = −Σₖ yₖ log softmax(z)ₖ of a softmax output evaluated from Z[L], shape (1, m).
+
+    With s = z − max z (so the largest sₖ is 0): L = log Σₖ e^(sₖ) − Σₖ yₖ sₖ, and
+    log Σₖ e^(sₖ) = log1p(Σ_{k ≠ argmax} e^(sₖ)), so a confident correct output keeps its small
+    loss instead of losing it to log(1 + tiny) = 0 rounding.
+    """
+    ZL = np.asarray(ZL)
+    top = np.argmax(ZL, axis=0)
+    S = ZL - np.take_along_axis(ZL, top[None, :], axis=0)  # s = z − max z ≤ 0
+    E = np.exp(S)
+    np.put_along_axis(E, top[None, :], 0.0, axis=0)  # the max's e^0 = 1 is the 1 of log1p
+    return np.log1p(E.sum(axis=0, keepdims=True)) - np.sum(Y * S, axis=0, keepdims=True)
+
+
 def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
     """Y (n_classes, m) with Y[k, i] = 1 where labels[i] = k: integer labels 0..n_classes−1 of shape (m,) or (1, m)."""
     labels = np.asarray(labels).reshape(-1)
@@ -84,13 +112,14 @@ def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss: L per example, ∂L/∂A[L] per example, and fused ∂L/∂Z[L] per output activation."""
+    """A loss: L per example, ∂L/∂A[L] per example, and per output activation the fused ∂L/∂Z[L] and L from Z[L]."""
 
     name: str
     losses: Callable[[np.ndarray, np.ndarray], np.ndarray]
     dA: Callable[[np.ndarray, np.ndarray], np.ndarray]
     formula: str
     fused_dZ: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = field(default_factory=dict)
+    from_Z: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = field(default_factory=dict)  # L from Z[L], stable
 
 
 LOSSES: dict[str, Loss] = {
@@ -100,6 +129,7 @@ LOSSES: dict[str, Loss] = {
         binary_cross_entropy_dA,
         "L = -(y log a + (1 - y) log(1 - a))",
         {"sigmoid": sigmoid_cross_entropy_dZ},
+        {"sigmoid": sigmoid_cross_entropy_from_Z},
     ),
     "categorical_cross_entropy": Loss(
         "categorical_cross_entropy",
@@ -107,6 +137,7 @@ LOSSES: dict[str, Loss] = {
         categorical_cross_entropy_dA,
         "L = -sum_k y_k log a_k",
         {"softmax": softmax_cross_entropy_dZ},
+        {"softmax": softmax_cross_entropy_from_Z},
     ),
 }
 
@@ -121,8 +152,42 @@ def get_loss(name: str) -> Loss:
         raise ChainruleError(f"unknown loss {name!r}; expected one of: {', '.join(LOSSES)}") from None
 
 
-def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
-    """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float."""
+def mean_cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
+    """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float, of arrays already checked (training)."""
     L = get_loss(loss).losses(AL, Y)
     m = np.shape(AL)[-1]
     return float((1 / m) * np.asarray(L).sum())
+
+
+def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
+    """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float.
+
+    AL (n[L], m) must hold probabilities (finite, in [0, 1]) and Y the same shape (or (m,) when
+    n[L] = 1): labels in {0, 1} for the binary loss, one-hot columns for the categorical one.
+    """
+    name = get_loss(loss).name
+    AL, Y = np.asarray(AL), np.asarray(Y)
+    if AL.ndim == 2 and AL.shape[0] == 1 and Y.shape == (AL.shape[1],):
+        Y = Y.reshape(AL.shape)  # labels as a vector of m, as the course's tests pass them
+    if AL.ndim != 2 or AL.shape != Y.shape or AL.shape[1] < 1:
+        raise ChainruleError(f"AL and Y must be arrays of the same shape (n[L], m) with m >= 1; got AL {AL.shape}, Y {Y.shape}")
+    for what, array in (("AL", AL), ("Y", Y)):
+        if not (np.issubdtype(array.dtype, np.number) or (what == "Y" and array.dtype == bool)) or np.iscomplexobj(array):
+            raise ChainruleError(f"{what} must be a real numeric array; got dtype {array.dtype}")
+    outside = ~((AL >= 0) & (AL <= 1))  # NaN counts as outside
+    if outside.any():
+        i, j = np.argwhere(outside)[0]
+        raise ChainruleError(
+            f"AL must hold probabilities in [0, 1] (the output of a sigmoid or softmax); "
+            f"{int(outside.sum())} value(s) are not, the first AL[{i}, {j}] = {AL[i, j]}"
+        )
+    bad = ~((Y == 0) | (Y == 1))
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise ChainruleError(f"Y must hold labels 0 or 1; {int(bad.sum())} value(s) are not, the first Y[{i}, {j}] = {Y[i, j]}")
+    if name == "categorical_cross_entropy" and not (Y.sum(axis=0) == 1).all():
+        j = int(np.flatnonzero(Y.sum(axis=0) != 1)[0])
+        raise ChainruleError(
+            f"the categorical cross-entropy needs one-hot columns of Y (one 1 each); column {j} is {Y[:, j].tolist()[:10]}"
+        )
+    return mean_cost(AL, Y, name)

@@ -8,6 +8,8 @@ The pure functions ``forward`` and ``backward`` are the single implementation th
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,14 +18,16 @@ import numpy as np
 
 from chainrule.activations import get_activation
 from chainrule.conventions import check_convention, scales
+from chainrule.divergence import Divergence, DivergenceError, DivergenceMonitor
 from chainrule.errors import ChainruleError
 from chainrule.initializers import initialize_parameters
 from chainrule.layers import Cache, activation_backward, layer_forward, linear_backward
-from chainrule.losses import OUTPUT_LOSS, get_loss, one_hot
-from chainrule.losses import cost as mean_cost
-from chainrule.optim import decayed_learning_rate, get_optimizer, mini_batches
+from chainrule.losses import OUTPUT_LOSS, get_loss, mean_cost, one_hot
+from chainrule.losses import cost as checked_cost
+from chainrule.memory import FLOAT64, require
+from chainrule.optim import MiniBatches, decayed_learning_rate, get_optimizer
 from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_keep_prob, check_lambd, dropout_masks, l2_cost
-from chainrule.validation import check_layer_dims, check_X, check_Y, expand_activations
+from chainrule.validation import check_integer, check_layer_dims, check_number, check_X, check_Y, expand_activations
 from chainrule.workspace import Workspace
 
 Grads = dict[str, np.ndarray]
@@ -115,11 +119,99 @@ def backward(
     return grads
 
 
+def check_architecture(layer_dims: Sequence[int], activations: str | Sequence[str] | None = None,
+                       loss: str = "auto") -> tuple[list[int], list[str], str]:  # fmt: skip
+    """(layer_dims, one activation per layer, the loss's name) checked as ``Network`` needs them; nothing allocated.
+
+    loss "auto" follows the output activation (sigmoid → binary, softmax → categorical cross-entropy);
+    the output must be one the loss has a fused dZ[L] for, and a softmax needs n[L] >= 2.
+    """
+    dims = check_layer_dims(layer_dims)
+    L = len(dims) - 1
+    names = expand_activations(activations, L)
+    if loss == "auto":
+        loss = OUTPUT_LOSS.get(names[-1], "binary_cross_entropy")
+    loss = get_loss(loss).name
+    fused = get_loss(loss).fused_dZ
+    if names[-1] not in fused:
+        raise ChainruleError(f"{loss} needs an output activation in {sorted(fused)}; got {names[-1]!r} for layer {L}")
+    if names[-1] == "softmax" and dims[-1] < 2:
+        raise ChainruleError(f"a softmax output needs n[L] >= 2 classes; got n[L] = {dims[-1]} (use sigmoid for two classes)")
+    return dims, names, loss
+
+
+def parameter_shapes(layer_dims: Sequence[int]) -> dict[str, tuple[int, int]]:
+    """{"W1": (n[1], n[0]), "b1": (n[1], 1), …} from ``layer_dims = [n_x, n[1], …, n[L]]``, nothing allocated."""
+    shapes = {}
+    for l in range(1, len(layer_dims)):
+        shapes[f"W{l}"] = (layer_dims[l], layer_dims[l - 1])
+        shapes[f"b{l}"] = (layer_dims[l], 1)
+    return shapes
+
+
+def require_parameter_memory(layer_dims: Sequence[int], dtype: Any = np.float64, initialization: str = "he",
+                             what: str | None = None) -> None:  # fmt: skip
+    """Refuse (``memory.require``) parameters that would not fit: Σₗ n[l] (n[l-1] + 1) values of ``dtype``, plus
+    the float64 temporaries of drawing the largest W[l] (the standard normal draw before it is scaled, and the
+    scaled float64 array before a cast to a narrower dtype; none for "zeros")."""
+    shapes = parameter_shapes(layer_dims).values()
+    count = sum(n * n_prev for n, n_prev in shapes)
+    largest = max(n * n_prev for n, n_prev in shapes)
+    dtype = np.dtype(dtype)
+    what = what or f"Network({list(layer_dims)})"
+    temporaries = 0 if initialization == "zeros" else FLOAT64 * largest * (1 if dtype.itemsize == FLOAT64 else 2)
+    require(count * dtype.itemsize + temporaries, f"{what}: its parameters ({count:,} {dtype.name} values)")
+
+
 def gradient_descent_step(parameters: Parameters, grads: Grads, learning_rate: float) -> Parameters:
     """A new dict W[l] := W[l] − α dW[l], b[l] := b[l] − α db[l] (``optim.update_gd``); the input is not changed."""
     updated = dict(parameters)
     get_optimizer("gd").update(updated, grads, {}, learning_rate)
     return updated
+
+
+class CheckedParameters(dict):
+    """A network's {"W1": (n[1], n[0]), "b1": (n[1], 1), …}: ``net.parameters["W1"] = array`` is checked.
+
+    An assigned array must have the key's shape and hold real, finite numbers; it is stored as a
+    copy in the network's dtype. Keys cannot be added or removed (the architecture fixes them).
+    Changing an array in place (``net.parameters["W1"][...] = …``, what ``fit`` does) is not checked.
+    """
+
+    def __init__(self, arrays: Parameters, shapes: dict[str, tuple[int, int]], dtype: np.dtype) -> None:
+        super().__init__(arrays)
+        self.shapes, self.dtype = shapes, dtype
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, checked_parameter(key, value, self.shapes, self.dtype))
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key: str, default: Any = None) -> np.ndarray:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def _fixed(self, *args: Any, **kwargs: Any) -> Any:
+        raise ChainruleError(f"a network's parameters keep their keys {sorted(self.shapes)}; assign new arrays instead of removing them")
+
+    __delitem__ = pop = popitem = clear = _fixed
+
+
+def checked_parameter(key: str, value: Any, shapes: dict[str, tuple[int, int]], dtype: np.dtype) -> np.ndarray:
+    """``value`` as parameter ``key``: the shape shapes[key], real and finite numbers, a copy in ``dtype``."""
+    if key not in shapes:
+        raise ChainruleError(f"the parameters have keys {sorted(shapes)}; got {key!r}")
+    array = np.asarray(value)
+    if array.shape != shapes[key]:
+        raise ChainruleError(f"parameters[{key!r}] must have shape {shapes[key]}; got {array.shape}")
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool) or np.iscomplexobj(array):
+        raise ChainruleError(f"parameters[{key!r}] must hold real numbers ({dtype.name}); got dtype {array.dtype}")
+    if not np.isfinite(array).all():
+        raise ChainruleError(f"parameters[{key!r}] holds NaN or inf values")
+    return np.array(array, dtype=dtype)
 
 
 @dataclass
@@ -128,9 +220,18 @@ class History:
 
     costs[e]: the training cost J of epoch e, with its L2 term if any: full batch, J before that
     iteration's update; mini-batches, the size-weighted mean of the mini-batch costs during the
-    epoch (the course's ``cost_total / m``). Every ``eval_every`` epochs, after that epoch's
-    updates and without dropout, ``fit`` also records the epoch (``epochs``), the training
-    accuracy, and the validation cost and accuracy when there is validation data.
+    epoch (the course's ``cost_total / m``).
+
+    Every ``eval_every`` epochs (and at the last) ``fit`` records the epoch (``epochs``) and:
+
+    - train_accuracy: the fraction of correct predictions over the epoch's batches, each predicted
+      with the weights as they were at that batch (before its update) and with its dropout masks,
+      from the very outputs A[L] that its cost J came from: the same forward passes as costs[e], at
+      no extra pass over the data. With full-batch gradient descent it is the accuracy on all of X
+      before that iteration's update; it is not the accuracy of the weights after the epoch, which
+      ``net.accuracy(X, Y)`` gives.
+    - val_costs, val_accuracy (with validation data): a forward pass over the validation set after
+      the epoch's updates, without dropout.
     """
 
     costs: list[float] = field(default_factory=list)
@@ -144,6 +245,8 @@ class History:
     best_epoch: int | None = None
     stopped_early: bool = False
     first_epoch: int = 0
+    patience: int | None = None
+    diverged: dict[str, Any] | None = None  # Divergence.to_dict() when fit stopped because the run diverged
 
     @property
     def final_cost(self) -> float:
@@ -164,7 +267,29 @@ class History:
             "best_epoch": self.best_epoch,
             "stopped_early": self.stopped_early,
             "first_epoch": self.first_epoch,
+            "patience": self.patience,
+            "diverged": self.diverged,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> History:
+        """The inverse of ``to_dict`` (unknown keys ignored)."""
+        names = set(cls.__dataclass_fields__)
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+    def continued_by(self, rest: History) -> History:
+        """The whole run: this history (epochs first_epoch..) followed by ``rest``, which resumed where it ended."""
+        if rest.first_epoch != self.first_epoch + len(self.costs):
+            raise ChainruleError(
+                f"the resumed run starts at epoch {rest.first_epoch}; the saved history ends at epoch {self.first_epoch + len(self.costs)}"
+            )
+        whole = History.from_dict(rest.to_dict())
+        whole.first_epoch = self.first_epoch
+        for name in ("costs", "epochs", "train_accuracy", "val_costs", "val_accuracy", "learning_rates"):
+            setattr(whole, name, list(getattr(self, name)) + list(getattr(rest, name)))
+        if rest.best_epoch is None:
+            whole.best_epoch = self.best_epoch
+        return whole
 
 
 class Network:
@@ -199,27 +324,18 @@ class Network:
         ``np.random.default_rng(seed)``. loss: "auto" (from the output activation),
         "binary_cross_entropy" or "categorical_cross_entropy".
         """
-        self.layer_dims = check_layer_dims(layer_dims)
-        self.activations = expand_activations(activations, self.L)
-        if loss == "auto":
-            loss = OUTPUT_LOSS.get(self.activations[-1], "binary_cross_entropy")
-        self.loss = get_loss(loss).name
-        fused = get_loss(loss).fused_dZ
-        if self.activations[-1] not in fused:
-            raise ChainruleError(
-                f"{self.loss} needs an output activation in {sorted(fused)}; got {self.activations[-1]!r} for layer {self.L}"
-            )
-        if self.activations[-1] == "softmax" and self.n_y < 2:
-            raise ChainruleError(f"a softmax output needs n[L] >= 2 classes; got n[L] = {self.n_y} (use sigmoid for two classes)")
-        self._output_dZ = fused[self.activations[-1]]  # ∂L/∂Z[L] per example
+        self.layer_dims, self.activations, self.loss = check_architecture(layer_dims, activations, loss)
+        self._output_dZ = get_loss(self.loss).fused_dZ[self.activations[-1]]  # ∂L/∂Z[L] per example
         self.dtype = np.dtype(dtype)
         if not np.issubdtype(self.dtype, np.floating):
             raise ChainruleError(f"dtype must be a floating type such as float64 or float32; got {self.dtype}")
         if initialization == "auto":
             initialization = "he" if self.activations[0] in ("relu", "leaky_relu") else "xavier"
         self.initialization = initialization
+        require_parameter_memory(self.layer_dims, self.dtype, initialization)  # before any W[l] is drawn
         rng = np.random.default_rng(seed) if rng is None else rng
-        self._parameters = initialize_parameters(self.layer_dims, initialization, rng, self.dtype)
+        self._parameters = CheckedParameters(initialize_parameters(self.layer_dims, initialization, rng, self.dtype),
+                                             self.parameter_shapes(), self.dtype)  # fmt: skip
         self.normalization: dict[str, np.ndarray] | None = None  # {"mean", "std"} (n_x, 1) of the inputs, set by the data
         self.metadata: dict[str, Any] = {}  # JSON-able facts saved with the model (classes, data set, image shape)
         self.training_state: dict[str, Any] | None = None  # optimizer state, epoch and generator after fit
@@ -247,31 +363,27 @@ class Network:
 
     @property
     def parameters(self) -> Parameters:
-        """{"W1": (n[1], n_x), "b1": (n[1], 1), …}: the network's own arrays (fit updates them in place)."""
+        """{"W1": (n[1], n_x), "b1": (n[1], 1), …}: the network's own arrays (fit updates them in place).
+
+        Assigning an array to a key (``net.parameters["W1"] = W``) checks its shape and values (``CheckedParameters``).
+        """
+        if not isinstance(self._parameters, CheckedParameters):  # the same arrays, behind the checked dict
+            self._parameters = CheckedParameters(self._parameters, self.parameter_shapes(), self.dtype)
         return self._parameters
 
     @parameters.setter
     def parameters(self, parameters: Parameters) -> None:
         expected = self.parameter_shapes()
+        if not isinstance(parameters, dict):
+            raise ChainruleError(f"parameters must be a dict {{'W1': array, 'b1': array, ...}}; got {type(parameters).__name__}")
         if set(parameters) != set(expected):
             raise ChainruleError(f"parameters must have keys {sorted(expected)}; got {sorted(parameters)}")
-        checked = {}
-        for key, shape in expected.items():
-            value = np.asarray(parameters[key])
-            if value.shape != shape:
-                raise ChainruleError(f"parameters[{key!r}] must have shape {shape}; got {value.shape}")
-            if not np.isfinite(value).all():
-                raise ChainruleError(f"parameters[{key!r}] holds NaN or inf values")
-            checked[key] = np.array(value, dtype=self.dtype)
-        self._parameters = checked
+        checked = {key: checked_parameter(key, parameters[key], expected, self.dtype) for key in expected}
+        self._parameters = CheckedParameters(checked, expected, self.dtype)
 
     def parameter_shapes(self) -> dict[str, tuple[int, int]]:
         """{"W1": (n[1], n[0]), "b1": (n[1], 1), …} from layer_dims."""
-        shapes = {}
-        for l in range(1, self.L + 1):
-            shapes[f"W{l}"] = (self.layer_dims[l], self.layer_dims[l - 1])
-            shapes[f"b{l}"] = (self.layer_dims[l], 1)
-        return shapes
+        return parameter_shapes(self.layer_dims)
 
     @classmethod
     def from_parameters(cls, parameters: Parameters, activations: str | Sequence[str] | None = None, **kwargs) -> Network:
@@ -321,7 +433,7 @@ class Network:
         Y = self.targets(Y, AL.shape[-1])
         if AL.shape != Y.shape:
             raise ChainruleError(f"AL must have the shape of Y, {Y.shape}; got {AL.shape}")
-        J = mean_cost(AL, Y, self.loss)
+        J = checked_cost(AL, Y, self.loss)  # AL must hold probabilities
         return J + l2_cost(self._parameters, check_lambd(lambd), AL.shape[-1]) if lambd else J
 
     def backward(
@@ -347,12 +459,41 @@ class Network:
         ``masks``, ``keep_prob``: the dropout masks the forward pass used.
         """
         check_convention(convention)
-        if len(caches) != self.L:
-            raise ChainruleError(f"caches must hold one entry per layer, {self.L}; got {len(caches)}")
+        self._check_caches(caches)
         ZL = caches[-1][1]
         Y = self.targets(Y, ZL.shape[1]).astype(ZL.dtype, copy=False)
         AL = get_activation(self.activations[-1]).g(ZL)
         return self._backward(AL, Y, caches, convention, need_dA0, check_lambd(lambd), masks, keep_prob)
+
+    def _check_caches(self, caches: Sequence[Cache]) -> None:
+        """caches must be this network's forward pass: ((A[l-1], W[l], b[l]), Z[l]) per layer, with its W[l], b[l]."""
+        if isinstance(caches, str | bytes) or not isinstance(caches, Sequence) or len(caches) != self.L:
+            got = len(caches) if isinstance(caches, Sequence) else type(caches).__name__
+            raise ChainruleError(f"caches must hold one entry per layer, {self.L}, as net.forward returns them; got {got}")
+        m = None
+        for l, cache in enumerate(caches, start=1):
+            try:
+                (A_prev, W, b), Z = cache
+                shapes = [np.shape(a) for a in (A_prev, W, b, Z)]
+            except (TypeError, ValueError):
+                raise ChainruleError(
+                    f"caches[{l - 1}] must be ((A_prev, W, b), Z), as net.forward returns it; got {type(cache).__name__}"
+                ) from None
+            m = shapes[3][1] if m is None and len(shapes[3]) == 2 else m
+            n, n_prev = self.layer_dims[l], self.layer_dims[l - 1]
+            expected = [(n_prev, m), (n, n_prev), (n, 1), (n, m)]
+            if shapes != expected:
+                raise ChainruleError(
+                    f"caches[{l - 1}] (layer {l}) must hold A_prev {expected[0]}, W {expected[1]}, b {expected[2]}, Z {expected[3]} "
+                    f"for layer_dims {self.layer_dims}; got {shapes[0]}, {shapes[1]}, {shapes[2]}, {shapes[3]}: caches of another network?"
+                )
+            for key, cached in ((f"W{l}", W), (f"b{l}", b)):
+                own = self._parameters[key]
+                if cached is not own and not np.array_equal(cached, own):
+                    raise ChainruleError(
+                        f"caches[{l - 1}] holds a {key} that is not this network's: the caches come from another network, or "
+                        "the parameters changed since the forward pass; run net.forward(X) again"
+                    )
 
     def _backward(
         self, AL, Y, caches, convention, need_dA0=False, lambd=0.0, masks=None, keep_prob=1.0, parameters_only=False,
@@ -389,23 +530,34 @@ class Network:
         none for "gd"). When J is not finite nothing is updated and J is returned, for the caller to
         report. Speed without other formulas: no dA0 (nothing updates X), each dZ[l] computed in
         place over dA[l] and only dW, db kept (``backward(parameters_only=True)``), parameters
-        updated in place (the network owns them), and Z, A, dA, dW and g'(Z) written into the
-        same arrays at every step (the network's ``Workspace``) instead of new ones when they are
-        large enough for that to pay.
+        updated in place (the network owns them), and Z, A, dA, dW, g'(Z) and the optimizer's
+        temporaries written into the same arrays at every step (the network's ``Workspace``)
+        instead of new ones when they are large enough for that to pay.
         """
+        opt = get_optimizer(optimizer)
+        return self._train_step(X, Y, learning_rate, convention, opt, {} if state is None else state, lambd, keep_prob, rng, hyper)[0]
+
+    def _train_step(self, X, Y, learning_rate, convention, opt, state, lambd, keep_prob, rng, hyper, labels=None) -> tuple[float, int]:
+        """``train_step``; also returns how many predictions of the forward pass equal ``labels`` (0 without labels)."""
         m = X.shape[1]
         masks = dropout_masks(self.layer_dims, m, keep_prob, rng) if keep_prob < 1 else None
         workspace = self._workspace if self._workspace.pays_off(self.layer_dims, m, X.dtype) else None
         with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as a non-finite J
             AL, caches = forward(X, self._parameters, self.activations, masks, keep_prob, workspace)
             J = mean_cost(AL, Y, self.loss) + (l2_cost(self._parameters, lambd, m) if lambd else 0.0)
-        if not np.isfinite(J):
-            return J
+        if not math.isfinite(J):
+            return J, 0
+        correct = 0 if labels is None else self._correct(AL, labels)  # from the outputs this step computed anyway
         grads = self._backward(AL, Y, caches, convention, False, lambd, masks, keep_prob, parameters_only=True,
                                workspace=workspace)  # fmt: skip
-        get_optimizer(optimizer).update(self._parameters, grads, {} if state is None else state, learning_rate, inplace=True, **hyper)
-        return J
+        scratch = None
+        if workspace is not None and opt.temporaries:  # the update's temporaries, one flat array reused
+            largest = max(n * n_prev for n_prev, n in itertools.pairwise(self.layer_dims))
+            scratch = workspace.array("update", 0, (opt.temporaries * largest,), self.dtype)
+        opt.update(self._parameters, grads, state, learning_rate, inplace=True, scratch=scratch, **hyper)
+        return J, correct
 
+    @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # an overflow is reported as a divergence, not a warning
     def fit(
         self,
         X: np.ndarray,
@@ -443,8 +595,9 @@ class Network:
         epoch; ``self.history`` is the History being filled.
 
         Every ``eval_every`` epochs (default: every epoch with mini-batches, else 100 times in
-        all) the training accuracy and, with ``validation_data = (X_val, Y_val)``, the validation
-        cost and accuracy are recorded; with ``patience`` training stops after that many
+        all) the training accuracy (from the outputs the epoch's steps computed, see ``History``)
+        and, with ``validation_data = (X_val, Y_val)``, the validation cost and accuracy (a forward
+        pass over X_val) are recorded; with ``patience`` training stops after that many
         evaluations without a lower validation cost and the best parameters are restored.
         Shuffling and dropout draw from ``np.random.default_rng(seed)``: the same seed gives the
         same run. ``resume=True`` continues a run (saved by ``save``, loaded by ``load``) with its
@@ -452,19 +605,24 @@ class Network:
         the result equals the uninterrupted run's. A NaN or inf cost stops with a ChainruleError.
         """
         check_convention(convention)
-        if not (isinstance(learning_rate, int | float) and np.isfinite(learning_rate) and learning_rate > 0):
-            raise ChainruleError(f"learning_rate must be a positive finite number; got {learning_rate!r}")
+        learning_rate = check_number(learning_rate, "learning_rate", 0, low_open=True)
         if num_iterations is not None and epochs is not None:
             raise ChainruleError("give epochs or num_iterations (the same thing with full batches), not both")
         n_epochs = epochs if epochs is not None else (num_iterations if num_iterations is not None else 3000)
-        _check_count(n_epochs, "epochs" if epochs is not None else "num_iterations", minimum=0)
+        n_epochs = _check_count(n_epochs, "epochs" if epochs is not None else "num_iterations", minimum=1)  # 0: no cost, no run
         if batch_size is not None:
-            _check_count(batch_size, "batch_size", minimum=1)
+            batch_size = _check_count(batch_size, "batch_size", minimum=1)
         if patience is not None:
-            _check_count(patience, "patience", minimum=1)
+            patience = _check_count(patience, "patience", minimum=1)
+        if eval_every is not None:
+            eval_every = _check_count(eval_every, "eval_every", minimum=1)
         lambd, keep_prob = check_lambd(lambd), check_keep_prob(keep_prob)
+        decay_rate = check_number(decay_rate, "decay_rate", 0)
+        if time_interval is not None:
+            time_interval = _check_count(time_interval, "time_interval", minimum=1)
+        seed = _check_count(seed, "seed", minimum=0)
         opt = get_optimizer(optimizer)
-        hyper = {name: value for name, value in
+        hyper = {name: _check_hyper(name, value) for name, value in
                  {"beta": beta, "beta1": beta1, "beta2": beta2, "epsilon": epsilon}.items() if name in opt.defaults}
         X = check_X(X, self.n_x)
         Y = self.targets(Y, X.shape[1]).astype(X.dtype, copy=False)
@@ -480,57 +638,72 @@ class Network:
             if state["optimizer"] != opt.name:
                 raise ChainruleError(f"cannot resume a {state['optimizer']!r} run with optimizer {opt.name!r}")
             optimizer_state, first_epoch = state["optimizer_state"], state["epoch"]
+            if n_epochs <= first_epoch:
+                raise ChainruleError(
+                    f"with resume=True, epochs is the total to reach; the run has done {first_epoch} epochs already: "
+                    f"give more than {first_epoch}"
+                )
             rng = np.random.default_rng()
             rng.bit_generator.state = state["rng_state"]
         else:
             optimizer_state, first_epoch, rng = opt.init(self._parameters), 0, np.random.default_rng(seed)
-        eval_every = eval_every or (1 if batch_size else max(1, n_epochs // 100))
-        history = History(learning_rate=float(learning_rate), convention=convention, first_epoch=first_epoch)
+        eval_every = eval_every or min(1 if batch_size else max(1, n_epochs // 100), patience or n_epochs)
+        history = History(learning_rate=float(learning_rate), convention=convention, first_epoch=first_epoch, patience=patience)
         self.history = history
-        best_cost, best_parameters, waited = np.inf, None, 0
+        best_cost, best_parameters = np.inf, None
         m = X.shape[1]
+        monitor = DivergenceMonitor(self.loss, self.n_y, X.dtype, first_epoch, n_epochs, batch_size is None, self.initialization)
+        labels = np.argmax(Y, axis=0).reshape(1, -1) if self.multiclass else Y  # what a correct prediction equals
+
+        def training_state(epochs_done: int) -> dict[str, Any]:
+            return {"optimizer": opt.name, "optimizer_state": optimizer_state, "epoch": epochs_done,
+                    "rng_state": rng.bit_generator.state, "convention": convention}  # fmt: skip
+
+        batches = None if batch_size is None else MiniBatches(X, Y, batch_size, labels)
         for epoch in range(first_epoch, n_epochs):
             alpha = decayed_learning_rate(learning_rate, epoch, decay_rate, time_interval) if decay_rate else learning_rate
-            batches = [(X, Y)] if batch_size is None else mini_batches(X, Y, batch_size, rng)
-            cost_total = 0.0
-            for X_batch, Y_batch in batches:
-                J = self.train_step(X_batch, Y_batch, alpha, convention=convention, optimizer=opt.name, state=optimizer_state,
-                                    lambd=lambd, keep_prob=keep_prob, rng=rng, **hyper)  # fmt: skip
-                if not np.isfinite(J):
-                    raise ChainruleError(
-                        f"the cost became {J} at {'iteration' if batch_size is None else 'epoch'} {epoch} with learning_rate={alpha:g}; "
-                        f"training diverged: try a smaller learning rate, e.g. {alpha / 10:g}"
-                    )
+            evaluate = (epoch + 1 - first_epoch) % eval_every == 0 or epoch + 1 == n_epochs
+            cost_total, correct = 0.0, 0
+            for X_batch, Y_batch, labels_batch in ((X, Y, labels),) if batches is None else batches.epoch(rng):
+                J, correct_batch = self._train_step(X_batch, Y_batch, alpha, convention, opt, optimizer_state, lambd, keep_prob, rng,
+                                                    hyper, labels_batch if evaluate else None)  # fmt: skip
+                if not math.isfinite(J):
+                    self._diverged(monitor.nonfinite(epoch, J, alpha), history)
                 cost_total += J * X_batch.shape[1]
+                correct += correct_batch
             history.costs.append(cost_total / m)
             history.learning_rates.append(float(alpha))
-            if (epoch + 1 - first_epoch) % eval_every == 0 or epoch + 1 == n_epochs:
+            if (diverged := monitor.cost(epoch, history.costs[-1], alpha)) is not None:
+                self._diverged(diverged, history)
+            if evaluate:
                 history.epochs.append(epoch)
+                history.train_accuracy.append(correct / labels.size)  # over the epoch's batches, as costs[epoch]
+                if (diverged := monitor.parameters(epoch, self._parameters, alpha)) is not None:
+                    self._diverged(diverged, history)
                 with np.errstate(over="ignore", invalid="ignore"):  # a diverged step shows in the next cost
-                    history.train_accuracy.append(self._accuracy_of(forward(X, self._parameters, self.activations)[0], Y))
                     AL_val = forward(X_val, self._parameters, self.activations)[0] if validation_data is not None else None
                 if AL_val is not None:
                     history.val_costs.append(mean_cost(AL_val, Y_val, self.loss))
                     history.val_accuracy.append(self._accuracy_of(AL_val, Y_val))
-                    if patience is not None:
-                        if history.val_costs[-1] < best_cost:
-                            best_cost, waited = history.val_costs[-1], 0
-                            best_parameters = {key: value.copy() for key, value in self._parameters.items()}
-                            history.best_epoch = epoch
-                        else:
-                            waited += 1
-            self.training_state = {
-                "optimizer": opt.name, "optimizer_state": optimizer_state, "epoch": epoch + 1,
-                "rng_state": rng.bit_generator.state, "convention": convention,
-            }  # fmt: skip
-            if callback is not None:
+                    if patience is not None and history.val_costs[-1] < best_cost:
+                        best_cost, history.best_epoch = history.val_costs[-1], epoch
+                        best_parameters = {key: value.copy() for key, value in self._parameters.items()}
+            if callback is not None:  # a callback may save the network: its training state is that of this epoch
+                self.training_state = training_state(epoch + 1)
                 callback(epoch, history.costs[-1])
-            if patience is not None and waited >= patience:
-                history.stopped_early = True
+            if patience is not None and history.best_epoch is not None and epoch - history.best_epoch >= patience:
+                history.stopped_early = True  # `patience` epochs without a lower validation cost
                 break
+        if history.costs:  # the generator's state read once, not at every epoch (2 µs: 3 % of a flower step)
+            self.training_state = training_state(first_epoch + len(history.costs))
         if best_parameters is not None:
-            self._parameters = best_parameters
+            self.parameters = best_parameters
         return history
+
+    def _diverged(self, divergence: Divergence, history: History) -> None:
+        """Stop ``fit``: the divergence goes into the history and out as a DivergenceError."""
+        history.diverged = divergence.to_dict()
+        raise DivergenceError(divergence, history)
 
     # -- prediction ----------------------------------------------------------------------
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -546,11 +719,15 @@ class Network:
             return np.argmax(AL, axis=0).reshape(1, -1)
         return (AL > 0.5).astype(int)
 
-    def _accuracy_of(self, AL: np.ndarray, Y: np.ndarray) -> float:
-        predictions = self._labels_of(AL)
+    def _correct(self, AL: np.ndarray, labels: np.ndarray) -> int:
+        """How many predictions of A[L] equal ``labels``: class indices (1, m) with softmax, Y itself (n[L], m) with sigmoid."""
         if self.multiclass:
-            Y = np.argmax(Y, axis=0).reshape(1, -1)
-        return float(np.mean(predictions == Y))
+            return int(np.count_nonzero(AL.argmax(axis=0) == labels[0]))
+        return int(np.count_nonzero((AL > 0.5) == labels))
+
+    def _accuracy_of(self, AL: np.ndarray, Y: np.ndarray) -> float:
+        labels = np.argmax(Y, axis=0).reshape(1, -1) if self.multiclass else Y
+        return self._correct(AL, labels) / labels.size
 
     def accuracy(self, X: np.ndarray, Y: np.ndarray) -> float:
         """Fraction of examples whose predicted label equals Y (Y as for ``fit``)."""
@@ -565,15 +742,26 @@ class Network:
         save(self, path)
 
     @classmethod
-    def load(cls, path: str) -> Network:
-        """The network saved at ``path``, every array checked against the file's header."""
+    def load(cls, path: str, *, trust_header: bool = False) -> Network:
+        """The network saved at ``path``, every array checked against the file's header (see ``chainrule.io.load``)."""
         from chainrule.io import load
 
-        return load(path)
+        return load(path, trust_header=trust_header)
 
 
 def _check_count(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        kind = "non-negative" if minimum == 0 else "positive"
-        raise ChainruleError(f"{name} must be a {kind} integer; got {value!r}")
-    return int(value)
+    return check_integer(value, name, minimum)
+
+
+HYPER_RANGES = {  # name: (what it is, low, high, low open, high open)
+    "beta": ("beta (momentum's β)", 0, 1, False, True),
+    "beta1": ("beta1 (Adam's β₁)", 0, 1, False, True),
+    "beta2": ("beta2 (β₂ of RMSprop and Adam)", 0, 1, False, True),
+    "epsilon": ("epsilon (ε of RMSprop and Adam)", 0, None, True, False),
+}
+
+
+def _check_hyper(name: str, value: Any) -> float:
+    """An optimizer's hyper-parameter in its own range: β, β₁, β₂ in [0, 1) (β₁ = 1 divides by 1 − β₁ᵗ = 0), ε > 0."""
+    what, low, high, low_open, high_open = HYPER_RANGES[name]
+    return check_number(value, what, low, high, low_open=low_open, high_open=high_open)

@@ -3,23 +3,29 @@
 Each optimizer is a pair: ``init(parameters) -> state`` (a dict of arrays and counters, what a
 checkpoint saves) and ``update(parameters, grads, state, learning_rate, **hyper)``, which
 replaces every parameters[key] by its updated array (or, with ``inplace=True`` as ``fit`` uses
-it, updates the arrays themselves) and updates ``state``. For each parameter
+it, updates the arrays themselves) and updates ``state`` in place. For each parameter
 W (and likewise b) with gradient dW = ∂J/∂W of the current mini-batch:
 
-=========  ==================================================================================
-gd         W := W − α dW
-momentum   v := β v + (1 − β) dW;                       W := W − α v
-rmsprop    s := β₂ s + (1 − β₂) dW²;                     W := W − α dW / (√s + ε)
+=========  ==================================================================================  ======
+name       update                                                                              passes
+=========  ==================================================================================  ======
+gd         W := W − α dW                                                                          2
+momentum   v := β v + (1 − β) dW;                       W := W − α v                              5
+rmsprop    s := β₂ s + (1 − β₂) dW²;                     W := W − α dW / (√s + ε)                  9
 adam       t := t + 1;  v := β₁ v + (1 − β₁) dW;  s := β₂ s + (1 − β₂) dW²;
-           v̂ = v / (1 − β₁ᵗ);  ŝ = s / (1 − β₂ᵗ);       W := W − α v̂ / (√ŝ + ε)
-=========  ==================================================================================
+           v̂ = v / (1 − β₁ᵗ);  ŝ = s / (1 − β₂ᵗ);       W := W − α v̂ / (√ŝ + ε)                  12
+=========  ==================================================================================  ======
 
+*Passes*: NumPy operations over each parameter-sized array per update, each writing into an
+existing array (the state, the parameter, or a scratch buffer the caller can reuse): no new
+parameter-sized array. Every formula rounds as written out, except Adam's step, whose bias
+corrections are folded into two scalars (see ``update_adam``).
 State keys follow the course: v["dW1"], s["db2"], t.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +37,27 @@ Parameters = dict[str, np.ndarray]
 State = dict[str, Any]
 
 
+def _floating(dtype: np.dtype) -> np.dtype:
+    """The dtype the state and temporaries of a parameter of this dtype have: its own if floating, else float64."""
+    return dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
+
+
 def _zeros_like_grads(parameters: Parameters) -> dict[str, np.ndarray]:
-    return {f"d{key}": np.zeros_like(value) for key, value in parameters.items()}
+    return {f"d{key}": np.zeros(np.shape(value), _floating(np.asarray(value).dtype)) for key, value in parameters.items()}
+
+
+def _scratch(parameters: Parameters, count: int, scratch: np.ndarray | None) -> np.ndarray:
+    """A flat buffer of ``count`` × the largest parameter's size: the update's temporaries (``scratch`` if large enough)."""
+    size = count * max(np.size(value) for value in parameters.values())
+    dtype = _floating(np.asarray(next(iter(parameters.values()))).dtype)
+    if scratch is not None and scratch.size >= size and scratch.dtype == dtype:
+        return scratch
+    return np.empty(size, dtype)
+
+
+def _temporary(scratch: np.ndarray, like: np.ndarray, slot: int = 0) -> np.ndarray:
+    """Slot ``slot`` of the scratch buffer as an array shaped like ``like`` (a view: no allocation)."""
+    return scratch[slot * like.size : (slot + 1) * like.size].reshape(like.shape)
 
 
 def _step(parameters: Parameters, key: str, step: np.ndarray, inplace: bool) -> None:
@@ -43,15 +68,30 @@ def _step(parameters: Parameters, key: str, step: np.ndarray, inplace: bool) -> 
         parameters[key] = parameters[key] - step
 
 
+def _moving_average(average: np.ndarray, beta: float, value: np.ndarray, temporary: np.ndarray) -> None:
+    """average := β average + (1 − β) value, in place: 3 passes, rounded as the formula written out."""
+    np.multiply(value, 1 - beta, out=temporary)  # (1 − β) value
+    average *= beta  # β average
+    average += temporary
+
+
 def init_gd(parameters: Parameters) -> State:
     """Gradient descent keeps no state."""
     return {}
 
 
 def update_gd(
-    parameters: Parameters, grads: dict[str, np.ndarray], state: State, learning_rate: float, inplace: bool = False
+    parameters: Parameters,
+    grads: dict[str, np.ndarray],
+    state: State,
+    learning_rate: float,
+    inplace: bool = False,
+    scratch: np.ndarray | None = None,
 ) -> None:
-    """W := W − α dW, b := b − α db. ``inplace=True`` (training) also turns each dW into α dW in place (no temporary)."""
+    """W := W − α dW, b := b − α db. ``inplace=True`` (training) also turns each dW into α dW in place (no temporary).
+
+    2 passes over each parameter: α dW, then W − α dW. ``scratch`` is not needed (the same signature as the others).
+    """
     for key in parameters:
         d = grads[f"d{key}"]
         _step(parameters, key, np.multiply(d, learning_rate, out=d) if inplace else learning_rate * d, inplace)
@@ -69,13 +109,21 @@ def update_momentum(
     learning_rate: float,
     beta: float = 0.9,
     inplace: bool = False,
+    scratch: np.ndarray | None = None,
 ) -> None:
-    """v := β v + (1 − β) dW, W := W − α v (an exponentially weighted average of the gradients)."""
+    """v := β v + (1 − β) dW, W := W − α v (an exponentially weighted average of the gradients).
+
+    v is updated in place. 5 passes over each parameter (v: 3, the step α v and W − α v: 2), one
+    temporary from ``scratch``; every operation rounds as the formula written out, so the result is
+    bit-identical to it.
+    """
     v = state["v"]
+    scratch = _scratch(parameters, 1, scratch)
     for key in parameters:
         d = f"d{key}"
-        v[d] = beta * v[d] + (1 - beta) * grads[d]
-        _step(parameters, key, learning_rate * v[d], inplace)
+        temporary = _temporary(scratch, v[d])
+        _moving_average(v[d], beta, grads[d], temporary)  # v = β v + (1 − β) dW
+        _step(parameters, key, np.multiply(v[d], learning_rate, out=temporary), inplace)  # W := W − α v
 
 
 def init_rmsprop(parameters: Parameters) -> State:
@@ -91,13 +139,23 @@ def update_rmsprop(
     beta2: float = 0.999,
     epsilon: float = 1e-8,
     inplace: bool = False,
+    scratch: np.ndarray | None = None,
 ) -> None:
-    """s := β₂ s + (1 − β₂) dW², W := W − α dW / (√s + ε)."""
+    """s := β₂ s + (1 − β₂) dW², W := W − α dW / (√s + ε).
+
+    s is updated in place. 9 passes over each parameter (dW²: 1, s: 3, √s + ε: 2, α dW, the
+    quotient and W − …: 3), two temporaries from ``scratch``; bit-identical to the formula written out.
+    """
     s = state["s"]
+    scratch = _scratch(parameters, 2, scratch)
     for key in parameters:
         d = f"d{key}"
-        s[d] = beta2 * s[d] + (1 - beta2) * np.square(grads[d])
-        _step(parameters, key, learning_rate * grads[d] / (np.sqrt(s[d]) + epsilon), inplace)
+        g, step, denominator = grads[d], _temporary(scratch, s[d], 0), _temporary(scratch, s[d], 1)
+        _moving_average(s[d], beta2, np.multiply(g, g, out=step), denominator)  # s = β₂ s + (1 − β₂) dW²
+        np.sqrt(s[d], out=denominator)
+        denominator += epsilon  # √s + ε
+        np.multiply(g, learning_rate, out=step)  # α dW
+        _step(parameters, key, np.divide(step, denominator, out=step), inplace)  # W := W − α dW / (√s + ε)
 
 
 def init_adam(parameters: Parameters) -> State:
@@ -114,45 +172,70 @@ def update_adam(
     beta2: float = 0.999,
     epsilon: float = 1e-8,
     inplace: bool = False,
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """t := t + 1, then the moments, their bias correction and the step; returns (v̂, ŝ).
+    scratch: np.ndarray | None = None,
+) -> None:
+    """t := t + 1, v := β₁ v + (1 − β₁) dW,  s := β₂ s + (1 − β₂) dW²,  W := W − α v̂ / (√ŝ + ε)
 
-    v := β₁ v + (1 − β₁) dW,  s := β₂ s + (1 − β₂) dW²,  v̂ = v / (1 − β₁ᵗ),  ŝ = s / (1 − β₂ᵗ),
-    W := W − α v̂ / (√ŝ + ε).
+    with v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ) (``adam_bias_corrected``). The corrections are folded
+    into two scalars, as Kingma and Ba's paper suggests: with c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ,
+
+        α v̂ / (√ŝ + ε) = α_t v / (√s + ε_t),   α_t = α √c₂ / c₁,   ε_t = ε √c₂,
+
+    so neither v̂ nor ŝ is ever formed. v and s are updated in place and bit-identical to the formulas
+    written out; the step differs from α v̂ / (√ŝ + ε) evaluated as written only by rounding (a few
+    units in the last place of the step, tested). 12 passes over each parameter (v: 3, s: 4 with dW²,
+    the step √s + ε_t, v / …, × α_t, W − …: 5), one temporary from ``scratch``.
     """
     state["t"] = t = int(state["t"]) + 1
+    c1, c2 = 1 - beta1**t, 1 - beta2**t
+    alpha_t, epsilon_t = learning_rate * np.sqrt(c2) / c1, epsilon * np.sqrt(c2)
     v, s = state["v"], state["s"]
-    v_corrected, s_corrected = {}, {}
+    scratch = _scratch(parameters, 1, scratch)
     for key in parameters:
         d = f"d{key}"
-        v[d] = beta1 * v[d] + (1 - beta1) * grads[d]
-        v_corrected[d] = v[d] / (1 - beta1**t)
-        s[d] = beta2 * s[d] + (1 - beta2) * np.power(grads[d], 2)
-        s_corrected[d] = s[d] / (1 - beta2**t)
-        _step(parameters, key, learning_rate * v_corrected[d] / (np.sqrt(s_corrected[d]) + epsilon), inplace)
-    return v_corrected, s_corrected
+        g, temporary = grads[d], _temporary(scratch, v[d])
+        _moving_average(v[d], beta1, g, temporary)  # v = β₁ v + (1 − β₁) dW
+        np.multiply(g, g, out=temporary)
+        _moving_average(s[d], beta2, temporary, temporary)  # s = β₂ s + (1 − β₂) dW²
+        np.sqrt(s[d], out=temporary)
+        temporary += epsilon_t  # √s + ε_t
+        np.divide(v[d], temporary, out=temporary)
+        temporary *= alpha_t  # α_t v / (√s + ε_t) = α v̂ / (√ŝ + ε)
+        _step(parameters, key, temporary, inplace)
+
+
+def adam_bias_corrected(state: State, beta1: float = 0.9, beta2: float = 0.999) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """(v̂, ŝ) of an Adam state after its t-th update: v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ) (new arrays)."""
+    t = int(state["t"])
+    return ({d: v / (1 - beta1**t) for d, v in state["v"].items()}, {d: s / (1 - beta2**t) for d, s in state["s"].items()})
 
 
 @dataclass(frozen=True)
 class Optimizer:
-    """An optimizer: its state's init, its update, the update written out, its hyperparameters' defaults."""
+    """An optimizer: its state's init, its update, the update written out, its hyperparameters' defaults.
+
+    ``temporaries``: how many parameter-sized scratch arrays ``update`` needs (a caller that updates
+    often, as ``Network.train_step``, passes them as one reused flat buffer ``scratch`` of
+    ``temporaries`` × the largest parameter's size; without it each update makes one).
+    """
 
     name: str
     init: Callable[[Parameters], State]
     update: Callable[..., Any]
     formula: str
     defaults: dict[str, float]
+    temporaries: int = 0
 
 
 OPTIMIZERS: dict[str, Optimizer] = {
     o.name: o
     for o in (
         Optimizer("gd",       init_gd,       update_gd,       "W -= a dW",                                  {}),
-        Optimizer("momentum", init_momentum, update_momentum, "v = b v + (1-b) dW; W -= a v",              {"beta": 0.9}),
+        Optimizer("momentum", init_momentum, update_momentum, "v = b v + (1-b) dW; W -= a v",              {"beta": 0.9}, 1),
         Optimizer("rmsprop",  init_rmsprop,  update_rmsprop,  "s = b2 s + (1-b2) dW^2; W -= a dW/(sqrt s + e)",
-                  {"beta2": 0.999, "epsilon": 1e-8}),
+                  {"beta2": 0.999, "epsilon": 1e-8}, 2),
         Optimizer("adam",     init_adam,     update_adam,     "v, s as momentum, rmsprop; W -= a v^/(sqrt s^ + e)",
-                  {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}),
+                  {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}, 1),
     )
 }  # fmt: skip
 
@@ -172,17 +255,48 @@ def decayed_learning_rate(learning_rate0: float, epoch: int, decay_rate: float, 
     return (1 / (1 + decay_rate * np.floor(epoch / time_interval))) * learning_rate0
 
 
+class MiniBatches:
+    """The course's mini-batches of X (n_x, m) and Y (n_y, m), copied into reused contiguous buffers.
+
+    Each epoch (``epoch(rng)``): ``permutation = rng.permutation(m)``, then ⌊m / batch_size⌋ full
+    batches of ``batch_size`` examples and one last batch with the remaining m mod batch_size if
+    there are any, batch j holding the examples permutation[j·batch_size : (j + 1)·batch_size] —
+    the course's ``random_mini_batches``. Layout: X is read from its examples-as-rows copy (m, n_x)
+    (made once; none when X is Fortran-ordered, as the transpose of an (m, n_x) data set is), and
+    each batch's rows are gathered into one (batch_size, n_x) buffer, whose transpose is the batch
+    (n_x, b): contiguous, and still in cache when the step reads it. Y and any ``extra`` (k, m)
+    arrays (labels) are shuffled once per epoch into (k, m) buffers and sliced. The arrays an epoch
+    yields are overwritten by the next batch: use each before asking for the next.
+    """
+
+    def __init__(self, X: np.ndarray, Y: np.ndarray, batch_size: int, *extra: np.ndarray) -> None:
+        self.m, self.batch_size = X.shape[1], batch_size
+        self._rows = np.ascontiguousarray(X.T)  # (m, n_x), example i in row i; a view when X.T already is contiguous
+        self._batch = np.empty((min(batch_size, self.m), X.shape[0]), X.dtype)
+        self._columns = [(array, np.empty_like(array, order="C")) for array in (Y, *extra)]
+
+    def epoch(self, rng: Any) -> Iterator[tuple[np.ndarray, ...]]:
+        """(X_batch (n_x, b), Y_batch (n_y, b), *extra batches) for each batch of one epoch, shuffled by ``rng``."""
+        permutation = rng.permutation(self.m)
+        # mode="clip": a permutation's indices are all valid, and np.take buffers its output (a new array) with "raise"
+        for array, shuffled in self._columns:
+            np.take(array, permutation, axis=1, out=shuffled, mode="clip")
+        for k in range(0, self.m, self.batch_size):
+            indices = permutation[k : k + self.batch_size]
+            rows = self._batch[: len(indices)]
+            np.take(self._rows, indices, axis=0, out=rows, mode="clip")
+            yield (rows.T, *(shuffled[:, k : k + self.batch_size] for _, shuffled in self._columns))
+
+
 def mini_batches(X: np.ndarray, Y: np.ndarray, batch_size: int, rng: Any) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Shuffle the m columns of X and Y with ``rng.permutation(m)`` and cut them into batches.
+    """Shuffle the m columns of X and Y with ``rng.permutation(m)`` and cut them into batches, as new arrays.
 
     ⌊m / batch_size⌋ full batches of ``batch_size`` columns, then one last batch with the
-    remaining m mod batch_size columns if there are any. ``rng`` is a ``np.random.Generator``,
-    a ``RandomState`` or the ``np.random`` module.
+    remaining m mod batch_size columns if there are any (``MiniBatches``, each batch copied so
+    that all of them can be kept). ``rng`` is a ``np.random.Generator``, a ``RandomState`` or the
+    ``np.random`` module.
     """
-    m = X.shape[1]
-    permutation = rng.permutation(m)
-    shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation]
-    return [(shuffled_X[:, k : k + batch_size], shuffled_Y[:, k : k + batch_size]) for k in range(0, m, batch_size)]
+    return [(X_batch.copy(), Y_batch.copy()) for X_batch, Y_batch in MiniBatches(X, Y, batch_size).epoch(rng)]
 
 
 def state_to_arrays(state: State) -> dict[str, np.ndarray]:

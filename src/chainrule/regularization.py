@@ -22,23 +22,19 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.errors import ChainruleError
+from chainrule.validation import check_number
 
 Masks = dict[int, np.ndarray]
 
 
 def check_lambd(lambd: float) -> float:
     """λ ≥ 0 as a float."""
-    if isinstance(lambd, bool) or not isinstance(lambd, int | float) or not np.isfinite(lambd) or lambd < 0:
-        raise ChainruleError(f"lambd (the L2 strength λ) must be a finite number >= 0; got {lambd!r}")
-    return float(lambd)
+    return check_number(lambd, "lambd (the L2 strength λ)", 0)
 
 
 def check_keep_prob(keep_prob: float) -> float:
     """keep_prob in (0, 1] as a float."""
-    if isinstance(keep_prob, bool) or not isinstance(keep_prob, int | float) or not 0 < keep_prob <= 1:
-        raise ChainruleError(f"keep_prob (the probability of keeping a unit) must be in (0, 1]; got {keep_prob!r}")
-    return float(keep_prob)
+    return check_number(keep_prob, "keep_prob (the probability of keeping a unit)", 0, 1, low_open=True)
 
 
 def l2_cost(parameters: dict[str, np.ndarray], lambd: float, m: int) -> float:

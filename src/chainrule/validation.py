@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -121,3 +121,36 @@ def _check_finite(a: np.ndarray, name: str) -> None:
         raise ChainruleError(
             f"{name} must be finite; it holds {(~finite).sum()} NaN or inf value(s), the first {a[i, j]} at [{i}, {j}]"
         )
+
+
+def check_number(value: Any, name: str, low: float | None = None, high: float | None = None, *,
+                 low_open: bool = False, high_open: bool = False) -> float:  # fmt: skip
+    """``value`` as a float: a real finite number (Python or NumPy scalar, not a bool) in the interval given.
+
+    The message names ``name``, the interval ("in [0, 1)", "> 0", ">= 0") and the value given.
+    """
+    if low is not None and high is not None:
+        interval = f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    elif low is not None:
+        interval = f"{'>' if low_open else '>='} {low:g}"
+    elif high is not None:
+        interval = f"{'<' if high_open else '<='} {high:g}"
+    else:
+        interval = "finite"
+    given = value.item() if isinstance(value, np.generic) else value
+    ok = not isinstance(value, bool | np.bool_) and isinstance(value, Real) and np.isfinite(value)
+    ok = ok and (low is None or (value > low if low_open else value >= low))
+    ok = ok and (high is None or (value < high if high_open else value <= high))
+    if not ok:
+        what = {"> 0": "a positive finite number"}.get(interval, interval if interval.startswith("in ") else f"a finite number {interval}")
+        raise ChainruleError(f"{name} must be {what}; got {given!r}")
+    return float(value)
+
+
+def check_integer(value: Any, name: str, minimum: int) -> int:
+    """``value`` as an int >= ``minimum`` (Python or NumPy integer, not a bool)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Integral) or value < minimum:
+        kind = {0: "non-negative integer", 1: "positive integer"}.get(minimum, f"integer >= {minimum}")
+        given = value.item() if isinstance(value, np.generic) else value
+        raise ChainruleError(f"{name} must be a {kind}; got {given!r}")
+    return int(value)

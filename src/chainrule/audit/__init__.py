@@ -167,7 +167,7 @@ def audit(
     if not isinstance(target, str | os.PathLike):
         text = repr(target)
         raise ChainruleError(
-            f"audit expects a function or the path of a .py or .ipynb file; got {type(target).__name__} "
+            f"audit needs a function or the path of a .py or .ipynb file; got {type(target).__name__} "
             f"{text if len(text) <= 40 else text[:39] + '…'}"
         )
     path = os.fspath(target)

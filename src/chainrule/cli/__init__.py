@@ -21,7 +21,7 @@ def _root() -> None:
     """chainrule: train, check and explain backprop in the course's notation."""
 
 
-from chainrule.cli import audit, check, evaluate, explain, predict, train  # noqa: E402,F401  (each registers its command)
+from chainrule.cli import audit, check, evaluate, explain, playground, predict, train  # noqa: E402,F401  (each registers its command)
 
 
 def main() -> None:

@@ -12,13 +12,12 @@ import signal
 import sys
 
 import typer
-from rich.markup import escape
 from typer.core import TyperCommand
 
 from chainrule.audit import DEFAULT_TIMEOUT
 from chainrule.audit import audit as run_audit
 from chainrule.cli import app
-from chainrule.cli.common import console, err_console, rich_table
+from chainrule.cli.common import console, print_error, rich_table
 from chainrule.errors import ChainruleError
 
 
@@ -76,7 +75,7 @@ def audit(
     except ChainruleError as error:
         if as_json:
             _json_error(str(error))
-        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+        print_error(str(error))
         raise typer.Exit(2) from None
     if as_json:
         typer.echo(report.to_json())

@@ -8,12 +8,21 @@ from collections.abc import Iterator
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from chainrule.errors import ChainruleError
 from chainrule.report import Table
 
-console = Console()
-err_console = Console(stderr=True)
+# Neither console reads rich markup: chainrule's text is full of brackets ("W[l]", "Σₗ ‖W[l]‖²",
+# "pip install 'chainrule[data]'") that rich would otherwise take for tags and drop. Style goes
+# through ``plain(text, style)``, the one converter from chainrule's text to what rich prints.
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
+
+
+def plain(text: object, style: str = "") -> Text:
+    """``text`` exactly as written (never read as rich markup), with an optional rich style such as "bold"."""
+    return Text(str(text), style=style)
 
 
 def parse_ints(text: str, name: str) -> list[int]:
@@ -31,12 +40,18 @@ def parse_names(text: str) -> list[str]:
 
 def rich_table(table: Table) -> RichTable:
     """A report table as a rich table, notes as its caption."""
-    out = RichTable(title=table.title, caption="\n".join(table.notes) or None, caption_justify="left")
+    caption = plain("\n".join(table.notes)) if table.notes else None
+    out = RichTable(title=plain(table.title), caption=caption, caption_justify="left")
     for _, header in table.columns:
-        out.add_column(header)
+        out.add_column(plain(header))
     for row in table.cells():
-        out.add_row(*row)
+        out.add_row(*map(plain, row))
     return out
+
+
+def print_error(message: str) -> None:
+    """One red "error: ..." line on stderr, the message as plain text (never read as markup)."""
+    err_console.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
 
 
 @contextlib.contextmanager
@@ -45,5 +60,5 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except ChainruleError as error:
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+        print_error(str(error))
         raise typer.Exit(2) from None

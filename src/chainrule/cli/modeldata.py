@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.datasets import Dataset, apply_normalization
-from chainrule.datasets.files import read_csv
+from chainrule.datasets.files import read_table, table_features
 from chainrule.errors import ChainruleError
 from chainrule.losses import cost as mean_cost
 from chainrule.network import Network
@@ -53,17 +53,31 @@ def dumps(payload: dict[str, Any]) -> str:
 def read_inputs(net: Network, path: str) -> np.ndarray:
     """Features (n_x, m) from a CSV with a header row, normalized as the model's training data.
 
-    Columns are picked by the model's feature names when the file has them all; otherwise every
-    column except the model's label column is used, in order.
+    A model trained on named columns (a CSV, breast_cancer, digits) takes its columns by name, in
+    its order, wherever they are in the file; a file that lacks any of them is refused, naming
+    them. A model without names (the planar data sets) takes every column except its label
+    column, in order.
     """
     label = net.metadata.get("train_options", {}).get("label") or "label"
-    _, _, _, header = read_csv(path, label=None)
+    header, rows = read_table(path)
     names = net.metadata.get("feature_names")
-    if names and set(names) <= set(header):
-        X, _, _, _ = read_csv(path, label=None)
-        X = X[[header.index(name) for name in names]]
+    if names:
+        missing = [name for name in names if name not in header]
+        if missing:
+            raise ChainruleError(
+                f"{path!r} lacks {len(missing)} of the model's {len(names)} feature columns, e.g. {missing[:5]}; "
+                f"the model was trained on {_listed(names)}, the file has {_listed(header)}"
+            )
+        features = list(names)
     else:
-        X, _, _, _ = read_csv(path, label=label if label in header else None)
-    if X.shape[0] != net.n_x:
-        raise ChainruleError(f"{path!r} has {X.shape[0]} feature columns; the model expects n_x = {net.n_x}")
+        features = [name for name in header if name != label]
+        if len(features) != net.n_x:
+            raise ChainruleError(f"{path!r} has {len(features)} feature columns {_listed(features)}; the model expects n_x = {net.n_x}")
+    X = table_features(path, header, rows, features)
     return apply_normalization(X, net.normalization) if net.normalization is not None else X
+
+
+def _listed(names: list[str], most: int = 8) -> str:
+    """["a", "b", …] cut after ``most`` names, with the count."""
+    shown = ", ".join(repr(name) for name in names[:most])
+    return f"[{shown}{f', … ({len(names)} in all)' if len(names) > most else ''}]"

@@ -33,7 +33,7 @@ def initialize_velocity(parameters):
 
 
 def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
-    """v := β v + (1 − β) dW, W := W − α v; returns (parameters, v)."""
+    """v := β v + (1 − β) dW (in place), W := W − α v; returns (parameters, v)."""
     optim.update_momentum(parameters, grads, {"v": v}, learning_rate, beta=beta)
     return parameters, v
 
@@ -47,10 +47,11 @@ def initialize_adam(parameters):
 def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
     """One Adam step with the update count t (already incremented by the caller, as in the course).
 
-    Returns (parameters, v, s, v_corrected, s_corrected).
+    Returns (parameters, v, s, v_corrected, s_corrected); v and s are updated in place.
     """
     state = {"v": v, "s": s, "t": t - 1}
-    v_corrected, s_corrected = optim.update_adam(parameters, grads, state, learning_rate, beta1, beta2, epsilon)
+    optim.update_adam(parameters, grads, state, learning_rate, beta1, beta2, epsilon)
+    v_corrected, s_corrected = optim.adam_bias_corrected(state, beta1, beta2)
     return parameters, v, s, v_corrected, s_corrected
 
 

@@ -9,6 +9,7 @@ circles                the course's initialization data: 300 train (seed 1),    
 moons                  the course's optimization data: 300 points (seed 3)           train only (the course)
 blobs                  six blobs, labels by parity (week-3 extra set)                 train only
 gaussian_quantiles     a Gaussian cut by a quantile (week-3 extra set)                train only
+spiral, xor            two spiral arms, the exclusive or (400 points each, seed 0)   train only
 cat                    cat vs non-cat, 64 × 64 × 3 images from the course's .h5      train 209 / test 50
                        files in ``data_dir`` (pixels / 255)
 breast_cancer          scikit-learn's bundled Wisconsin data, 30 features, 2 classes  70 / 10 / 20 %
@@ -28,12 +29,12 @@ import numpy as np
 
 from chainrule.datasets import bundled, files
 from chainrule.datasets.dataset import Dataset, apply_normalization, fit_standardization, prepare
-from chainrule.datasets.planar import blobs, circles, flower, gaussian_quantiles, moons
+from chainrule.datasets.planar import blobs, circles, flower, gaussian_quantiles, moons, spiral, xor
 from chainrule.errors import ChainruleError
 
-PLANAR = {"flower": flower, "moons": moons, "blobs": blobs, "gaussian_quantiles": gaussian_quantiles}
+PLANAR = {"flower": flower, "moons": moons, "blobs": blobs, "gaussian_quantiles": gaussian_quantiles, "spiral": spiral, "xor": xor}
 TABLES = {"breast_cancer": bundled.breast_cancer, "digits": bundled.digits}
-NAMES = ("flower", "circles", "moons", "blobs", "gaussian_quantiles", "cat", "breast_cancer", "digits")
+NAMES = ("flower", "circles", "moons", "blobs", "gaussian_quantiles", "spiral", "xor", "cat", "breast_cancer", "digits")
 
 
 def load_dataset(
@@ -105,4 +106,6 @@ __all__ = [
     "load_dataset",
     "moons",
     "prepare",
+    "spiral",
+    "xor",
 ]

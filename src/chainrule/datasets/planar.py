@@ -71,3 +71,29 @@ def gaussian_quantiles(m: int = 200, cov: float = 0.5, seed: int = 1) -> tuple[n
         mean=None, cov=cov, n_samples=m, n_features=2, n_classes=2, shuffle=True, random_state=np.random.RandomState(seed)
     )
     return _columns(X, y)
+
+
+def spiral(m: int = 400, noise: float = 0.2, turns: float = 1.75, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved spiral arms (TensorFlow Playground's hardest set), m/2 points per arm, radius 0 … 5.
+
+    Arm j ∈ {0, 1}: t from 0 to 1, angle θ = 2π · turns · t + jπ, radius 5t, point (r sin θ, r cos θ)
+    plus ``noise`` · ε in each coordinate; label j.
+    """
+    rng = np.random.default_rng(seed)
+    N = m // 2
+    t = np.linspace(0.0, 1.0, N, endpoint=False)
+    X, y = [], []
+    for j in range(2):
+        angle = 2 * np.pi * turns * t + j * np.pi
+        points = np.c_[5 * t * np.sin(angle), 5 * t * np.cos(angle)] + noise * rng.standard_normal((N, 2))
+        X.append(points)
+        y.append(np.full(N, j))
+    return _columns(np.concatenate(X), np.concatenate(y))
+
+
+def xor(m: int = 400, noise: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The exclusive or: points uniform in [−5, 5]², label 1 where x₁ x₂ > 0, coordinates then moved by ``noise`` · ε."""
+    rng = np.random.default_rng(seed)
+    points = rng.uniform(-5.0, 5.0, size=(m, 2))
+    labels = (points[:, 0] * points[:, 1] > 0).astype(int)
+    return _columns(points + noise * rng.standard_normal((m, 2)), labels)
