@@ -12,6 +12,9 @@ from rich.text import Text
 
 from chainrule.errors import ChainruleError
 from chainrule.report import Table
+from chainrule.runs import parse_ints, parse_names
+
+__all__ = ["console", "err_console", "parse_ints", "parse_names", "percent", "plain", "print_error", "rich_table", "user_errors"]
 
 # Neither console reads rich markup: chainrule's text is full of brackets ("W[l]", "Σₗ ‖W[l]‖²",
 # "pip install 'chainrule[data]'") that rich would otherwise take for tags and drop. Style goes
@@ -25,17 +28,9 @@ def plain(text: object, style: str = "") -> Text:
     return Text(str(text), style=style)
 
 
-def parse_ints(text: str, name: str) -> list[int]:
-    """"12288,20,7,5,1" → [12288, 20, 7, 5, 1], with a clear error."""
-    try:
-        return [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise ChainruleError(f"{name} must be comma-separated integers such as 2,4,1; got {text!r}") from None
-
-
-def parse_names(text: str) -> list[str]:
-    """"relu,sigmoid" → ["relu", "sigmoid"]."""
-    return [part.strip() for part in text.split(",") if part.strip()]
+def percent(value: float | None) -> str:
+    """A fraction as "90.75 %" ("—" for None)."""
+    return "—" if value is None else f"{100 * value:.2f} %"
 
 
 def rich_table(table: Table) -> RichTable:
