@@ -33,9 +33,9 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.2f} %"
 
 
-def rich_table(table: Table) -> RichTable:
-    """A report table as a rich table, notes as its caption."""
-    caption = plain("\n".join(table.notes)) if table.notes else None
+def rich_table(table: Table, notes: bool = True) -> RichTable:
+    """A report table as a rich table of plain text (W[l], g'[l] are not rich markup), its notes as the caption."""
+    caption = plain("\n".join(table.notes)) if notes and table.notes else None
     out = RichTable(title=plain(table.title), caption=caption, caption_justify="left")
     for _, header in table.columns:
         out.add_column(plain(header))
