@@ -28,6 +28,7 @@ from chainrule.divergence import DivergenceError
 from chainrule.errors import ChainruleError
 from chainrule.losses import cost as checked_cost
 from chainrule.network import Network
+from chainrule.regularization import Masks, dropout_masks
 from chainrule.training import History
 from chainrule.validation import check_integer, check_number
 
@@ -157,6 +158,37 @@ def predict_rows(net: Network, X: np.ndarray) -> list[tuple[int, str, float]]:
     probability = AL[predicted, np.arange(AL.shape[1])] if net.multiclass else np.where(predicted == 1, AL[0], 1 - AL[0])
     classes = net.metadata.get("classes") or [str(k) for k in range(max(2, net.n_y))]
     return [(i, classes[k], float(p)) for i, (k, p) in enumerate(zip(predicted, probability, strict=True))]
+
+
+def check_problem(layer_dims: list[int], activations: list[str], m: int, seed: int,
+                  keep_prob: float = 1.0) -> tuple[Network, np.ndarray, np.ndarray, Masks | None]:  # fmt: skip
+    """``chainrule check``'s random problem: (net, X (n_x, m), Y, dropout masks), all drawn from ``seed``.
+
+    Y holds random classes (one-hot with softmax, {0, 1} with sigmoid); with keep_prob < 1 one fixed
+    mask set D[l] per hidden layer, the same in the backward and in every cost evaluation.
+    """
+    net = Network(layer_dims, activations, seed=seed)
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((net.n_x, m))
+    if net.multiclass:  # one-hot labels of random classes
+        Y = np.eye(net.n_y)[:, rng.integers(0, net.n_y, size=m)]
+    else:
+        Y = (rng.random((net.n_y, m)) > 0.5).astype(float)
+    masks = dropout_masks(net.layer_dims, m, keep_prob, np.random.default_rng(seed)) if keep_prob < 1 else None
+    return net, X, Y, masks
+
+
+def planted_grads(net: Network, X: np.ndarray, Y: np.ndarray, masks: Masks | None, keep_prob: float, convention: str,
+                  lambd: float, planted: tuple[str, float] | None) -> dict[str, np.ndarray]:  # fmt: skip
+    """The network's gradients in ``convention``, with one of them multiplied by a factor (``planted`` = (key, factor))."""
+    _, caches = net.forward(X, masks, keep_prob)
+    grads = net.backward(Y, caches, convention=convention, lambd=lambd, masks=masks, keep_prob=keep_prob)
+    if planted is not None:
+        key, factor = planted
+        if key not in grads:
+            raise ChainruleError(f"--scale: no gradient {key!r}; expected one of {', '.join(grads)}")
+        grads[key] = grads[key] * factor
+    return grads
 
 
 def check_ranges(given: dict[str, Any]) -> None:
