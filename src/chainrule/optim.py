@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -275,6 +275,9 @@ class OptimizerConfig:
 
     name: str
     hyper: dict[str, float]
+    if TYPE_CHECKING:
+        spec: Optimizer
+        temporaries: int
 
     def __init__(self, name: str, **hyper: Any) -> None:
         spec = get_optimizer(name)
@@ -284,14 +287,8 @@ class OptimizerConfig:
         checked = {key: check_hyper(key, hyper.get(key, default)) for key, default in spec.defaults.items()}
         object.__setattr__(self, "name", spec.name)
         object.__setattr__(self, "hyper", checked)
-
-    @property
-    def spec(self) -> Optimizer:
-        return OPTIMIZERS[self.name]
-
-    @property
-    def temporaries(self) -> int:
-        return self.spec.temporaries
+        object.__setattr__(self, "spec", spec)  # not a field: the Optimizer of that name
+        object.__setattr__(self, "temporaries", spec.temporaries)
 
     def init(self, parameters: Parameters) -> State:
         return self.spec.init(parameters)

@@ -258,8 +258,13 @@ def train_step(
     into the same arrays at every step (the network's ``Workspace``) when they are large enough for
     that to pay.
     """
+    return _step(net, X, Y, learning_rate, optimizer, state, convention, regularization.lambd, regularization.keep_prob, rng, labels)
+
+
+def _step(net: Network, X: np.ndarray, Y: np.ndarray, learning_rate: float, optimizer: OptimizerConfig, state: dict[str, Any],
+          convention: str, lambd: float, keep_prob: float, rng: Any, labels: np.ndarray | None) -> tuple[float, int]:  # fmt: skip
+    """``train_step`` with positional arguments (``fit`` calls it once per mini-batch: a few microseconds each)."""
     m = X.shape[1]
-    lambd, keep_prob = regularization.lambd, regularization.keep_prob
     masks = dropout_masks(net.layer_dims, m, keep_prob, rng) if keep_prob < 1 else None
     workspace = net._workspace if net._workspace.pays_off(net.layer_dims, m, X.dtype) else None
     with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as a non-finite J
@@ -274,7 +279,7 @@ def train_step(
     if workspace is not None and optimizer.temporaries:  # the update's temporaries, one flat array reused
         largest = max(n * n_prev for n_prev, n in itertools.pairwise(net.layer_dims))
         scratch = workspace.array("update", 0, (optimizer.temporaries * largest,), net.dtype)
-    optimizer.update(net._parameters, grads, state, learning_rate, inplace=True, scratch=scratch)
+    optimizer.spec.update(net._parameters, grads, state, learning_rate, inplace=True, scratch=scratch, **optimizer.hyper)
     return J, correct
 
 
@@ -325,6 +330,7 @@ def fit(
     history = net.history = History(learning_rate=float(learning_rate), convention=convention, first_epoch=first_epoch,
                                     patience=evaluation.patience)  # fmt: skip
     stopping = EarlyStopping(evaluation.patience, history)
+    lambd, keep_prob = regularization.lambd, regularization.keep_prob
     monitor = DivergenceMonitor(net.loss, net.n_y, X.dtype, first_epoch, n_epochs, batch_size is None, net.initialization)
     labels = np.argmax(Y, axis=0).reshape(1, -1) if net.multiclass else Y  # what a correct prediction equals
     batches = None if batch_size is None else MiniBatches(X, Y, batch_size, labels)
@@ -332,16 +338,13 @@ def fit(
     def state(epochs_done: int) -> TrainingState:
         return TrainingState(opt.name, optimizer_state, epochs_done, rng.bit_generator.state, convention)
 
-    def step(X_batch: np.ndarray, Y_batch: np.ndarray, alpha: float, labels_batch: np.ndarray | None) -> tuple[float, int]:
-        return train_step(net, X_batch, Y_batch, alpha, opt, optimizer_state, convention=convention,
-                          regularization=regularization, rng=rng, labels=labels_batch)  # fmt: skip
-
     for epoch in range(first_epoch, n_epochs):
         alpha = learning_rate if schedule is None else schedule(learning_rate, epoch)
         evaluate = (epoch + 1 - first_epoch) % eval_every == 0 or epoch + 1 == n_epochs
         cost_total, correct = 0.0, 0
         for X_batch, Y_batch, labels_batch in ((X, Y, labels),) if batches is None else batches.epoch(rng):
-            J, correct_batch = step(X_batch, Y_batch, alpha, labels_batch if evaluate else None)
+            J, correct_batch = _step(net, X_batch, Y_batch, alpha, opt, optimizer_state, convention, lambd, keep_prob, rng,
+                                     labels_batch if evaluate else None)  # fmt: skip
             if not math.isfinite(J):
                 _diverged(monitor.nonfinite(epoch, J, alpha), history)
             cost_total += J * X_batch.shape[1]
