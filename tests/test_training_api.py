@@ -126,3 +126,13 @@ def test_backward_with_training_buffers_gives_the_same_dW_db_and_nothing_else(wo
     for key, value in grads.items():
         np.testing.assert_allclose(value, plain[key], rtol=1e-12, atol=1e-15)
     assert workspace is None or len(workspace) > 0
+
+
+def test_early_stopping_stops_exactly_patience_epochs_after_the_best():
+    """Validation labels flipped: the validation cost rises as training learns, so the best epoch comes early."""
+    X, Y = moons()
+    net = cr.Network([2, 5, 1], ["tanh", "sigmoid"], seed=1)
+    history = net.fit(X, Y, 0.5, epochs=200, evaluation=Evaluation((X, 1 - Y), patience=7, eval_every=1))
+    assert history.stopped_early and len(history.costs) < 200
+    assert history.first_epoch + len(history.costs) - 1 == history.best_epoch + 7
+    assert history.val_costs[history.best_epoch] == min(history.val_costs)
