@@ -1,7 +1,7 @@
 """One playground run: its data, its network, its training, and every view the page draws.
 
 Nothing here is a second implementation of the math: the data come from ``chainrule.datasets``,
-the network is built by ``chainrule train``'s own code (``cli.train``), training is
+the network is built by ``chainrule train``'s own code (``chainrule.runs``), training is
 ``Network.fit`` resumed frame after frame (the same run as one ``fit`` call, hence as
 ``chainrule train``), the arrays of a layer are ``Network.forward`` / ``Network.backward`` in
 either convention and ``conventions.compare_grads`` their ratio, the equations ``explain``'s, the
@@ -87,7 +87,7 @@ def load_data(config: Config) -> Dataset:
 
 
 def train_options(config: Config) -> dict[str, Any]:
-    """``chainrule train``'s options dict for ``config`` (its own defaults filled in by ``cli.train``)."""
+    """``chainrule train``'s options dict for ``config`` (its own defaults filled in by ``chainrule.runs``)."""
     from chainrule import runs
 
     given = {
