@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule import training
+import chainrule.training as training
 from chainrule.activations import get_activation
 from chainrule.conventions import check_convention, scales
 from chainrule.errors import ChainruleError
