@@ -22,10 +22,9 @@ from chainrule.divergence import Divergence, DivergenceError, DivergenceMonitor
 from chainrule.errors import ChainruleError
 from chainrule.initializers import initialize_parameters
 from chainrule.layers import Cache, activation_backward, layer_forward, linear_backward
-from chainrule.losses import OUTPUT_LOSS, get_loss, mean_cost, one_hot
-from chainrule.losses import cost as checked_cost
+from chainrule.losses import OUTPUT_LOSS, check_cost_arrays, get_loss, mean_cost, objective, one_hot
 from chainrule.optim import MiniBatches, decayed_learning_rate, get_optimizer
-from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_keep_prob, check_lambd, dropout_masks, l2_cost
+from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_keep_prob, check_lambd, dropout_masks
 from chainrule.validation import check_integer, check_layer_dims, check_number, check_X, check_Y, expand_activations
 from chainrule.workspace import Workspace
 
@@ -402,8 +401,8 @@ class Network:
         Y = self.targets(Y, AL.shape[-1])
         if AL.shape != Y.shape:
             raise ChainruleError(f"AL must have the shape of Y, {Y.shape}; got {AL.shape}")
-        J = checked_cost(AL, Y, self.loss)  # AL must hold probabilities
-        return J + l2_cost(self._parameters, check_lambd(lambd), AL.shape[-1]) if lambd else J
+        AL, Y = check_cost_arrays(AL, Y, self.loss)  # AL must hold probabilities
+        return objective(AL, Y, self.loss, self._parameters, check_lambd(lambd) if lambd else 0.0)
 
     def backward(
         self,
@@ -513,7 +512,7 @@ class Network:
         workspace = self._workspace if self._workspace.pays_off(self.layer_dims, m, X.dtype) else None
         with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as a non-finite J
             AL, caches = forward(X, self._parameters, self.activations, masks, keep_prob, workspace)
-            J = mean_cost(AL, Y, self.loss) + (l2_cost(self._parameters, lambd, m) if lambd else 0.0)
+            J = objective(AL, Y, self.loss, self._parameters, lambd)  # J = (1/m) Σ L (+ (λ/2m) Σ ‖W‖²)
         if not math.isfinite(J):
             return J, 0
         correct = 0 if labels is None else self._correct(AL, labels)  # from the outputs this step computed anyway
