@@ -44,10 +44,10 @@ def relative_difference(g: np.ndarray, g_hat: np.ndarray) -> float:
     difference, 1 means unrelated arrays (or one of them 0).
     """
     g, g_hat = np.asarray(g), np.asarray(g_hat)
-    denominator = np.linalg.norm(g) + np.linalg.norm(g_hat)
+    denominator = float(np.linalg.norm(g) + np.linalg.norm(g_hat))
     if denominator == 0:
         return 0.0
-    return float(np.linalg.norm(g - g_hat) / denominator)
+    return float(np.linalg.norm(g - g_hat)) / denominator  # Python floats: inf / inf is NaN, without a warning
 
 
 def best_fit_ratio(g: np.ndarray, g_hat: np.ndarray) -> float:
