@@ -39,12 +39,12 @@ CONVENTIONS = ("loss", "cost")
 class GradKey(NamedTuple):
     """A grads key taken apart: "dW2" → ("W", 2, False); "dA_prev" → ("A", None, True)."""
 
-    letter: str  # "W", "b", "Z" or "A"
+    letter: str  # "W", "b", "Z" or "A"; "w" (week 2's logistic regression, ∂J/∂w) in a learner's names only
     layer: int | None  # l, or None when the key names no layer ("dW", "dA_prev")
     prev: bool = False  # "_prev": dA_prev, the course's name for dA[l-1]
 
 
-_KEY = re.compile(r"d([WbZA])(\d*)(_prev)?$")  # the one pattern of a gradient key
+_KEY = re.compile(r"d([WbZAw])(\d*)(_prev)?$")  # the one pattern of a gradient key
 
 
 def parse_key(key: str, strict: bool = True) -> GradKey | None:
@@ -54,7 +54,7 @@ def parse_key(key: str, strict: bool = True) -> GradKey | None:
     names): the key may end with one, "relu: dW", "dA_prev", "dW" (no layer) included.
     """
     match = _KEY.fullmatch(key) if strict else _KEY.search(key)
-    if match is None or (strict and (not match.group(2) or match.group(3))):
+    if match is None or (strict and (not match.group(2) or match.group(3) or match.group(1) == "w")):
         return None
     letter, layer, prev = match.groups()
     return GradKey(letter, int(layer) if layer else None, prev is not None)
@@ -89,6 +89,10 @@ class Convention:
         """What dZ and dA are derivatives of: "Σ L" (per example, "loss") or "J" ("cost")."""
         return "Σ L" if self.name == "loss" else "J"
 
+    def of(self, letter: str) -> str:
+        """What d<letter> is a derivative of: "J" for W, b (and week 2's w) in both conventions and for all in "cost"; else "L"."""
+        return "J" if letter in "Wbw" or self.name == "cost" else "L"
+
     def output_scale(self, m: int) -> float:
         """s in dZ[L] = s ∂L/∂Z[L]: 1 ("loss") or 1/m ("cost")."""
         return 1 / m if self.output_has_1_over_m else 1.0
@@ -106,8 +110,7 @@ class Convention:
         parsed = parse_key(key)
         if parsed is None:
             raise ChainruleError(f"not a gradient key: {key!r}; expected dW<l>, db<l>, dZ<l> or dA<l>")
-        of = "J" if parsed.letter in "Wb" or self.name == "cost" else "L"
-        return f"∂{of}/∂{parsed.letter}[{parsed.layer}]"
+        return f"∂{self.of(parsed.letter)}/∂{parsed.letter}[{parsed.layer}]"
 
 
 def check_convention(convention: str) -> str:

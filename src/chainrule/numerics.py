@@ -15,7 +15,9 @@ is why the factors are named with m in them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -75,3 +77,56 @@ def factor_value(name: str, m: int) -> float:
     """The value of a name that ``factor_of_m`` returns, for a batch of m: factor_value("-1/m", 4) == -0.25."""
     sign = -1.0 if name.startswith("-") else 1.0
     return sign * FACTORS_OF_M[name.lstrip("-")](m)
+
+
+# -- factors over several batch sizes: ratio · m^power, exact (the audit probes networks of different m) -----
+POWERS = (0, -1, 1, -2, 2, -3, 3, -4, 4)
+RATIOS = tuple(
+    sign * Fraction(p, q) for p, q in ((1, 1), (2, 1), (1, 2), (3, 1), (1, 3), (4, 1), (1, 4), (3, 2), (2, 3)) for sign in (1, -1)
+)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """ratio · m^power (exact), or ``values`` per probe when no such expression fits."""
+
+    ratio: Fraction | None
+    power: int = 0
+    values: tuple[float, ...] = ()
+
+    @property
+    def is_one(self) -> bool:
+        return self.ratio == 1 and self.power == 0
+
+    @property
+    def negative(self) -> bool:
+        return self.ratio < 0 if self.ratio is not None else all(v < 0 for v in self.values)
+
+    def __str__(self) -> str:
+        if self.ratio is None:
+            return " / ".join(f"{v:.4g}" for v in self.values)
+        sign = "-" if self.ratio < 0 else ""
+        top = [str(abs(self.ratio.numerator))] if abs(self.ratio.numerator) != 1 else []
+        bottom = [str(self.ratio.denominator)] if self.ratio.denominator != 1 else []
+        m_power = "m" if abs(self.power) == 1 else f"m^{abs(self.power)}"
+        if self.power > 0:
+            top.append(m_power)
+        elif self.power < 0:
+            bottom.append(m_power)
+        text = "".join(top) or "1"
+        if bottom:
+            text += "/" + ("".join(bottom) if len(bottom) == 1 else "(" + "".join(bottom) + ")")
+        return sign + text
+
+
+def name_factor(values: Sequence[float], ms: Sequence[int], tolerance: float = 1e-6) -> Factor:
+    """The simplest ratio · m^power equal to every value to ``tolerance`` (value i measured on a probe with m = ms[i]).
+
+    Several probes of different m tell 1/m from a constant that happens to equal it (the audit's way);
+    ``factor_of_m`` names one ratio at one m (gradcheck's).
+    """
+    for power in POWERS:
+        for ratio in RATIOS:
+            if all(abs(v - float(ratio) * m**power) <= tolerance * abs(v) for v, m in zip(values, ms, strict=True)):
+                return Factor(ratio, power)
+    return Factor(None, 0, tuple(values))
