@@ -192,6 +192,18 @@ def test_l2_follows_the_training_objective(monkeypatch):
         assert report.failed_tensors == ["dW3", "dW2", "dW1"], str(report)
 
 
+@pytest.mark.parametrize("options", [{"lambd": True}, {"lambd": -0.1}, {"keep_prob": 0}, {"keep_prob": True}])
+def test_options_follow_fits_rules(options):
+    """lambd and keep_prob are checked by the rules fit uses (a bool is not a number), with the same message."""
+    net, X, Y = problem()
+    name = next(iter(options))
+    with pytest.raises(cr.ChainruleError) as from_gradcheck:
+        check(net, X, Y, **options)
+    with pytest.raises(cr.ChainruleError) as from_fit:
+        net.fit(X, Y, 0.1, num_iterations=1, **options)
+    assert str(from_gradcheck.value) == str(from_fit.value) and str(from_fit.value).startswith(name)
+
+
 def test_dropout_is_refused_with_the_reason():
     net, X, Y = problem()
     with pytest.raises(cr.ChainruleError, match=r"dropout on \(keep_prob = 0.8\).*new\s+random mask.*keep_prob=1.0"):

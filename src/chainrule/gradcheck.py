@@ -71,7 +71,7 @@ from chainrule.errors import ChainruleError
 from chainrule.losses import get_loss
 from chainrule.network import backward, forward
 from chainrule.numerics import best_fit_ratio, factor_of_m, factor_value, relative_difference
-from chainrule.regularization import Masks, apply_mask, l2_cost
+from chainrule.regularization import Masks, apply_mask, check_keep_prob, check_lambd, l2_cost
 from chainrule.report import Table
 from chainrule.validation import check_X, check_Y
 
@@ -901,10 +901,8 @@ def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float,
             f"J(θ + ε) − J(θ − ε) (about 1e-16 |J| / ε) swamps the differences a check must see, above {high:g} "
             "the truncation error of the differences (ε² in the central ones, ε one-sided at a relu kink) fails correct gradients"
         )
-    if not (isinstance(lambd, int | float) and math.isfinite(lambd) and lambd >= 0):
-        raise ChainruleError(f"lambd (the L2 strength λ) must be a finite number >= 0; got {lambd!r}")
-    if isinstance(keep_prob, bool) or not (isinstance(keep_prob, int | float) and 0 < keep_prob <= 1):
-        raise ChainruleError(f"keep_prob must be in (0, 1]; got {keep_prob!r}")
+    check_lambd(lambd)  # the rules (and words) of fit's: a finite number >= 0, not a bool
+    check_keep_prob(keep_prob)  # in (0, 1]
     if keep_prob < 1 and not has_masks:
         raise ChainruleError(
             f"cannot check gradients with dropout on (keep_prob = {keep_prob:g}) without fixed masks: every cost evaluation "
