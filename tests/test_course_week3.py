@@ -114,16 +114,13 @@ def test_nn_model_reproduces_the_published_trace(flower, capsys):
     assert_flower_accuracy(np.mean(predictions == Y))
 
 
-def test_original_notebook_seed_gives_90_75(flower):
+def test_original_notebook_seed_gives_90_75(flower, flower_course_run):
     X, Y = flower
+    assert np.array_equal(flower_course_run["X"], X) and np.array_equal(flower_course_run["Y"], Y)
     np.random.seed(2)
-    parameters = w.initialize_parameters(2, 4, 1)
-    trace = []
-    for i in range(10000):
-        A2, cache = w.forward_propagation(X, parameters)
-        if i % 1000 == 0 or i == 9999:
-            trace.append(w.compute_cost(A2, Y))
-        parameters = w.update_parameters(parameters, w.backward_propagation(parameters, cache, X, Y))
+    for key, value in w.initialize_parameters(2, 4, 1).items():  # the run starts where the notebook does
+        np.testing.assert_array_equal(flower_course_run["initial"][key], value, err_msg=key)
+    trace, parameters = flower_course_run["trace"], flower_course_run["final"]  # the course's loop, 10,000 steps (conftest)
     assert ["%f" % J for J in trace[: len(TRACE_ORIGINAL)]] == TRACE_ORIGINAL
     for J, i in zip(trace[len(TRACE_ORIGINAL):], (8000, 9000, 9999), strict=True):
         assert_in_band(float("%f" % J), TAIL["seed 2"][i], f"J at iteration {i}")

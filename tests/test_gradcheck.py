@@ -176,6 +176,34 @@ def test_l2_checks_the_regularized_cost():
     assert "λ/(2m) Σ‖W‖² (λ = 0.7)" in str(check(net, X, Y, lambd=0.7))
 
 
+def test_l2_follows_the_training_objective(monkeypatch):
+    """gradcheck reads the L2 term from regularization.l2_cost: if the objective's term drifted (λ/m ‖W‖² instead
+    of λ/(2m) ‖W‖²) while backward kept (λ/m) W, every dW fails, in both modes."""
+    import importlib
+
+    from chainrule.regularization import l2_cost
+
+    gradcheck = importlib.import_module("chainrule.gradcheck")  # the module (chainrule.gradcheck is also a function's name)
+
+    net, X, Y = problem(hidden="relu", seed=8)
+    monkeypatch.setattr(gradcheck, "l2_cost", lambda parameters, lambd, m: 2 * l2_cost(parameters, lambd, m))
+    for mode in ("full", "directional"):
+        report = check(net, X, Y, mode=mode, lambd=0.7)
+        assert report.failed_tensors == ["dW3", "dW2", "dW1"], str(report)
+
+
+@pytest.mark.parametrize("options", [{"lambd": True}, {"lambd": -0.1}, {"keep_prob": 0}, {"keep_prob": True}])
+def test_options_follow_fits_rules(options):
+    """lambd and keep_prob are checked by the rules fit uses (a bool is not a number), with the same message."""
+    net, X, Y = problem()
+    name = next(iter(options))
+    with pytest.raises(cr.ChainruleError) as from_gradcheck:
+        check(net, X, Y, **options)
+    with pytest.raises(cr.ChainruleError) as from_fit:
+        net.fit(X, Y, 0.1, num_iterations=1, **options)
+    assert str(from_gradcheck.value) == str(from_fit.value) and str(from_fit.value).startswith(name)
+
+
 def test_dropout_is_refused_with_the_reason():
     net, X, Y = problem()
     with pytest.raises(cr.ChainruleError, match=r"dropout on \(keep_prob = 0.8\).*new\s+random mask.*keep_prob=1.0"):

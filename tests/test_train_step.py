@@ -42,23 +42,22 @@ def test_train_step_matches_the_plain_formulas(optimizer, convention, lambd, kee
         np.testing.assert_allclose(net.parameters[key], value, rtol=1e-12, atol=1e-15, err_msg=key)
 
 
-def test_training_keeps_the_course_arithmetic_order():
+def test_training_keeps_the_course_arithmetic_order(flower_course_run):
     """The fast step rounds exactly as W := W − α ((1/m) dZ A_prevᵀ): 10,000 flower steps equal the course's loop bit for bit.
 
     Compared side by side in one process (the same BLAS kernel), not against a final accuracy, which the
     chaotic tail of the run lets the machine decide (tests/chaotic_tail.py).
     """
-    from chainrule.course import week3 as w
     from chainrule.datasets import flower
 
     X, Y = flower()
+    assert np.array_equal(flower_course_run["X"], X) and np.array_equal(flower_course_run["Y"], Y)
     net = cr.Network([2, 4, 1], ["tanh", "sigmoid"], initialization="scaled_normal", rng=np.random.RandomState(2))
-    course = {key: value.copy() for key, value in net.parameters.items()}
+    for key, value in flower_course_run["initial"].items():  # the course's loop started from these (conftest)
+        np.testing.assert_array_equal(net.parameters[key], value, err_msg=key)
     for _ in range(10_000):
         net.train_step(X, Y.astype(float), 1.2)
-        _, cache = w.forward_propagation(X, course)
-        course = w.update_parameters(course, w.backward_propagation(course, cache, X, Y), 1.2)
-    for key, value in course.items():
+    for key, value in flower_course_run["final"].items():  # the course's loop after 10,000 steps, learning rate 1.2
         np.testing.assert_array_equal(net.parameters[key], value, err_msg=key)
     assert_flower_accuracy(net.accuracy(X, Y))
 

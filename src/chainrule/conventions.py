@@ -15,17 +15,102 @@ name      dZ[l], dA[l] are           dZ[L] (sigmoid + CE)  dW[l]
 
 So every dZ and dA differs by exactly the factor m and every dW, db is identical. Putting the
 1/m in *both* places (at the output and in every dW) is the bug that gives 1/m^k.
+
+This module is the one place that says so in code: ``Convention`` (``LOSS``, ``COST``) gives the
+output scale s and the dW scale k (s · k = 1/m), what dZ and dA are derivatives of ("Σ L" or "J")
+and ``derivative_of`` each key; ``parse_key`` is the one reader of a grads key ("dW2" → W, 2).
+layers, network, course/, gradcheck, explain and the audit read the factor from here.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from chainrule.errors import ChainruleError
+from chainrule.numerics import best_fit_ratio
 
 CONVENTIONS = ("loss", "cost")
+
+
+class GradKey(NamedTuple):
+    """A grads key taken apart: "dW2" → ("W", 2, False); "dA_prev" → ("A", None, True)."""
+
+    letter: str  # "W", "b", "Z" or "A"; "w" (week 2's logistic regression, ∂J/∂w) in a learner's names only
+    layer: int | None  # l, or None when the key names no layer ("dW", "dA_prev")
+    prev: bool = False  # "_prev": dA_prev, the course's name for dA[l-1]
+
+
+_KEY = re.compile(r"d([WbZAw])(\d*)(_prev)?$")  # the one pattern of a gradient key
+
+
+def parse_key(key: str, strict: bool = True) -> GradKey | None:
+    """``key`` as a GradKey, or None when it is not a gradient key.
+
+    strict (the core's grads dicts): exactly d<W|b|Z|A><l>, e.g. "dZ2". strict=False (a learner's
+    names): the key may end with one, "relu: dW", "dA_prev", "dW" (no layer) included.
+    """
+    match = _KEY.fullmatch(key) if strict else _KEY.search(key)
+    if match is None or (strict and (not match.group(2) or match.group(3) or match.group(1) == "w")):
+        return None
+    letter, layer, prev = match.groups()
+    return GradKey(letter, int(layer) if layer else None, prev is not None)
+
+
+@dataclass(frozen=True)
+class Convention:
+    """Where the one factor 1/m of ∂J/∂· sits, and what dZ, dA are the derivatives of.
+
+    ``Convention("loss")`` (the course's): dZ[L] = ∂L/∂Z[L] = A[L] − Y, dW[l] = (1/m) dZ[l] A[l-1]ᵀ;
+    dZ and dA are derivatives of the per-example losses, Σ L taken apart.
+    ``Convention("cost")`` (J only): dZ[L] = (1/m)(A[L] − Y) = ∂J/∂Z[L], dW[l] = dZ[l] A[l-1]ᵀ.
+    """
+
+    name: str
+
+    def __post_init__(self) -> None:
+        check_convention(self.name)
+
+    @property
+    def output_has_1_over_m(self) -> bool:
+        """True for "cost": dZ[L] carries the 1/m."""
+        return self.name == "cost"
+
+    @property
+    def dW_has_1_over_m(self) -> bool:
+        """True for "loss": dW[l] and db[l] carry the 1/m."""
+        return self.name == "loss"
+
+    @property
+    def differentiated(self) -> str:
+        """What dZ and dA are derivatives of: "Σ L" (per example, "loss") or "J" ("cost")."""
+        return "Σ L" if self.name == "loss" else "J"
+
+    def of(self, letter: str) -> str:
+        """What d<letter> is a derivative of: "J" for W, b (and week 2's w) in both conventions and for all in "cost"; else "L"."""
+        return "J" if letter in "Wbw" or self.name == "cost" else "L"
+
+    def output_scale(self, m: int) -> float:
+        """s in dZ[L] = s ∂L/∂Z[L]: 1 ("loss") or 1/m ("cost")."""
+        return 1 / m if self.output_has_1_over_m else 1.0
+
+    def dW_scale(self, m: int) -> float:
+        """k in dW[l] = k dZ[l] A[l-1]ᵀ and db[l] = k Σᵢ dZ[l]: 1/m ("loss") or 1 ("cost")."""
+        return 1 / m if self.dW_has_1_over_m else 1.0
+
+    def scales(self, m: int) -> tuple[float, float]:
+        """(s, k): dZ[L] = s ∂L/∂Z[L] at the output, dW[l] = k dZ[l] A[l-1]ᵀ. Always s · k = 1/m: one factor 1/m."""
+        return self.output_scale(m), self.dW_scale(m)
+
+    def derivative_of(self, key: str) -> str:
+        """Which derivative the grads entry ``key`` holds, e.g. "∂L/∂Z[2]" for "dZ2" in "loss"; ∂J/∂· for dW, db."""
+        parsed = parse_key(key)
+        if parsed is None:
+            raise ChainruleError(f"not a gradient key: {key!r}; expected dW<l>, db<l>, dZ<l> or dA<l>")
+        return f"∂{self.of(parsed.letter)}/∂{parsed.letter}[{parsed.layer}]"
 
 
 def check_convention(convention: str) -> str:
@@ -38,33 +123,34 @@ def check_convention(convention: str) -> str:
     return convention
 
 
+LOSS = Convention("loss")
+COST = Convention("cost")
+
+
+def get_convention(convention: str | Convention) -> Convention:
+    """The Convention called ``convention`` ("loss" or "cost"), or ``convention`` itself; a ChainruleError otherwise."""
+    if isinstance(convention, Convention):
+        return convention
+    return LOSS if check_convention(convention) == "loss" else COST
+
+
 def scales(convention: str, m: int) -> tuple[float, float]:
-    """(s, k) for ``convention``: dZ[L] = s ∂L/∂Z[L] at the output, dW[l] = k dZ[l] A[l-1]ᵀ.
+    """(s, k) for ``convention``: dZ[L] = s ∂L/∂Z[L] at the output, dW[l] = k dZ[l] A[l-1]ᵀ (``Convention.scales``).
 
     "loss": s = 1, k = 1/m.   "cost": s = 1/m, k = 1.   Always s · k = 1/m: one factor 1/m.
     """
-    check_convention(convention)
-    return (1.0, 1 / m) if convention == "loss" else (1 / m, 1.0)
-
-
-_KEY = re.compile(r"^d(W|b|Z|A)(\d+)$")
+    return get_convention(convention).scales(m)
 
 
 def derivative_of(key: str, convention: str) -> str:
     """Which derivative the grads entry ``key`` holds, e.g. derivative_of("dZ2", "loss") == "∂L/∂Z[2]"."""
-    check_convention(convention)
-    match = _KEY.match(key)
-    if not match:
-        raise ChainruleError(f"not a gradient key: {key!r}; expected dW<l>, db<l>, dZ<l> or dA<l>")
-    what, l = match.groups()
-    if what in "Wb" or convention == "cost":
-        return f"∂J/∂{what}[{l}]"
-    return f"∂L/∂{what}[{l}]"
+    return get_convention(convention).derivative_of(key)
 
 
 def expected_ratio(key: str, m: int) -> float:
     """The exact ratio loss / cost of a grads entry: m for dZ and dA, 1 for dW and db."""
-    return float(m) if key[1] in "ZA" else 1.0
+    parsed = parse_key(key)
+    return float(m) if parsed is not None and parsed.letter in "ZA" else 1.0
 
 
 def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.ndarray], m: int, lambd: float = 0.0):
@@ -79,8 +165,7 @@ def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.nd
     rows = []
     for key, g_loss in grads_loss.items():
         g_cost = grads_cost[key]
-        denominator = float(np.vdot(g_cost, g_cost))
-        ratio = float(np.vdot(g_loss, g_cost)) / denominator if denominator > 0 else float("nan")
+        ratio = best_fit_ratio(g_loss, g_cost)  # ⟨g_loss, g_cost⟩ / ⟨g_cost, g_cost⟩
         expected = expected_ratio(key, m)
         scale = float(np.max(np.abs(g_loss))) if g_loss.size else 0.0
         deviation = float(np.max(np.abs(g_loss - expected * g_cost))) / scale if scale > 0 else 0.0

@@ -58,7 +58,6 @@ it). Without masks keep_prob < 1 is refused: each evaluation would draw a new ma
 from __future__ import annotations
 
 import math
-import re
 import time
 from dataclasses import dataclass, field
 from numbers import Real
@@ -67,11 +66,12 @@ from typing import Any
 import numpy as np
 
 from chainrule.activations import get_activation
-from chainrule.conventions import check_convention, derivative_of
+from chainrule.conventions import check_convention, derivative_of, get_convention, parse_key
 from chainrule.errors import ChainruleError
 from chainrule.losses import get_loss
 from chainrule.network import backward, forward
-from chainrule.regularization import Masks, apply_mask
+from chainrule.numerics import best_fit_ratio, factor_of_m, factor_value, relative_difference
+from chainrule.regularization import Masks, apply_mask, check_keep_prob, check_lambd, l2_cost
 from chainrule.report import Table
 from chainrule.validation import check_X, check_Y
 
@@ -86,7 +86,6 @@ MODES = ("auto", "full", "sample", "directional")
 KINKS = ("one-sided", "skip", "keep")  # what to do with a check whose perturbation crosses a relu kink
 COURSE_THRESHOLD = 2e-7  # the course's gradient_check_n: "There is a mistake" above this
 _UNIT = np.finfo(np.float64).eps
-_KEY = re.compile(r"^d(W|b|Z|A)(\d+)$")
 
 
 # -- the network, evaluated once below and many times above the perturbed layer -------------------
@@ -219,8 +218,7 @@ def _targets(keys: list[str], L: int, layer_dims: list[int], m: int, convention:
             order[f"d{kind}{l - (kind == 'A')}"] = (L - l) * 4 + j
     targets = []
     for key in sorted((k for k in keys if k in order), key=order.get):
-        kind, index = _KEY.match(key).groups()
-        index = int(index)
+        kind, index, _ = parse_key(key)
         l = index + 1 if kind == "A" else index
         shape = {
             "W": (layer_dims[l], layer_dims[l - 1]),
@@ -228,7 +226,7 @@ def _targets(keys: list[str], L: int, layer_dims: list[int], m: int, convention:
             "Z": (layer_dims[l], m),
             "A": (layer_dims[index], m),
         }[kind]
-        reference = "sum" if kind in "ZA" and convention == "loss" else "J"
+        reference = "sum" if kind in "ZA" and get_convention(convention).differentiated == "Σ L" else "J"
         targets.append(_Target(key, kind, l, shape, reference))
     others = [k for k in keys if k not in order]
     return targets, others
@@ -305,13 +303,22 @@ def _numeric(
             np.sqrt((noise.reshape(shape) ** 2).sum(axis=1)), np.sqrt((exact.reshape(shape) ** 2).sum(axis=1)))  # fmt: skip
 
 
-def _l2_numeric(W: np.ndarray, U: np.ndarray, V: np.ndarray, lambd: float, m: int) -> np.ndarray:
-    """Central differences of λ/(2m) ‖W‖²_F along each direction D[p] = u[p] v[p]ᵀ (the other layers' terms cancel).
+def _l2_slope(lambd: float, m: int) -> float:
+    """2c for the training objective's L2 term c ‖W‖²_F, c read from ``regularization.l2_cost`` (c = λ/2m, so 2c = λ/m).
 
-    The central difference of a quadratic is exact: (‖W + εD‖² − ‖W − εD‖²) / 2ε = 2 ⟨W, D⟩, so it
-    is computed in that form, λ/m uᵀ W v, free of the roundoff of differencing two large sums.
+    Read from the objective rather than written again, so that a change of the L2 term in training is a
+    change here too, and the check sees whether backward's dW still follows it.
     """
-    return lambd / m * np.einsum("pi,ij,pj->p", U, W, V)
+    return 2 * l2_cost({"W": np.ones((1, 1))}, lambd, m)
+
+
+def _l2_numeric(W: np.ndarray, U: np.ndarray, V: np.ndarray, lambd: float, m: int) -> np.ndarray:
+    """Central differences of the L2 term c ‖W‖²_F along each direction D[p] = u[p] v[p]ᵀ (the other layers' terms cancel).
+
+    The central difference of a quadratic is exact: c (‖W + εD‖² − ‖W − εD‖²) / 2ε = 2c ⟨W, D⟩, so it
+    is computed in that form, 2c uᵀ W v, free of the roundoff of differencing two large sums.
+    """
+    return _l2_slope(lambd, m) * np.einsum("pi,ij,pj->p", U, W, V)
 
 
 def _check_elements(
@@ -344,9 +351,9 @@ def _check_elements(
                 T = T * factor[i, j]
             columns = j
         values, k, s, n, e = _numeric(problem, target, T, columns, epsilon, per_column=False, one_sided=one_sided)
-        if target.kind == "W" and lambd:  # λ/(2m) ((W + ε)² − (W − ε)²) / 2ε = (λ/m) W exactly (see _l2_numeric)
+        if target.kind == "W" and lambd:  # c ((W + ε)² − (W − ε)²) / 2ε = 2c W exactly (see _l2_numeric)
             W = problem.parameters[f"W{l}"].ravel()[flat]
-            values = values + lambd / m * W
+            values = values + _l2_slope(lambd, m) * W
         numeric.append(values)
         kinked.append(k)
         skipped.append(s)
@@ -429,16 +436,8 @@ def _suspects(target: _Target, g: np.ndarray, comparison: _Comparison, UV: tuple
 
 # -- the verdict on one tensor ----------------------------------------------------------------------
 def exact_factor(ratio: float, m: int, tolerance: float = 1e-4) -> str | None:
-    """"2", "m", "1/m", "-1", … when ``ratio`` is that factor to ``tolerance`` (relative), else None."""
-    if not math.isfinite(ratio) or ratio == 0:
-        return None
-    candidates = {"1": 1.0, "2": 2.0, "1/2": 0.5, "4": 4.0, "1/4": 0.25, "m": m, "1/m": 1 / m, "m^2": m * m, "1/m^2": 1 / (m * m),
-                  "2m": 2 * m, "m/2": m / 2, "2/m": 2 / m, "1/(2m)": 1 / (2 * m)}  # fmt: skip
-    for name, value in candidates.items():
-        for sign, signed in (("", value), ("-", -value)):
-            if abs(ratio - signed) <= tolerance * abs(value):
-                return sign + name
-    return None
+    """"2", "m", "1/m", "-1", … when ``ratio`` is that factor to ``tolerance`` (relative), else None (``numerics.factor_of_m``)."""
+    return factor_of_m(ratio, m, tolerance)
 
 
 def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comparison | None, mode: str, rtol: float,
@@ -452,14 +451,11 @@ def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comp
     keep = _kept(comparison, kinks)
     a, n = comparison.analytic[keep], comparison.numeric[keep]
     verdict = _verdict(comparison, keep, rtol)
-    diff, size, floor, passed = verdict.diff, verdict.size, verdict.floor, verdict.passed
-    relative = diff / size if size > 0 else (0.0 if diff == 0 else math.inf)
-    if not np.all(np.isfinite(a)):
-        relative = math.nan
-    nn = float(np.dot(n, n))
-    ratio = float(np.dot(a, n)) / nn if nn > 0 else math.nan
-    factor = exact_factor(ratio, m)
-    if factor is not None and float(np.linalg.norm(a - _factor_value(factor, m) * n)) > 10 * rtol * size + floor:
+    size, floor, passed = verdict.size, verdict.floor, verdict.passed
+    relative = relative_difference(a, n) if np.all(np.isfinite(a)) else math.nan  # ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖)
+    ratio = best_fit_ratio(a, n)  # ⟨g, ĝ⟩ / ⟨ĝ, ĝ⟩
+    factor = factor_of_m(ratio, m)
+    if factor is not None and float(np.linalg.norm(a - factor_value(factor, m) * n)) > 10 * rtol * size + floor:
         factor = None
     worst = located if located is not None else (comparison if comparison.elements is not None else None)
     row: dict[str, Any] = {
@@ -494,14 +490,6 @@ def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comp
             row["worst_analytic"] = float(worst.analytic[e])
             row["worst_numeric"] = float(worst.numeric[e])
     return row
-
-
-def _factor_value(factor: str, m: int) -> float:
-    sign = -1.0 if factor.startswith("-") else 1.0
-    name = factor.lstrip("-")
-    values = {"1": 1.0, "2": 2.0, "1/2": 0.5, "4": 4.0, "1/4": 0.25, "m": m, "1/m": 1 / m, "m^2": m * m, "1/m^2": 1 / (m * m),
-              "2m": 2 * m, "m/2": m / 2, "2/m": 2 / m, "1/(2m)": 1 / (2 * m)}  # fmt: skip
-    return sign * values[name]
 
 
 def _resolution_text(verdict: _Verdict, rtol: float, epsilon: float, first: tuple[float, float] | None) -> str | None:
@@ -883,10 +871,7 @@ def _course_difference(comparisons: list[tuple[np.ndarray, np.ndarray]]) -> floa
     """‖grad − approx‖₂ / (‖grad‖₂ + ‖approx‖₂) over every dW, db comparison, as the course's gradient_check_n."""
     if not comparisons:
         return math.nan
-    a = np.concatenate([c[0] for c in comparisons])
-    n = np.concatenate([c[1] for c in comparisons])
-    denominator = np.linalg.norm(a) + np.linalg.norm(n)
-    return float(np.linalg.norm(a - n) / denominator) if denominator > 0 else 0.0
+    return relative_difference(np.concatenate([c[0] for c in comparisons]), np.concatenate([c[1] for c in comparisons]))
 
 
 def _builtin_grads(net: Any, problem: _Problem, convention: str, lambd: float) -> dict[str, np.ndarray]:
@@ -916,10 +901,8 @@ def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float,
             f"J(θ + ε) − J(θ − ε) (about 1e-16 |J| / ε) swamps the differences a check must see, above {high:g} "
             "the truncation error of the differences (ε² in the central ones, ε one-sided at a relu kink) fails correct gradients"
         )
-    if not (isinstance(lambd, int | float) and math.isfinite(lambd) and lambd >= 0):
-        raise ChainruleError(f"lambd (the L2 strength λ) must be a finite number >= 0; got {lambd!r}")
-    if isinstance(keep_prob, bool) or not (isinstance(keep_prob, int | float) and 0 < keep_prob <= 1):
-        raise ChainruleError(f"keep_prob must be in (0, 1]; got {keep_prob!r}")
+    check_lambd(lambd)  # the rules (and words) of fit's: a finite number >= 0, not a bool
+    check_keep_prob(keep_prob)  # in (0, 1]
     if keep_prob < 1 and not has_masks:
         raise ChainruleError(
             f"cannot check gradients with dropout on (keep_prob = {keep_prob:g}) without fixed masks: every cost evaluation "

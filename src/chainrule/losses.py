@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from chainrule.errors import ChainruleError
+from chainrule.regularization import l2_cost
 
 
 def _log(x: np.ndarray) -> np.ndarray:
@@ -159,12 +160,34 @@ def mean_cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy")
     return float((1 / m) * np.asarray(L).sum())
 
 
+def objective(
+    AL: np.ndarray,
+    Y: np.ndarray,
+    loss: str = "binary_cross_entropy",
+    parameters: dict[str, np.ndarray] | None = None,
+    lambd: float = 0.0,
+) -> float:
+    """What training minimises: J = (1/m) Σᵢ L⁽ⁱ⁾ + (λ/2m) Σₗ ‖W[l]‖²_F, a Python float, of arrays already checked.
+
+    The L2 term (``regularization.l2_cost``) only when λ = ``lambd`` > 0, of the W[l] in
+    ``parameters``; m is the number of columns of AL. The one J of the cost, the training step,
+    gradcheck and explain.
+    """
+    J = mean_cost(AL, Y, loss)
+    return J + l2_cost(parameters, lambd, np.shape(AL)[-1]) if lambd else J
+
+
 def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
     """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float.
 
     AL (n[L], m) must hold probabilities (finite, in [0, 1]) and Y the same shape (or (m,) when
     n[L] = 1): labels in {0, 1} for the binary loss, one-hot columns for the categorical one.
     """
+    return mean_cost(*check_cost_arrays(AL, Y, loss), loss)
+
+
+def check_cost_arrays(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> tuple[np.ndarray, np.ndarray]:
+    """(AL, Y) as arrays fit for the cost J of ``loss`` (see ``cost``), Y reshaped to (1, m) from (m,); a ChainruleError otherwise."""
     name = get_loss(loss).name
     AL, Y = np.asarray(AL), np.asarray(Y)
     if AL.ndim == 2 and AL.shape[0] == 1 and Y.shape == (AL.shape[1],):
@@ -190,4 +213,4 @@ def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> f
         raise ChainruleError(
             f"the categorical cross-entropy needs one-hot columns of Y (one 1 each); column {j} is {Y[:, j].tolist()[:10]}"
         )
-    return mean_cost(AL, Y, name)
+    return AL, Y

@@ -19,11 +19,10 @@ from chainrule.conventions import check_convention, scales
 from chainrule.errors import ChainruleError
 from chainrule.initializers import initialize_parameters
 from chainrule.layers import Cache, activation_backward, layer_forward, linear_backward
-from chainrule.losses import OUTPUT_LOSS, get_loss, one_hot
-from chainrule.losses import cost as checked_cost
+from chainrule.losses import OUTPUT_LOSS, check_cost_arrays, get_loss, objective, one_hot
 from chainrule.memory import FLOAT64, require
 from chainrule.optim import OptimizerConfig, get_optimizer, optimizer_config
-from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_lambd, l2_cost
+from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_lambd
 from chainrule.training import History, Regularization, TrainingState
 from chainrule.validation import check_integer, check_layer_dims, check_X, check_Y, expand_activations
 from chainrule.workspace import TrainingBuffers, Workspace
@@ -354,8 +353,8 @@ class Network:
         Y = self.targets(Y, AL.shape[-1])
         if AL.shape != Y.shape:
             raise ChainruleError(f"AL must have the shape of Y, {Y.shape}; got {AL.shape}")
-        J = checked_cost(AL, Y, self.loss)  # AL must hold probabilities
-        return J + l2_cost(self._parameters, check_lambd(lambd), AL.shape[-1]) if lambd else J
+        AL, Y = check_cost_arrays(AL, Y, self.loss)  # AL must hold probabilities
+        return objective(AL, Y, self.loss, self._parameters, check_lambd(lambd) if lambd else 0.0)
 
     def backward(
         self,

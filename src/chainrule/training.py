@@ -26,9 +26,9 @@ import numpy as np
 from chainrule.conventions import check_convention
 from chainrule.divergence import Divergence, DivergenceError, DivergenceMonitor
 from chainrule.errors import ChainruleError
-from chainrule.losses import mean_cost
+from chainrule.losses import mean_cost, objective
 from chainrule.optim import InverseTimeDecay, MiniBatches, OptimizerConfig, Schedule, optimizer_config
-from chainrule.regularization import check_keep_prob, check_lambd, dropout_masks, l2_cost
+from chainrule.regularization import check_keep_prob, check_lambd, dropout_masks
 from chainrule.validation import check_integer, check_number, check_X
 from chainrule.workspace import PARAMETERS_ONLY, TrainingBuffers
 
@@ -269,7 +269,7 @@ def _step(net: Network, X: np.ndarray, Y: np.ndarray, learning_rate: float, opti
     workspace = net._workspace if net._workspace.pays_off(net.layer_dims, m, X.dtype) else None
     with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as a non-finite J
         AL, caches = net._propagate(X, masks, keep_prob, workspace)
-        J = mean_cost(AL, Y, net.loss) + (l2_cost(net._parameters, lambd, m) if lambd else 0.0)
+        J = objective(AL, Y, net.loss, net._parameters, lambd)  # J = (1/m) Σ L (+ (λ/2m) Σ ‖W‖²), the one J
     if not math.isfinite(J):
         return J, 0
     correct = 0 if labels is None else net._correct(AL, labels)  # from the outputs this step computed anyway

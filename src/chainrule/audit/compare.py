@@ -10,49 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from chainrule.numerics import Factor, best_fit_ratio, name_factor
+
 RTOL = 1e-6  # relative: round-off of a backward pass in float64 is far below this
-POWERS = (0, -1, 1, -2, 2, -3, 3, -4, 4)
-RATIOS = tuple(
-    sign * Fraction(p, q) for p, q in ((1, 1), (2, 1), (1, 2), (3, 1), (1, 3), (4, 1), (1, 4), (3, 2), (2, 3)) for sign in (1, -1)
-)
-
-
-@dataclass(frozen=True)
-class Factor:
-    """ratio · m^power (exact), or ``values`` per probe when no such expression fits."""
-
-    ratio: Fraction | None
-    power: int = 0
-    values: tuple[float, ...] = ()
-
-    @property
-    def is_one(self) -> bool:
-        return self.ratio == 1 and self.power == 0
-
-    @property
-    def negative(self) -> bool:
-        return self.ratio < 0 if self.ratio is not None else all(v < 0 for v in self.values)
-
-    def __str__(self) -> str:
-        if self.ratio is None:
-            return " / ".join(f"{v:.4g}" for v in self.values)
-        sign = "-" if self.ratio < 0 else ""
-        top = [str(abs(self.ratio.numerator))] if abs(self.ratio.numerator) != 1 else []
-        bottom = [str(self.ratio.denominator)] if self.ratio.denominator != 1 else []
-        m_power = "m" if abs(self.power) == 1 else f"m^{abs(self.power)}"
-        if self.power > 0:
-            top.append(m_power)
-        elif self.power < 0:
-            bottom.append(m_power)
-        text = "".join(top) or "1"
-        if bottom:
-            text += "/" + ("".join(bottom) if len(bottom) == 1 else "(" + "".join(bottom) + ")")
-        return sign + text
 
 
 @dataclass
@@ -79,20 +43,11 @@ def fit(user: np.ndarray, expected: np.ndarray) -> float | None:
     norm_user = float(np.linalg.norm(user))
     if norm_expected == 0:
         return 1.0 if norm_user <= 1e-12 else None
-    c = float(np.vdot(user, expected)) / norm_expected**2
+    c = best_fit_ratio(user, expected)  # ⟨user, expected⟩ / ⟨expected, expected⟩
     if not np.isfinite(c):
         return None
     residual = float(np.linalg.norm(user - c * expected))
     return c if residual <= RTOL * max(norm_user, abs(c) * norm_expected) + 1e-300 else None
-
-
-def name_factor(values: Sequence[float], ms: Sequence[int]) -> Factor:
-    """The simplest ratio · m^power equal to every value (value i measured on a probe with m = ms[i])."""
-    for power in POWERS:
-        for ratio in RATIOS:
-            if all(abs(v - float(ratio) * m**power) <= RTOL * abs(v) for v, m in zip(values, ms, strict=True)):
-                return Factor(ratio, power)
-    return Factor(None, 0, tuple(values))
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

@@ -41,18 +41,16 @@ from chainrule.audit.reference import local_grads
 from chainrule.audit.report import Finding, FunctionAudit
 from chainrule.audit.sandbox import FunctionRun
 from chainrule.audit.versions import BY_NAME, CURRENT, file_version
+from chainrule.conventions import COST, LOSS, parse_key
 
-_KEY = re.compile(r"d([AZWbw])(\d*)(_prev)?$")  # dw: week 2's logistic regression
 FUSED = "dZ[L] = AL - Y"
 Outputs = list[dict[str, Any]]
 
 
 def key_parts(key: str) -> tuple[str, int | None]:
-    """("A", 2) for "dA2"; ("W", None) for "relu: dW"; ("", None) for a forward key."""
-    match = _KEY.search(key)
-    if not match:
-        return "", None
-    return match.group(1), int(match.group(2)) if match.group(2) else None
+    """("A", 2) for "dA2"; ("W", None) for "relu: dW"; ("", None) for a forward key (``conventions.parse_key``)."""
+    parsed = parse_key(key, strict=False)
+    return ("", None) if parsed is None else (parsed.letter, parsed.layer)
 
 
 def what_it_is(key: str, convention: str | None) -> str:
@@ -63,9 +61,8 @@ def what_it_is(key: str, convention: str | None) -> str:
     if not letter or convention is None:
         return "matches"
     name = f"{letter}[{layer}]" if layer is not None else ("A_prev" if letter == "A" else letter)
-    if letter in "Wbw" or convention == "cost":
-        return f"∂J/∂{name}"
-    return f"∂L/∂{name} per example"
+    of = (COST if convention == "cost" else LOSS).of(letter)  # J for dW, db; for all in "cost" (other frames: the course's)
+    return f"∂J/∂{name}" if of == "J" else f"∂L/∂{name} per example"
 
 
 class Evidence:

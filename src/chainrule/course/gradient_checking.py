@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.conventions import LOSS
 from chainrule.losses import cost as _cost
 from chainrule.losses import sigmoid_cross_entropy_dZ
 from chainrule.network import backward as _backward
 from chainrule.network import forward as _forward
+from chainrule.numerics import relative_difference
 
 ACTIVATIONS = ("relu", "relu", "sigmoid")
 LAYER_DIMS = (4, 5, 3, 1)  # the course's test case: 47 parameters
@@ -49,7 +51,7 @@ def gradient_check(x: float, theta: float, epsilon: float = 1e-7, print_msg: boo
     J_minus = forward_propagation(x, theta - epsilon)
     gradapprox = (J_plus - J_minus) / (2 * epsilon)
     grad = backward_propagation(x, theta)
-    difference = np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox))
+    difference = relative_difference(grad, gradapprox)  # ‖grad − gradapprox‖ / (‖grad‖ + ‖gradapprox‖)
     _report(difference, print_msg)
     return difference
 
@@ -75,7 +77,7 @@ def backward_propagation_n(X: np.ndarray, Y: np.ndarray, cache) -> dict[str, np.
     m = X.shape[1]
     caches = [((X, W1, b1), Z1), ((A1, W2, b2), Z2), ((A2, W3, b3), Z3)]
     dZ3 = sigmoid_cross_entropy_dZ(A3, Y)  # ∂L/∂Z3 per example = A3 − Y
-    return _backward(caches, ACTIVATIONS, 1 / m, dZL=dZ3, need_dA0=False)
+    return _backward(caches, ACTIVATIONS, LOSS.dW_scale(m), dZL=dZ3, need_dA0=False)  # k = 1/m
 
 
 def dictionary_to_vector(parameters: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
@@ -119,8 +121,6 @@ def gradient_check_n(parameters, gradients, X, Y, epsilon: float = 1e-7, print_m
         theta_minus[i] = theta_minus[i] - epsilon
         J_minus[i], _ = forward_propagation_n(X, Y, vector_to_dictionary(theta_minus, layer_dims))
         gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * epsilon)
-    numerator = np.linalg.norm(grad - gradapprox)
-    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
-    difference = numerator / denominator
+    difference = relative_difference(grad, gradapprox)  # ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂)
     _report(difference, print_msg)
     return difference

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.losses import cost as _cost
+from chainrule.conventions import LOSS
+from chainrule.losses import check_cost_arrays, objective
 from chainrule.network import backward as _backward
 from chainrule.network import forward as _forward
-from chainrule.regularization import add_l2_gradient, dropout_masks, l2_cost
+from chainrule.regularization import add_l2_gradient, dropout_masks
 
 ACTIVATIONS = ["relu", "relu", "sigmoid"]
 
 
 def compute_cost_with_regularization(A3, Y, parameters, lambd):
     """J = cross-entropy cost + (λ/2m) (‖W1‖² + ‖W2‖² + ‖W3‖²)."""
-    m = Y.shape[1]
-    return _cost(A3, Y) + l2_cost(parameters, lambd, m)
+    A3, Y = check_cost_arrays(A3, Y)
+    return objective(A3, Y, parameters=parameters, lambd=lambd)
 
 
 def _core_caches(X, cache):
@@ -38,7 +39,7 @@ def backward_propagation_with_regularization(X, Y, cache, lambd):
     """Gradients with the L2 term: dW[l] = (1/m) dZ[l] A[l-1]ᵀ + (λ/m) W[l]; dZ3 = A3 − Y."""
     m = X.shape[1]
     caches, A3, weights = _core_caches(X, cache)
-    grads = _backward(caches, ACTIVATIONS, 1 / m, dZL=A3 - Y, need_dA0=False)
+    grads = _backward(caches, ACTIVATIONS, LOSS.dW_scale(m), dZL=A3 - Y, need_dA0=False)  # k = 1/m
     return _course_grads(add_l2_gradient(grads, weights, lambd, m))
 
 
@@ -55,5 +56,6 @@ def backward_propagation_with_dropout(X, Y, cache, keep_prob):
     """Gradients through the same masks: dA[l] = dA[l] * D[l] / keep_prob for l = 2, 1."""
     Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3 = cache
     caches = [((X, W1, b1), Z1), ((A1, W2, b2), Z2), ((A2, W3, b3), Z3)]
-    grads = _backward(caches, ACTIVATIONS, 1 / X.shape[1], dZL=A3 - Y, need_dA0=False, masks={1: D1, 2: D2}, keep_prob=keep_prob)
+    k = LOSS.dW_scale(X.shape[1])  # k = 1/m
+    grads = _backward(caches, ACTIVATIONS, k, dZL=A3 - Y, need_dA0=False, masks={1: D1, 2: D2}, keep_prob=keep_prob)
     return _course_grads(grads)

@@ -10,6 +10,7 @@ import numpy as np
 
 from chainrule import activations as _g
 from chainrule import layers as _layers
+from chainrule.conventions import LOSS
 from chainrule.initializers import initialize_parameters as _initialize
 from chainrule.losses import binary_cross_entropy_dA
 from chainrule.losses import cost as _cost
@@ -77,7 +78,7 @@ def compute_cost(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
 def linear_backward(dZ: np.ndarray, cache):
     """(dA_prev, dW, db): dW = (1/m) dZ A_prevᵀ, db = (1/m) Σ dZ, dA_prev = Wᵀ dZ; m = A_prev.shape[1]."""
     m = cache[0].shape[1]
-    return _layers.linear_backward(dZ, cache, 1 / m)
+    return _layers.linear_backward(dZ, cache, LOSS.dW_scale(m))  # k = 1/m
 
 
 def linear_activation_backward(dA: np.ndarray, cache, activation: str):
@@ -95,7 +96,7 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches) -> dict[str, np.ndar
     Y = Y.reshape(AL.shape)
     m = AL.shape[1]
     dAL = binary_cross_entropy_dA(AL, Y)  # ∂L/∂A[L] per example
-    grads = _backward(caches, _activations(L), 1 / m, dAL=dAL)
+    grads = _backward(caches, _activations(L), LOSS.dW_scale(m), dAL=dAL)  # k = 1/m
     return {f"{kind}{l - (kind == 'dA')}": grads[f"{kind}{l - (kind == 'dA')}"]
             for l in reversed(range(1, L + 1)) for kind in ("dA", "dW", "db")}
 
