@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from chainrule.cli import app
 from chainrule.cli.common import console, user_errors
 from chainrule.cli.modeldata import dumps, percent, split_results
+from chainrule.cli.root import app
 from chainrule.datasets import load_dataset
 from chainrule.errors import ChainruleError
 from chainrule.network import Network

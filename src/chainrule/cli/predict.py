@@ -8,9 +8,9 @@ import sys
 import numpy as np
 import typer
 
-from chainrule.cli import app
 from chainrule.cli.common import user_errors
 from chainrule.cli.modeldata import read_inputs
+from chainrule.cli.root import app
 from chainrule.network import Network
 
 

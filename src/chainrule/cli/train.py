@@ -12,9 +12,9 @@ import numpy as np
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from chainrule.cli import app
 from chainrule.cli.common import console, err_console, parse_ints, parse_names, plain, rich_table, user_errors
 from chainrule.cli.modeldata import dumps, percent, split_results
+from chainrule.cli.root import app
 from chainrule.conventions import check_convention, compare_conventions
 from chainrule.datasets import Dataset, load_dataset
 from chainrule.divergence import DivergenceError
