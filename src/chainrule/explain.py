@@ -18,6 +18,7 @@ The verification runs the core's forward, backward and cost; nothing here comput
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ from chainrule.conventions import CONVENTIONS, compare_grads, derivative_of, exp
 from chainrule.errors import ChainruleError
 from chainrule.losses import cost as mean_cost
 from chainrule.losses import one_hot
-from chainrule.network import Network, forward
+from chainrule.memory import FLOAT64, require
+from chainrule.network import Network, check_architecture, forward, parameter_shapes
 from chainrule.regularization import check_lambd, l2_cost
 from chainrule.report import Table
 
@@ -604,6 +606,20 @@ def random_instance(net: Network, rng: np.random.Generator) -> Network:
     return instance
 
 
+def require_verify_memory(layer_dims: Sequence[int], m: int) -> None:
+    """Refuse (``memory.require``) a ``verify`` that would not fit, before anything is drawn.
+
+    Estimate, in float64 values: the random instance's parameters and the finite differences' copy
+    of them (2 P), X and Y, the caches Z[l], A[l] and, for each of the two conventions, the
+    gradients dZ[l], dA[l-1] (m (3 n_x + n[L] + 6 Σₗ n[l])), and one forward pass of the finite
+    differences at a time (2 m Σₗ n[l]).
+    """
+    P = sum(math.prod(shape) for shape in parameter_shapes(layer_dims).values())
+    units = sum(layer_dims[1:])
+    values = 2 * P + m * (3 * layer_dims[0] + layer_dims[-1] + 8 * units)
+    require(FLOAT64 * values, f"explain --verify of layer_dims {list(layer_dims)} on m = {m:,} examples")
+
+
 def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape] | None = None, lambd: float = 0.0,
            epsilon: float = EPSILON, threshold: float = THRESHOLD, max_entries: int = MAX_ENTRIES) -> Verification:  # fmt: skip
     """Run the core on a seeded random instance of ``net``'s architecture in both conventions and check everything.
@@ -621,6 +637,7 @@ def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape
         raise ChainruleError(f"m must be a positive integer (the number of examples); got {m!r}")
     if not (0 < epsilon < 1 and 0 < threshold and max_entries >= 1):
         raise ChainruleError(f"need 0 < epsilon < 1, threshold > 0, max_entries >= 1; got {epsilon!r}, {threshold!r}, {max_entries!r}")
+    require_verify_memory(net.layer_dims, m)
     rng = np.random.default_rng(seed)
     net = random_instance(net, rng)
     X = rng.standard_normal((net.n_x, m))
@@ -903,20 +920,24 @@ def explain(
     if isinstance(net, Network):
         if activations is not None:
             raise ChainruleError("pass activations with layer_dims, not with a Network (it has its own)")
-    else:
-        net = Network(net, activations, seed=seed)
+        layer_dims, names, loss = net.layer_dims, net.activations, net.loss
+    else:  # the equations and shapes need the architecture only: no weights are allocated unless verify
+        layer_dims, names, loss = check_architecture(net, activations)
     dims: Dim = int(m) if m is not None else "m"
     explanation = Explanation(
-        layer_dims=list(net.layer_dims),
-        activations=list(net.activations),
+        layer_dims=list(layer_dims),
+        activations=list(names),
         m=dims,
-        loss=net.loss,
-        forward=forward_equations(net.layer_dims, net.activations, dims, net.loss, lambd),
-        backward={c: backward_equations(net.layer_dims, net.activations, dims, c, lambd) for c in CONVENTIONS},
-        notes=notes(net.layer_dims, dims, net.loss, lambd),
+        loss=loss,
+        forward=forward_equations(layer_dims, names, dims, loss, lambd),
+        backward={c: backward_equations(layer_dims, names, dims, c, lambd) for c in CONVENTIONS},
+        notes=notes(layer_dims, dims, loss, lambd),
         lambd=lambd,
     )
     if verify:
+        if not isinstance(net, Network):
+            require_verify_memory(layer_dims, int(m) if m is not None else VERIFY_M)  # before the network is drawn
+            net = Network(layer_dims, names, seed=seed)
         m_verify = int(m) if m is not None else VERIFY_M
         shapes = {key: tuple(m_verify if d == "m" else d for d in shape) for key, shape in explanation.shapes.items()}
         explanation.verification = verify_network(net, m_verify, seed, expected_shapes=shapes, lambd=lambd)

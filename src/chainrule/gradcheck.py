@@ -14,6 +14,16 @@ Which f each key is the derivative of (see ``chainrule.conventions``):
 - dZ[l], dA[l]: the summed losses Σᵢ L⁽ⁱ⁾ in the "loss" convention (so column i is ∂L⁽ⁱ⁾/∂·
   per example), the mean cost J in the "cost" convention. The L2 term does not depend on them.
 
+Sound at every accepted setting. ε is accepted in EPSILON_RANGE = [1e-7, 1e-5] (below, float64
+roundoff swamps the differences; above, truncation error fails correct gradients). Both sides of
+each comparison carry a bound on their roundoff, sized by the magnitudes that reach the example's
+loss (``_Problem._roundoff_sizes``). A pass may rest on the numeric one (it grows as 1/ε) only up
+to ROUNDOFF_SHARE of ‖ĝ‖, so that a doubled g, off by ‖ĝ‖, cannot pass; a tensor that would need
+more is checked again at the largest accepted ε, and what still needs more there is below what J
+resolves in float64 (it passes, and its row says so). The per-example losses are evaluated from Z[L] (log-sigmoid / log-softmax,
+``Loss.from_Z``), exact for saturated outputs. When every dZ, dA fails by the factor between the
+conventions, ``report.hint`` says the gradients follow the other one.
+
 Speed by design. Every perturbation is turned into a change ΔZ[l] of the first pre-activation
 it touches (W[l], b[l], Z[l] and A[l-1] all act on Z[l]), so layers below l are never recomputed:
 their activations come from one forward pass. Many perturbations of one layer are stacked side
@@ -51,6 +61,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -59,13 +70,15 @@ from chainrule.activations import get_activation
 from chainrule.conventions import check_convention, derivative_of
 from chainrule.errors import ChainruleError
 from chainrule.losses import get_loss
-from chainrule.network import forward
+from chainrule.network import backward, forward
 from chainrule.regularization import Masks, apply_mask
 from chainrule.report import Table
 from chainrule.validation import check_X, check_Y
 
 EPSILON = 1e-6  # the step of each element, or the RMS size of ΔZ[l] along a direction
-RTOL = 1e-5  # a tensor passes when ‖g − ĝ‖ ≤ rtol (‖g‖ + ‖ĝ‖) + the numeric noise floor
+EPSILON_RANGE = (1e-7, 1e-5)  # the accepted ε: roundoff swamps the differences below, truncation error above
+ROUNDOFF_SHARE = 0.25  # a pass may rest on a numeric roundoff floor of at most this share of ‖ĝ‖ (a doubled g is off by ‖ĝ‖)
+RTOL = 1e-5  # a tensor passes when ‖g − ĝ‖ ≤ rtol (‖g‖ + ‖ĝ‖) + the roundoff bounds of both sides
 K = 32  # elements per tensor in "sample", directions per tensor in "directional"
 AUTO_LIMIT = 100_000  # "auto": full where a per-element check needs at most this many example-columns
 MAX_COLUMNS = 1 << 15  # example-columns pushed through the upper layers at once
@@ -90,15 +103,45 @@ class _Problem:
         self.parameters, self.activations, self.X, self.Y = parameters, activations, X, Y
         self.L, self.m = len(activations), X.shape[1]
         self.masks, self.keep_prob = masks, keep_prob
-        self.losses = get_loss(loss).losses
+        self.losses = get_loss(loss).from_Z[activations[-1]]  # L from Z[L]: log-sigmoid / log-softmax, stable
         AL, caches = forward(X, parameters, activations, masks, keep_prob)
         self.caches = caches
-        self.base_losses = self.losses(AL, Y).sum(axis=0)  # L⁽ʲ⁾ of the unperturbed network
+        self.base_losses = self.losses(caches[-1][1], Y).sum(axis=0)  # L⁽ʲ⁾ of the unperturbed network
         self.Z = [None] + [Z for _, Z in caches]  # Z[l], l = 1..L
         self.A = [A_prev for (A_prev, _, _), _ in caches]  # A[l], l = 0..L-1
+        self.sizes, self.condition = self._roundoff_sizes(AL)
         self.upper = [  # the layers above l, renumbered from 1, for the core's forward
             {f"{p}{i - l}": parameters[f"{p}{i}"] for i in range(l + 1, self.L + 1) for p in "Wb"} for l in range(self.L + 1)
         ]
+
+    def _roundoff_sizes(self, AL: np.ndarray) -> tuple[list[np.ndarray | None], list[np.ndarray | None]]:
+        """(B, C): the sizes that bound the float64 roundoff of each side of a check, per layer l = 1..L.
+
+        Both come from the core's backward run on |W| (every g' here is ≥ 0), which propagates an
+        upper bound of |·| from the output down: from |A[L]| + |Y| it gives B[l] (n[l], m), the size
+        of the terms the backward pass adds up to form dZ[l] (dZ[L] = A[L] − Y is their difference),
+        so an analytic dZ[l] is exact only to about u B[l] (a saturated correct output has dZ[L] = 0
+        in float64 where the true one is e^(−|z|)); from ``_output_sensitivity`` it gives S[l] ≥
+        |∂L⁽ʲ⁾/∂Z[l]|, without that cancellation. C[l]ⱼ = Σ_{k ≥ l} √(n[k-1] + 1) Σᵢ S[k]ᵢⱼ (|W[k]|
+        |A[k-1]| + |b[k]|)ᵢⱼ, (m,), sizes the rounding that reaches L⁽ʲ⁾ when layers l..L are
+        evaluated: Z[k] = W[k] A[k-1] + b[k], a sum of n[k-1] + 1 terms, is off by about u √(n[k-1] + 1)
+        times the size of its terms (the usual estimate for rounding errors that do not all go one
+        way), which moves L⁽ʲ⁾ by ∂L/∂Z[k] times that, however small L⁽ʲ⁾ is. Both only size the
+        roundoff bounds, never ĝ.
+        """
+        kept = {"need_dA0": False, "masks": self.masks, "keep_prob": self.keep_prob}
+        caches = [((A_prev, np.abs(W), b), Z) for (A_prev, W, b), Z in self.caches]
+        terms = backward(caches, self.activations, 1 / self.m, dZL=np.abs(AL) + np.abs(self.Y), **kept)
+        output = _output_sensitivity(self.Z[self.L], AL, self.Y, self.activations[-1])
+        sensitivity = backward(caches, self.activations, 1 / self.m, dZL=output, **kept)
+        B: list[np.ndarray | None] = [None] + [terms[f"dZ{k}"] for k in range(1, self.L + 1)]
+        C: list[np.ndarray | None] = [None] * (self.L + 2)
+        C[self.L + 1] = np.zeros(self.m)
+        for k in range(self.L, 0, -1):
+            W, b = self.parameters[f"W{k}"], self.parameters[f"b{k}"]
+            summed = np.abs(W) @ np.abs(self.A[k - 1]) + np.abs(b)  # Σ |W[k]ᵢₚ A[k-1]ₚⱼ| + |b[k]ᵢ|
+            C[k] = C[k + 1] + math.sqrt(W.shape[1] + 1) * np.sum(sensitivity[f"dZ{k}"] * summed, axis=0)
+        return B, C
 
     def example_losses(self, l: int, Zp: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(L⁽ʲ⁾ per column, whether the column crossed a kink) with Z[l] replaced by Zp.
@@ -113,8 +156,9 @@ class _Problem:
             if l < self.L:
                 A = apply_mask(A, self.masks[l][:, columns], self.keep_prob)  # A[l] := A[l] * D[l] / keep_prob
             masks = {i - l: self.masks[i][:, columns] for i in range(l + 1, self.L)}  # renumbered as self.upper
-        AL, caches = forward(A, self.upper[l], self.activations[l:], masks, self.keep_prob)
-        losses = self.losses(AL, self.Y[:, columns]).sum(axis=0)  # L⁽ʲ⁾ sums the n[L] output units
+        _, caches = forward(A, self.upper[l], self.activations[l:], masks, self.keep_prob)
+        ZL = caches[-1][1] if caches else Zp  # Z[L] of every copy (Zp itself when l = L)
+        losses = self.losses(ZL, self.Y[:, columns]).sum(axis=0)  # L⁽ʲ⁾ sums the n[L] output units
         kinked = np.zeros(Zp.shape[1], dtype=bool)
         for i, Z in enumerate([Zp] + [Z for _, Z in caches], start=l):
             if get_activation(self.activations[i - 1]).kinked:
@@ -129,6 +173,25 @@ class _Problem:
         if self.masks is None or not 1 <= l < self.L:
             return None
         return self.masks[l] / self.keep_prob
+
+
+def _output_sensitivity(ZL: np.ndarray, AL: np.ndarray, Y: np.ndarray, activation: str) -> np.ndarray:
+    """A bound of |∂L/∂Z[L]| = |A[L] − Y| per example that keeps its digits when the output saturates.
+
+    |a − y| ≤ (1 − y) a + y (1 − a) for y in [0, 1], with 1 − a computed without cancelling:
+    σ(−z) for a sigmoid; for a softmax 1 − aₖ is exact enough where aₖ ≤ 1/2, and for the largest
+    class it is the other classes' share Σ_{j ≠ k} e^(zⱼ − zₖ) / Σⱼ e^(zⱼ − zₖ).
+    """
+    if activation == "sigmoid":
+        complement = get_activation("sigmoid").g(-ZL)
+    else:
+        top = np.argmax(ZL, axis=0)[None, :]
+        E = np.exp(ZL - np.take_along_axis(ZL, top, axis=0))
+        total = E.sum(axis=0, keepdims=True)
+        np.put_along_axis(E, top, 0.0, axis=0)
+        complement = 1 - AL
+        np.put_along_axis(complement, top, E.sum(axis=0, keepdims=True) / total, axis=0)
+    return (1 - Y) * AL + Y * complement
 
 
 # -- one grads key: how its perturbations reach Z[l] ------------------------------------------------
@@ -182,13 +245,14 @@ class _Comparison:
     skipped: np.ndarray  # left out of the verdict: both sides crossed a kink
     noise: np.ndarray  # a bound on the roundoff in each numeric value
     evaluations: int
+    analytic_noise: np.ndarray  # a bound on the roundoff of each analytic value (its terms' size times u)
     elements: np.ndarray | None = None  # flat indices, for per-element checks
 
 
 def _numeric(
     problem: _Problem, target: _Target, T: np.ndarray, columns: np.ndarray, epsilon: float, per_column: bool, one_sided: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(numeric values, kinked, skipped, noise) of the perturbations ΔZ[l] = ±ε T.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(numeric values, kinked, skipped, noise, analytic noise) of the perturbations ΔZ[l] = ±ε T.
 
     T is (n[l], P, m) when each perturbation moves all m examples (one value per perturbation, or
     one per perturbation and example when ``per_column``), or (n[l], P) with ``columns`` naming the
@@ -196,6 +260,11 @@ def _numeric(
     differenced one-sided on the other side, the linear piece the backward pass differentiates
     (g'(0) = 0 puts Z = 0 on the left piece); if both sides cross, the check is skipped.
     With ``one_sided=False`` every kinked check is skipped.
+
+    noise bounds the float64 roundoff of each value: each of the two losses is off by about
+    u (|L⁽ʲ⁾| + C[l]ⱼ) (``_Problem._roundoff_sizes``); with a safety factor, the difference quotient by
+    (8 u (|L₊| + |L₋|) + 4 u C) / 2ε;
+    The analytic value along T, Σᵢ gᵢ Tᵢ, is exact only to about 4 u Σᵢ B[l]ᵢ |Tᵢ| (the analytic noise).
     """
     l, m = target.l, problem.m
     scale = 1 / m if target.reference == "J" else 1.0  # ∂J = (1/m) Σ ∂L⁽ʲ⁾;  ∂(Σ L) = Σ ∂L⁽ʲ⁾
@@ -216,7 +285,8 @@ def _numeric(
     plus, minus, here = losses[:width], losses[width:], problem.base_losses[cols]
     crossed_plus, crossed_minus = crossed[:width], crossed[width:]
     difference = (plus - minus) / (2 * epsilon)  # central, per example-column
-    noise = 8 * _UNIT * (np.abs(plus) + np.abs(minus)) / (2 * epsilon)
+    noise = (8 * _UNIT * (np.abs(plus) + np.abs(minus)) + 4 * _UNIT * problem.condition[l][cols]) / (2 * epsilon)
+    terms = np.sum(problem.sizes[l][:, cols] * np.abs(T), axis=0)  # Σᵢ B[l]ᵢⱼ |Tᵢ|: the analytic side's terms
     kinked = crossed_plus | crossed_minus
     skipped = crossed_plus & crossed_minus
     if one_sided:  # stay on the linear piece the backward pass differentiates
@@ -225,23 +295,23 @@ def _numeric(
         noise = np.where(kinked, 2 * noise, noise)
     else:
         skipped = kinked
-    difference, noise = scale * difference, scale * noise
+    difference, noise, exact = scale * difference, scale * noise, scale * 4 * _UNIT * terms
     if not all_examples:  # one column per perturbation
-        return difference, kinked, skipped, noise
+        return difference, kinked, skipped, noise, exact
     shape = (P, m)
     if per_column:
-        return difference.reshape(shape), kinked.reshape(shape), skipped.reshape(shape), noise.reshape(shape)
+        return difference.reshape(shape), kinked.reshape(shape), skipped.reshape(shape), noise.reshape(shape), exact.reshape(shape)
     return (difference.reshape(shape).sum(axis=1), kinked.reshape(shape).any(axis=1), skipped.reshape(shape).any(axis=1),
-            np.sqrt((noise.reshape(shape) ** 2).sum(axis=1)))  # fmt: skip
+            np.sqrt((noise.reshape(shape) ** 2).sum(axis=1)), np.sqrt((exact.reshape(shape) ** 2).sum(axis=1)))  # fmt: skip
 
 
-def _l2_numeric(W: np.ndarray, U: np.ndarray, V: np.ndarray, epsilon: float, lambd: float, m: int) -> np.ndarray:
-    """Central differences of λ/(2m) ‖W‖²_F along each direction u[p] v[p]ᵀ (the other layers' terms cancel)."""
-    out = np.empty(U.shape[0])
-    for p, (u, v) in enumerate(zip(U, V, strict=True)):
-        D = np.outer(u, v)
-        out[p] = lambd / (2 * m) * (np.sum((W + epsilon * D) ** 2) - np.sum((W - epsilon * D) ** 2)) / (2 * epsilon)
-    return out
+def _l2_numeric(W: np.ndarray, U: np.ndarray, V: np.ndarray, lambd: float, m: int) -> np.ndarray:
+    """Central differences of λ/(2m) ‖W‖²_F along each direction D[p] = u[p] v[p]ᵀ (the other layers' terms cancel).
+
+    The central difference of a quadratic is exact: (‖W + εD‖² − ‖W − εD‖²) / 2ε = 2 ⟨W, D⟩, so it
+    is computed in that form, λ/m uᵀ W v, free of the roundoff of differencing two large sums.
+    """
+    return lambd / m * np.einsum("pi,ij,pj->p", U, W, V)
 
 
 def _check_elements(
@@ -251,7 +321,7 @@ def _check_elements(
     l, m = target.l, problem.m
     per = 1 if target.per_example else m
     chunk = max(1, MAX_COLUMNS // (2 * per))
-    numeric, kinked, skipped, noise = [], [], [], []
+    numeric, kinked, skipped, noise, exact = [], [], [], [], []
     for start in range(0, elements.size, chunk):
         flat = elements[start : start + chunk]
         i, j = np.unravel_index(flat, target.shape)
@@ -273,14 +343,15 @@ def _check_elements(
             if factor is not None:
                 T = T * factor[i, j]
             columns = j
-        values, k, s, n = _numeric(problem, target, T, columns, epsilon, per_column=False, one_sided=one_sided)
-        if target.kind == "W" and lambd:
+        values, k, s, n, e = _numeric(problem, target, T, columns, epsilon, per_column=False, one_sided=one_sided)
+        if target.kind == "W" and lambd:  # λ/(2m) ((W + ε)² − (W − ε)²) / 2ε = (λ/m) W exactly (see _l2_numeric)
             W = problem.parameters[f"W{l}"].ravel()[flat]
-            values = values + lambd / (2 * m) * ((W + epsilon) ** 2 - (W - epsilon) ** 2) / (2 * epsilon)
+            values = values + lambd / m * W
         numeric.append(values)
         kinked.append(k)
         skipped.append(s)
         noise.append(n)
+        exact.append(e)
     return _Comparison(
         analytic=g.ravel()[elements],
         numeric=np.concatenate(numeric),
@@ -288,6 +359,7 @@ def _check_elements(
         skipped=np.concatenate(skipped),
         noise=np.concatenate(noise),
         evaluations=2 * elements.size,
+        analytic_noise=np.concatenate(exact),
         elements=elements,
     )
 
@@ -327,14 +399,16 @@ def _check_directions(
     rms = np.sqrt(np.mean(T**2, axis=(0, 2)))
     rms[rms == 0] = 1.0
     U, T = U / rms[:, None], T / rms[None, :, None]
-    numeric, kinked, skipped, noise = _numeric(
+    numeric, kinked, skipped, noise, exact = _numeric(
         problem, target, T, np.zeros(0, dtype=int), epsilon, per_column=target.per_example, one_sided=one_sided
     )
     projected = U @ g  # u[p]ᵀ g, (P, m) or (P, n[l-1])
     analytic = V * projected if target.per_example else np.sum(projected * V, axis=1)
     if target.kind == "W" and lambd:
-        numeric = numeric + _l2_numeric(problem.parameters[f"W{l}"], U, V, epsilon, lambd, m)
-    comparison = _Comparison(analytic.ravel(), numeric.ravel(), kinked.ravel(), skipped.ravel(), noise.ravel(), evaluations=2 * P)
+        l2 = _l2_numeric(problem.parameters[f"W{l}"], U, V, lambd, m)
+        numeric = numeric + l2
+    comparison = _Comparison(analytic.ravel(), numeric.ravel(), kinked.ravel(), skipped.ravel(), noise.ravel(),
+                             evaluations=2 * P, analytic_noise=exact.ravel())  # fmt: skip
     return comparison, (U, V)
 
 
@@ -368,17 +442,20 @@ def exact_factor(ratio: float, m: int, tolerance: float = 1e-4) -> str | None:
 
 
 def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comparison | None, mode: str, rtol: float,
-         m: int, convention: str, kinks: str, seconds: float) -> dict[str, Any]:  # fmt: skip
-    """One row of the report: the comparison's numbers and the verdict."""
+         m: int, convention: str, kinks: str, seconds: float, epsilon: float,
+         first: tuple[float, float] | None = None) -> dict[str, Any]:  # fmt: skip
+    """One row of the report: the comparison's numbers and the verdict.
+
+    epsilon: the step this comparison used; first: (the step asked for, its floor / ‖ĝ‖) when the
+    tensor was checked again at the largest accepted step because that floor was too large.
+    """
     keep = _kept(comparison, kinks)
     a, n = comparison.analytic[keep], comparison.numeric[keep]
-    diff = float(np.linalg.norm(a - n))
-    size = float(np.linalg.norm(a) + np.linalg.norm(n))
-    floor = float(np.linalg.norm(comparison.noise[keep]))
+    verdict = _verdict(comparison, keep, rtol)
+    diff, size, floor, passed = verdict.diff, verdict.size, verdict.floor, verdict.passed
     relative = diff / size if size > 0 else (0.0 if diff == 0 else math.inf)
     if not np.all(np.isfinite(a)):
         relative = math.nan
-    passed = bool(a.size > 0 and np.isfinite(relative) and diff <= rtol * size + floor)
     nn = float(np.dot(n, n))
     ratio = float(np.dot(a, n)) / nn if nn > 0 else math.nan
     factor = exact_factor(ratio, m)
@@ -402,7 +479,10 @@ def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comp
         "worst_analytic": None,
         "worst_numeric": None,
         "passed": passed,
-        "problem": None if passed else _problem_text(a, n, relative, ratio, factor, rtol * size + floor, m),
+        "problem": None if passed else _problem_text(a, n, relative, ratio, factor, rtol * size + verdict.exact + floor, m)
+        + (f" (checked at epsilon = {epsilon:g}: at {first[0]:g} the roundoff was {first[1]:.0%} of ‖ĝ‖)" if first else ""),
+        "resolution": _resolution_text(verdict, rtol, epsilon, first) if passed else None,
+        "epsilon": epsilon,
         "seconds": seconds,
     }
     if worst is not None:
@@ -424,6 +504,18 @@ def _factor_value(factor: str, m: int) -> float:
     return sign * values[name]
 
 
+def _resolution_text(verdict: _Verdict, rtol: float, epsilon: float, first: tuple[float, float] | None) -> str | None:
+    """For a pass that rests on roundoff: how closely g and ĝ were seen to agree, and at which ε; else None."""
+    again = f"checked at epsilon = {epsilon:g} (at {first[0]:g} the roundoff was {first[1]:.0%} of ‖ĝ‖)" if first else None
+    if verdict.on_floor:
+        return (f"below what J resolves in float64: g and ĝ agree to its roundoff (≈ {verdict.floor:.2g})"
+                + (f", {again}" if again else f" at epsilon = {epsilon:g}"))  # fmt: skip
+    if verdict.diff > rtol * verdict.size + verdict.exact and verdict.floor > rtol * verdict.numeric:
+        text = f"to the roundoff of the cost differences only, ≈ {verdict.floor / verdict.numeric:.1%} of ‖ĝ‖"
+        return text + (f", {again}" if again else "")
+    return again
+
+
 def _problem_text(a: np.ndarray, n: np.ndarray, relative: float, ratio: float, factor: str | None, tolerance: float,
                   m: int) -> str:  # fmt: skip
     """Why a tensor failed, in words: an exact factor, a plain scale, or just different values."""
@@ -443,7 +535,8 @@ def _failed_row(key: str, shape: tuple, expected: tuple | None, convention: str,
     return {
         "key": key, "shape": shape, "derivative": derivative_of(key, convention), "of": None, "mode": None,
         "checked": 0, "kinks": 0, "skipped": 0, "evaluations": 0, "relative_difference": math.nan, "ratio": math.nan, "factor": None,
-        "worst_index": None, "worst_analytic": None, "worst_numeric": None, "passed": False, "problem": problem, "seconds": 0.0,
+        "worst_index": None, "worst_analytic": None, "worst_numeric": None, "passed": False, "problem": problem,
+        "resolution": None, "epsilon": None, "seconds": 0.0,
     }  # fmt: skip
 
 
@@ -481,6 +574,7 @@ class GradcheckReport:
     seconds: float
     not_checked: list[str] = field(default_factory=list)
     keep_prob: float = 1.0  # < 1: checked with the given fixed dropout masks
+    hint: str | None = None  # the failures' likely cause in one sentence (the other convention)
 
     @property
     def passed(self) -> bool:
@@ -518,7 +612,8 @@ class GradcheckReport:
         notes = [
             f"numeric ĝ: central differences, ε = {self.epsilon:g}, float64; dW, db are checked against {J}; "
             f"dZ, dA against {sum_or_J}.",
-            f"a tensor passes when ‖g − ĝ‖ ≤ {self.rtol:g} (‖g‖ + ‖ĝ‖) + the roundoff floor; g/ĝ is the best-fit ratio "
+            f"a tensor passes when ‖g − ĝ‖ ≤ {self.rtol:g} (‖g‖ + ‖ĝ‖) + the roundoff of both sides, that of ĝ counted "
+            f"up to {ROUNDOFF_SHARE:g} ‖ĝ‖ (else checked again at epsilon = {EPSILON_RANGE[1]:g}); g/ĝ is the best-fit ratio "
             "⟨g, ĝ⟩/⟨ĝ, ĝ⟩; kinks: checks whose perturbation moved a relu pre-activation across 0 "
             f"({self.kinks}).",
             f"the course's one number over dW, db: difference = {self.difference:.3e} "
@@ -528,9 +623,13 @@ class GradcheckReport:
         if self.keep_prob < 1:
             notes.insert(1, f"dropout: every evaluation uses the given masks, A[l] := g(Z[l]) * D[l] / {self.keep_prob:g}; "
                             "dA[l] is checked as the derivative with respect to A[l] before the mask.")  # fmt: skip
+        if self.hint:
+            notes.insert(0, self.hint)
         for row in self.rows:
             if not row["passed"]:
                 notes.append(f"{row['key']} ({row['derivative']}) FAILED: {row['problem']}")
+            elif row.get("resolution"):
+                notes.append(f"{row['key']} ({row['derivative']}) ok, {row['resolution']}")
         if self.not_checked:
             notes.append("not checked: " + ", ".join(self.not_checked))
         return notes
@@ -551,13 +650,50 @@ class GradcheckReport:
             "kinks": self.kinks, "epsilon": self.epsilon, "rtol": self.rtol, "m": self.m, "lambd": self.lambd,
             "keep_prob": self.keep_prob,
             "difference": self.difference if math.isfinite(self.difference) else None, "evaluations": self.evaluations,
-            "seconds": self.seconds, "not_checked": self.not_checked, "rows": rows,
+            "seconds": self.seconds, "not_checked": self.not_checked, "hint": self.hint, "rows": rows,
         }  # fmt: skip
 
     def to_json(self, indent: int | None = 2) -> str:
         import json
 
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+# -- memory -----------------------------------------------------------------------------------------
+def memory_estimate(layer_dims: list[int], m: int, mode: str = "auto", k: int = K, auto_limit: int = AUTO_LIMIT) -> int:
+    """Bytes a check of ``layer_dims`` on m examples needs at its peak (float64), from the sizes alone.
+
+    The one forward pass, its conditioning backward and the built-in grads hold X, Y and about six
+    (n[l], m) arrays per layer: 8 m (n_x + n[L] + 6 Σₗ n[l]). Each tensor's check then pushes C
+    example-columns (both signs) through layers l..L, with ΔZ[l], the base Z[l] and A[l] beside
+    them: 8 C (3 n[l] + 2 Σ_{k>l} n[k]); C is 2 k m for a W or b checked along k directions
+    (every example moves), 2 m ⌈k/m⌉ for a dZ or dA along directions, and at most 2 m (W, b) or
+    MAX_COLUMNS (dZ, dA) per batch of elements. The estimate is the base plus the largest check.
+    """
+    L = len(layer_dims) - 1
+    n_x, units = layer_dims[0], sum(layer_dims[1:])
+    base = m * (n_x + layer_dims[-1] + 6 * units)
+    largest = 0
+    for l in range(1, L + 1):
+        above = sum(layer_dims[l + 1 :])
+        for kind, size in (("W", layer_dims[l] * layer_dims[l - 1]), ("b", layer_dims[l]), ("Z", layer_dims[l] * m),
+                           ("A", layer_dims[l - 1] * m)):  # fmt: skip
+            per = m if kind in "Wb" else 1
+            resolved = mode if mode != "auto" else ("full" if 2 * size * per <= auto_limit else "directional")
+            if resolved == "directional":
+                columns = 2 * (k * m if kind in "Wb" else m * math.ceil(k / m))
+            else:
+                elements = size if resolved == "full" else min(k, size)
+                columns = 2 * per * min(elements, max(1, MAX_COLUMNS // (2 * per)))
+            largest = max(largest, columns * (3 * layer_dims[l] + 2 * above))
+    return 8 * (base + largest)
+
+
+def require_memory(layer_dims: list[int], m: int, mode: str = "auto", k: int = K, auto_limit: int = AUTO_LIMIT) -> None:
+    """Refuse, with the estimate (``memory_estimate``), a check that would not fit in the memory available."""
+    from chainrule.memory import require
+
+    require(memory_estimate(layer_dims, m, mode, k, auto_limit), f"a gradient check of layer_dims {layer_dims} on m = {m:,} examples")
 
 
 # -- the entry point --------------------------------------------------------------------------------
@@ -600,6 +736,8 @@ def gradcheck(
     start = time.perf_counter()
     check_convention(convention)
     _check_options(mode, k, epsilon, rtol, lambd, keep_prob, masks is not None, kinks)
+    epsilon, rtol = float(epsilon), float(rtol)  # NumPy scalars too; the report's JSON takes Python floats
+    require_memory(list(net.layer_dims), int(np.shape(X)[-1]) if np.ndim(X) == 2 else 1, mode, k, auto_limit)
     parameters = {key: np.asarray(value, dtype=np.float64) for key, value in net.parameters.items()}
     activations = list(net.activations)
     X = check_X(X, net.n_x).astype(np.float64, copy=False)
@@ -629,7 +767,13 @@ def gradcheck(
         t0 = time.perf_counter()
         comparison, located, used = _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol, kinks)
         evaluations += comparison.evaluations + (located.evaluations if located is not None else 0)
-        row = _row(target, g, comparison, located, used, rtol, m, convention, kinks, time.perf_counter() - t0)
+        checked_at, first = epsilon, None
+        verdict = _verdict(comparison, _kept(comparison, kinks), rtol)
+        if verdict.on_floor and epsilon < EPSILON_RANGE[1]:  # this ε cannot see errors here: look again at the largest
+            checked_at, first = EPSILON_RANGE[1], (epsilon, verdict.floor / max(verdict.numeric, np.finfo(float).tiny))
+            comparison, located, used = _compare(problem, target, g, mode, k, checked_at, lambd, rng, auto_limit, rtol, kinks)
+            evaluations += comparison.evaluations + (located.evaluations if located is not None else 0)
+        row = _row(target, g, comparison, located, used, rtol, m, convention, kinks, time.perf_counter() - t0, checked_at, first)
         rows.append(row)
         if target.kind in "Wb":
             keep = _kept(comparison, kinks)
@@ -638,8 +782,40 @@ def gradcheck(
     return GradcheckReport(
         rows=rows, mode=mode, convention=convention, epsilon=epsilon, rtol=rtol, m=m, lambd=float(lambd), kinks=kinks,
         difference=difference, evaluations=evaluations, seconds=time.perf_counter() - start, not_checked=others,
-        keep_prob=float(keep_prob),
+        keep_prob=float(keep_prob), hint=convention_hint(rows, convention, m),
     )  # fmt: skip
+
+
+def convention_hint(rows: list[dict[str, Any]], convention: str, m: int) -> str | None:
+    """The sentence to lead a report with when the failures are the other convention's gradients, else None.
+
+    Checked in "loss", gradients of the "cost" convention (dZ[L] = (1/m)(A[L] − Y) = ∂J/∂Z[L]) make
+    every dZ, dA fail with g = (1/m) ĝ; checked in "cost", those of the "loss" convention with g = m ĝ.
+    Then dW, db say which way the 1/m went: they pass when it is applied once (a whole, consistent
+    backward in the other convention), and carry the same factor when it is applied twice (1/m in dZ[L]
+    and again in dW = (1/m) dZ A_prevᵀ) or not at all.
+    """
+    if m == 1:  # both conventions are the same numbers
+        return None
+    other, factor = ("cost", "1/m") if convention == "loss" else ("loss", "m")
+    per_example = [row for row in rows if row["key"][1] in "ZA" and row["of"] is not None]
+    failed = [row for row in per_example if not row["passed"]]
+    if not failed or len(failed) < len(per_example) or any(row["factor"] != factor for row in failed):
+        return None  # every dZ, dA off by the one factor, or it is not a convention
+    what = {"cost": "∂J/∂Z, with the 1/m of J = (1/m) Σ L in dZ[L] = (1/m)(A[L] − Y)",
+            "loss": "∂L/∂Z per example, without the 1/m"}[other]  # fmt: skip
+    text = (f"every dZ, dA is {factor} × ĝ (m = {m}): these follow the other convention, {other!r} ({what}); "
+            f"check them with convention={other!r}")
+    parameters = [row for row in rows if row["key"][1] in "Wb" and row["of"] is not None]
+    wrong = [row for row in parameters if not row["passed"]]
+    if wrong and all(row["factor"] == factor for row in wrong):
+        if convention == "loss":
+            text += "; dW, db are (1/m) × ĝ too: the 1/m is applied twice, in dZ[L] and again in dW = (1/m) dZ A_prevᵀ"
+        else:
+            text += "; dW, db are m × ĝ too: the 1/m is missing, neither in dZ[L] nor in dW = (1/m) dZ A_prevᵀ"
+    elif not wrong:
+        text += f" (dW, db pass: the {other!r} backward is consistent)"
+    return text
 
 
 def _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol, kinks):
@@ -658,13 +834,44 @@ def _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol,
     if not keep.any():  # every direction crossed a kink on both sides: look at single elements instead
         elements = np.sort(rng.choice(g.size, size=min(k, g.size), replace=False))
         return _check_elements(problem, target, g, elements, epsilon, lambd, one_sided), None, "sample"
-    a, n = comparison.analytic[keep], comparison.numeric[keep]
-    floor = float(np.linalg.norm(comparison.noise[keep]))
-    failed = not (a.size and np.linalg.norm(a - n) <= rtol * (np.linalg.norm(a) + np.linalg.norm(n)) + floor)
-    if not failed:
+    if _verdict(comparison, keep, rtol).passed:
         return comparison, None, mode
     located = _check_elements(problem, target, g, _suspects(target, g, comparison, UV, k), epsilon, lambd, one_sided)
     return comparison, located, mode
+
+
+@dataclass
+class _Verdict:
+    """The numbers of one tensor's verdict and which rule decided it."""
+
+    diff: float  # ‖g − ĝ‖
+    size: float  # ‖g‖ + ‖ĝ‖
+    floor: float  # the roundoff bound of the numeric values (grows as 1/ε)
+    exact: float  # the roundoff bound of the analytic values (u times the size of their terms)
+    numeric: float  # ‖ĝ‖
+    on_floor: bool  # it passes only on a numeric floor above ROUNDOFF_SHARE ‖ĝ‖: this ε cannot see the errors
+    passed: bool
+
+
+def _verdict(comparison: _Comparison, keep: np.ndarray, rtol: float) -> _Verdict:
+    """Pass when ‖g − ĝ‖ ≤ rtol (‖g‖ + ‖ĝ‖) + exact + floor; say when the pass rests on too large a floor.
+
+    exact (the analytic side's roundoff) lets a gradient that is zero to working precision pass:
+    dZ[L] = A[L] − Y of a saturated correct output is 0 in float64. The numeric floor grows as 1/ε;
+    a pass that needs more of it than ROUNDOFF_SHARE ‖ĝ‖ is "on the floor": at this ε a doubled g
+    (off by ‖ĝ‖) could pass too, so ``gradcheck`` checks that tensor again at the largest accepted
+    ε, and what is still on the floor there is below what J resolves in float64 (passed, said so).
+    """
+    a, n = comparison.analytic[keep], comparison.numeric[keep]
+    diff = float(np.linalg.norm(a - n))
+    size = float(np.linalg.norm(a) + np.linalg.norm(n))
+    floor = float(np.linalg.norm(comparison.noise[keep]))
+    exact = float(np.linalg.norm(comparison.analytic_noise[keep]))
+    numeric = float(np.linalg.norm(n))
+    finite = bool(np.all(np.isfinite(a)) and np.all(np.isfinite(n)) and math.isfinite(diff))
+    within = finite and a.size > 0 and diff <= rtol * size + exact + floor
+    on_floor = within and diff > rtol * size + exact and floor > ROUNDOFF_SHARE * numeric
+    return _Verdict(diff, size, floor, exact, numeric, on_floor, within)
 
 
 def _kept(comparison: _Comparison, kinks: str) -> np.ndarray:
@@ -700,8 +907,15 @@ def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float,
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ChainruleError(f"k must be a positive integer (elements or directions per tensor); got {k!r}")
     for name, value in (("epsilon", epsilon), ("rtol", rtol)):
-        if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+        if isinstance(value, bool) or not (isinstance(value, Real) and math.isfinite(value) and value > 0):
             raise ChainruleError(f"{name} must be a positive finite number; got {value!r}")
+    low, high = EPSILON_RANGE
+    if not low <= epsilon <= high:
+        raise ChainruleError(
+            f"epsilon must be in [{low:g}, {high:g}]; got {epsilon!r}: below {low:g} the float64 roundoff of "
+            f"J(θ + ε) − J(θ − ε) (about 1e-16 |J| / ε) swamps the differences a check must see, above {high:g} "
+            "the truncation error of the differences (ε² in the central ones, ε one-sided at a relu kink) fails correct gradients"
+        )
     if not (isinstance(lambd, int | float) and math.isfinite(lambd) and lambd >= 0):
         raise ChainruleError(f"lambd (the L2 strength λ) must be a finite number >= 0; got {lambd!r}")
     if isinstance(keep_prob, bool) or not (isinstance(keep_prob, int | float) and 0 < keep_prob <= 1):

@@ -23,8 +23,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import tempfile
+import time
 import zipfile
 from typing import Any
 
@@ -34,11 +36,20 @@ from chainrule.errors import ChainruleError
 from chainrule.optim import get_optimizer, state_from_arrays, state_to_arrays
 
 FORMAT = "chainrule.network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the member "checksum" holds the SHA-256 of the header; 1 (chainrule 0.1.0): arrays only
+MAX_HEADER_BYTES = 1 << 20  # a header is a few KiB; its member's declared size is checked before it is read
+MAX_NPY_HEADER = 10_000  # bytes of an .npy member's own header (NumPy's limit for a safe read)
+MAX_RATIO = 100  # a member larger than RATIO_FROM bytes may inflate at most this many times its compressed size
+RATIO_FROM = 16 << 20
+READ_CHUNK = 16 << 20  # bytes decompressed at a time
+ARRAY_KINDS = "fi"  # floating arrays (parameters, optimizer state, normalization) and int64 counters (Adam's t)
+ZIP_MAGIC = b"PK\x03\x04"
+NPY_MAGIC = b"\x93NUMPY"
 
 
 def _digest(array: np.ndarray) -> str:
-    return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+    """SHA-256 of the array's C-order bytes (as ``tobytes()``), without a copy when it is contiguous."""
+    return hashlib.sha256(np.ascontiguousarray(array).reshape(-1).view(np.uint8)).hexdigest()
 
 
 def model_arrays(net) -> dict[str, np.ndarray]:
@@ -82,23 +93,37 @@ def model_header(net, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
 
 
 def save(net, path: str | os.PathLike) -> None:
-    """Write ``net`` to ``path`` atomically (temporary file in the same folder, fsync, os.replace)."""
+    """Write ``net`` to ``path`` atomically (temporary file in the same folder, fsync, os.replace).
+
+    The temporary file ``.NAME.XXXXXXXX.tmp`` is locked (``fcntl.flock``) while it is written; a save
+    first removes the unlocked ones left in the folder by saves to the same ``path`` that were
+    killed (``remove_stale_temporaries``).
+    """
     arrays = model_arrays(net)
     header = json.dumps(model_header(net, arrays), ensure_ascii=False).encode("utf-8")
     arrays["header"] = np.frombuffer(header, dtype=np.uint8)
+    arrays["checksum"] = np.frombuffer(hashlib.sha256(header).hexdigest().encode("ascii"), dtype=np.uint8)
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            np.savez(file, **arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    remove_stale_temporaries(path)
+    for _ in range(3):  # another save's cleaning can unlink our file in the instant before we lock it: start again
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=_temporary_prefix(path), suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                _lock(file.fileno(), blocking=True)
+                if os.fstat(file.fileno()).st_nlink == 0:
+                    continue
+                np.savez(file, **arrays)
+                file.flush()
+                os.fsync(file.fileno())
+                os.replace(temporary, path)  # while still locked: no cleaner takes it for a stale one
+            break
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+    else:
+        raise ChainruleError(f"could not save {path!r}: its temporary file was removed three times while being written")
     with contextlib.suppress(OSError):  # make the rename itself durable (POSIX; not possible on Windows)
         folder_fd = os.open(folder, os.O_RDONLY)
         try:
@@ -107,70 +132,325 @@ def save(net, path: str | os.PathLike) -> None:
             os.close(folder_fd)
 
 
-def load(path: str | os.PathLike):
-    """The Network saved at ``path``; a ChainruleError naming the problem for anything else."""
+def _temporary_prefix(path: str) -> str:
+    return f".{os.path.basename(path)}."
+
+
+def _lock(fd: int, blocking: bool) -> bool:
+    """An exclusive advisory lock on ``fd`` (released by the kernel when the process dies); False if another holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; see remove_stale_temporaries
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+STALE_SECONDS_WITHOUT_LOCKS = 600  # where flock does not exist, a temporary file older than this is stale
+
+
+def remove_stale_temporaries(path: str | os.PathLike) -> list[str]:
+    """Remove the temporary files ``.NAME.*.tmp`` that killed saves to ``path`` left in its folder; return their names.
+
+    A save holds an exclusive ``flock`` on its temporary file until the rename; the kernel drops it
+    when the process dies (SIGKILL, power loss), so a temporary file that can be locked is no save's
+    any more. Files of saves still running elsewhere are left alone. Without ``fcntl`` (Windows) a
+    temporary file is taken as stale when it is older than ``STALE_SECONDS_WITHOUT_LOCKS``.
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    prefix = _temporary_prefix(path)
+    try:
+        names = [name for name in os.listdir(folder) if name.startswith(prefix) and name.endswith(".tmp")]
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        candidate = os.path.join(folder, name)
+        try:
+            fd = os.open(candidate, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            try:
+                import fcntl  # noqa: F401
+            except ImportError:
+                stale = time.time() - os.fstat(fd).st_mtime > STALE_SECONDS_WITHOUT_LOCKS
+            else:
+                stale = _lock(fd, blocking=False)
+            if stale:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(candidate)
+                    removed.append(name)
+        finally:
+            os.close(fd)
+    return removed
+
+
+# -- loading: every size checked before anything is allocated or decompressed ---------------------------
+def load(path: str | os.PathLike, *, trust_header: bool = False):
+    """The Network saved at ``path``; a ChainruleError naming the problem for anything else.
+
+    In order, before any array is allocated: a zip archive (else "not a zip archive"), its members
+    the header's arrays, the header's declared size within ``MAX_HEADER_BYTES``, the header's
+    checksum, its fields and their types, every array's shape implied by layer_dims, every member's
+    declared (uncompressed) size equal to what its shape and dtype need, and the total within the
+    memory this machine has. Then each member is read into an array of exactly that size (never
+    more is decompressed) and checked against its SHA-256.
+
+    Format 1 files (chainrule 0.1.0) have no checksum over the header, so a hand edit of it (relu →
+    tanh) cannot be detected; they are refused unless ``trust_header=True`` (then save the network
+    again to write format 2).
+    """
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise ChainruleError(f"no model file at {path!r}")
     try:
-        data = np.load(path, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):
+        with open(path, "rb") as file:
+            magic = file.read(6)
+        if magic == NPY_MAGIC:
             raise ChainruleError(f"{path!r} is a single .npy array, not a chainrule model (.npz with a header)")
-        with data:
-            names = set(data.files)
-            if "header" not in names:
-                raise ChainruleError(
-                    f"{path!r} is an .npz without a chainrule header (arrays: {sorted(names)[:6]}); not a chainrule model"
-                )
-            header = _read_header(data["header"], path)
-            expected = set(header["arrays"]) | {"header"}
-            if names != expected:
-                raise ChainruleError(
-                    f"{path!r}: arrays do not match the header: missing {sorted(expected - names)}, unexpected {sorted(names - expected)}"
-                )
-            arrays = {name: _read_array(data, name, spec, path) for name, spec in header["arrays"].items()}
+        if not magic.startswith(ZIP_MAGIC):
+            what = "an empty file" if not magic else "not a zip archive (a model is an .npz)"
+            raise ChainruleError(f"{path!r} is not a chainrule model: {what}")
+        if not zipfile.is_zipfile(path):
+            raise ChainruleError(f"{path!r} is not a readable chainrule model: the zip archive is truncated or damaged "
+                                 "(no end-of-archive record)")  # fmt: skip
+        with zipfile.ZipFile(path) as archive:
+            members = {info.filename: info for info in archive.infolist()}
+            header, raw = _read_header(archive, members, path)
+            _check_checksum(archive, members, raw, header, path, trust_header)
+            specs = _check_specs(header, members, path)
+            arrays = {name: _read_array(archive, members[name + ".npy"], spec, name, path) for name, spec in specs.items()}
     except ChainruleError:
         raise
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zipfile.LargeZipFile) as error:
-        # NumPy's own message for pickled data advises loading it unsafely; chainrule never does
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as error:
         reason = "it holds pickled (object) data, which chainrule never loads" if "pickle" in str(error) else (
-            f"{type(error).__name__}: {error}")
-        raise ChainruleError(f"{path!r} is not a readable chainrule model (corrupt, truncated or not an .npz): {reason}") from None
+            f"{type(error).__name__}: {error}")  # fmt: skip
+        raise ChainruleError(f"{path!r} is not a readable chainrule model (corrupt, truncated or damaged): {reason}") from None
     return _network(header, arrays, path)
 
 
-def _read_header(raw: Any, path: str) -> dict[str, Any]:
-    if not isinstance(raw, np.ndarray):  # NpzFile hands back raw bytes for a member that is no .npy
-        raise ChainruleError(f"{path!r} is not a readable chainrule model: its header is not a NumPy array")
-    if raw.dtype != np.uint8 or raw.ndim != 1:
-        raise ChainruleError(f"{path!r}: the header must be a 1-D uint8 array of JSON; got {raw.dtype} {raw.shape}")
+def _member(members: dict[str, zipfile.ZipInfo], name: str, path: str) -> zipfile.ZipInfo:
+    info = members.get(name + ".npy")
+    if info is None:
+        raise ChainruleError(
+            f"{path!r} is an .npz without a chainrule {name} (arrays: {sorted(m.removesuffix('.npy') for m in members)[:6]}); "
+            "not a chainrule model"
+        )
+    return info
+
+
+def _read_header(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], path: str) -> tuple[dict[str, Any], bytes]:
+    """(the header as a dict with its fields' types checked, its raw bytes)."""
+    info = _member(members, "header", path)
+    if info.file_size > MAX_HEADER_BYTES:
+        raise ChainruleError(
+            f"{path!r}: the header member declares {info.file_size:,} bytes; a chainrule header is at most {MAX_HEADER_BYTES:,}"
+        )
+    raw_array = _read_array(archive, info, None, "header", path)
+    if raw_array.dtype != np.uint8 or raw_array.ndim != 1:
+        raise ChainruleError(f"{path!r}: the header must be a 1-D uint8 array of JSON; got {raw_array.dtype} {raw_array.shape}")
+    raw = raw_array.tobytes()
     try:
-        header = json.loads(raw.tobytes().decode("utf-8"))
+        header = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ChainruleError(f"{path!r}: the header is not valid JSON ({error})") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         found = header.get("format") if isinstance(header, dict) else type(header).__name__
         raise ChainruleError(f"{path!r} is not a chainrule model: header format {found!r}, expected {FORMAT!r}")
-    if header.get("format_version") != FORMAT_VERSION:
+    if header.get("format_version") not in (1, FORMAT_VERSION):
         raise ChainruleError(
-            f"{path!r}: model format version {header.get('format_version')!r}; this chainrule reads version {FORMAT_VERSION}"
+            f"{path!r}: model format version {header.get('format_version')!r}; this chainrule reads versions 1 and {FORMAT_VERSION}"
         )
-    for key, kind in (("layer_dims", list), ("activations", list), ("loss", str), ("dtype", str), ("arrays", dict)):
-        if not isinstance(header.get(key), kind):
-            raise ChainruleError(f"{path!r}: header field {key!r} must be a {kind.__name__}; got {header.get(key)!r}")
-    return header
+    _check_header_fields(header, path)
+    return header, raw
 
 
-def _read_array(data, name: str, spec: dict[str, Any], path: str) -> np.ndarray:
-    array = data[name]
-    if not isinstance(array, np.ndarray):
-        raise ChainruleError(f"{path!r} is not a readable chainrule model: {name!r} is not a NumPy array")
-    if list(array.shape) != spec.get("shape") or array.dtype.str != spec.get("dtype"):
+def _check_checksum(archive, members, raw: bytes, header: dict[str, Any], path: str, trust_header: bool) -> None:
+    """Format 2: the member "checksum" must be the SHA-256 (hex) of the header's bytes; format 1 only with trust_header."""
+    if header["format_version"] == 1:
+        if "checksum.npy" in members:
+            raise ChainruleError(f"{path!r}: a format 1 header with a checksum member; the file was altered")
+        if not trust_header:
+            raise ChainruleError(
+                f"{path!r} is a model of format 1 (chainrule 0.1.0), whose header has no checksum, so a hand edit of it "
+                "cannot be detected; if you trust the file, load it with chainrule.io.load(path, trust_header=True) and "
+                "save it again (format 2)"
+            )
+        return
+    info = _member(members, "checksum", path)
+    if info.file_size > 1024:
+        raise ChainruleError(f"{path!r}: the checksum member declares {info.file_size:,} bytes; expected a SHA-256")
+    stored = _read_array(archive, info, None, "checksum", path)
+    expected = hashlib.sha256(raw).hexdigest()
+    if stored.dtype != np.uint8 or stored.tobytes().decode("ascii", "replace") != expected:
+        raise ChainruleError(f"{path!r}: the header does not match its checksum: the file was edited or damaged")
+
+
+def _check_header_fields(header: dict[str, Any], path: str) -> None:
+    """Every field chainrule reads, of the right type, before any of them is used."""
+
+    def bad(key: str, expected: str) -> ChainruleError:
+        return ChainruleError(f"{path!r}: header field {key!r} must be {expected}; got {_short(header.get(key))}")
+
+    dims = header.get("layer_dims")
+    if not (isinstance(dims, list) and len(dims) >= 2 and all(type(n) is int and n >= 1 for n in dims)):
+        raise bad("layer_dims", "a list of at least two positive integers")
+    activations = header.get("activations")
+    if not (isinstance(activations, list) and len(activations) == len(dims) - 1 and all(isinstance(a, str) for a in activations)):
+        raise bad("activations", f"a list of {len(dims) - 1} names (one per layer)")
+    for key, expected in (("loss", str), ("dtype", str), ("arrays", dict)):
+        if not isinstance(header.get(key), expected):
+            raise bad(key, f"a {expected.__name__}")
+    if header["dtype"] not in ("float16", "float32", "float64"):
+        raise bad("dtype", "float16, float32 or float64")
+    if header.get("normalization") not in (None, "standardize"):
+        raise bad("normalization", 'null or "standardize"')
+    if header.get("convention") not in (None, "loss", "cost"):
+        raise bad("convention", 'null, "loss" or "cost"')
+    if not isinstance(header.get("metadata") or {}, dict):
+        raise bad("metadata", "an object")
+    training = header.get("training")
+    if training is not None:
+        if not isinstance(training, dict):
+            raise bad("training", "null or an object")
+        epoch, rng_state = training.get("epoch"), training.get("rng_state")
+        if not isinstance(training.get("optimizer"), str):
+            raise ChainruleError(f"{path!r}: header field 'training.optimizer' must be a name; got {_short(training.get('optimizer'))}")
+        if type(epoch) is not int or epoch < 0:
+            raise ChainruleError(f"{path!r}: header field 'training.epoch' must be an integer >= 0; got {_short(epoch)}")
+        _check_rng_state(rng_state, path)
+    for name, spec in header["arrays"].items():
+        shape = spec.get("shape") if isinstance(spec, dict) else None
+        if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)
+                and isinstance(spec.get("dtype"), str) and isinstance(spec.get("sha256"), str)):  # fmt: skip
+            raise ChainruleError(
+                f"{path!r}: header entry of array {name!r} must be {{shape: [ints], dtype: str, sha256: str}}; got {_short(spec)}"
+            )
+
+
+def _check_rng_state(rng_state: Any, path: str) -> None:
+    """The shuffling generator's state must be one NumPy accepts (tried on a fresh generator of its kind)."""
+    name = rng_state.get("bit_generator") if isinstance(rng_state, dict) else None
+    generator = getattr(np.random, name, None) if isinstance(name, str) and name.isidentifier() else None
+    try:
+        if not (isinstance(generator, type) and issubclass(generator, np.random.BitGenerator)):
+            raise TypeError(name)
+        generator().state = rng_state
+    except (TypeError, ValueError, KeyError, OverflowError):
         raise ChainruleError(
-            f"{path!r}: array {name!r} has shape {tuple(array.shape)} dtype {array.dtype.str}; "
-            f"the header says shape {tuple(spec.get('shape') or ())} dtype {spec.get('dtype')}"
+            f"{path!r}: header field 'training.rng_state' is not a NumPy generator state; got {_short(rng_state)}"
+        ) from None
+
+
+def _short(value: Any) -> str:
+    """A value for a one-line message: its repr, cut at 80 characters."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _expected_shapes(header: dict[str, Any], path: str) -> dict[str, tuple[int, ...]]:
+    """Every array's shape as the architecture implies it, from the header alone (nothing allocated)."""
+    from chainrule.network import parameter_shapes
+
+    dims = header["layer_dims"]
+    shapes: dict[str, tuple[int, ...]] = {f"param/{key}": shape for key, shape in parameter_shapes(dims).items()}
+    training = header.get("training")
+    if training is not None:
+        optimizer = get_optimizer(training["optimizer"])
+        stand_ins = {key: np.zeros((1, 1)) for key in parameter_shapes(dims)}  # the state's names, not its sizes
+        for name, array in state_to_arrays(optimizer.init(stand_ins)).items():
+            # state keys follow the course: v["dW1"] has the shape of W1; counters (t) are 0-d
+            shapes[f"optim/{name}"] = shapes[f"param/{name.split('/', 1)[1][1:]}"] if "/" in name else array.shape
+    if header.get("normalization") is not None:
+        shapes["norm/mean"] = shapes["norm/std"] = (dims[0], 1)
+    return shapes
+
+
+def _check_specs(header: dict[str, Any], members: dict[str, zipfile.ZipInfo], path: str) -> dict[str, dict[str, Any]]:
+    """The header's arrays, checked against the architecture, the archive's members and their declared sizes, and memory."""
+    from chainrule.memory import require
+
+    specs = header["arrays"]
+    names = {name.removesuffix(".npy") for name in members} - {"header", "checksum"}
+    if names != set(specs) or any(not name.endswith(".npy") for name in members):
+        raise ChainruleError(
+            f"{path!r}: arrays do not match the header: missing {sorted(set(specs) - names)}, unexpected {sorted(names - set(specs))}"
         )
-    if _digest(array) != spec.get("sha256"):
+    expected = _expected_shapes(header, path)
+    total = 0
+    for name, shape in expected.items():
+        if name not in specs:
+            raise ChainruleError(f"{path!r}: missing {[name]}: layer_dims {header['layer_dims']} and the header's training state need it")
+        spec = specs[name]
+        if tuple(spec["shape"]) != shape:
+            what = f"for layer_dims {header['layer_dims']}" if name.startswith(("param/", "optim/")) else f"for n_x = {shape[0]}"
+            raise ChainruleError(f"{path!r}: {name} must have shape {shape} {what}; got {tuple(spec['shape'])}")
+        try:
+            dtype = np.dtype(spec["dtype"])
+        except TypeError:
+            dtype = None
+        if dtype is None or dtype.kind not in ARRAY_KINDS or dtype.itemsize > 8:
+            raise ChainruleError(f"{path!r}: array {name!r} has dtype {spec['dtype']!r}; expected a float or int64 array")
+        nbytes = math.prod(shape) * dtype.itemsize
+        declared = members[name + ".npy"].file_size
+        if not nbytes <= declared <= nbytes + MAX_NPY_HEADER:
+            raise ChainruleError(
+                f"{path!r}: member {name}.npy declares {declared:,} bytes uncompressed; shape {shape} {dtype.str} needs "
+                f"{nbytes:,} plus its .npy header: the file was altered or damaged"
+            )
+        info = members[name + ".npy"]
+        if declared > RATIO_FROM and declared > MAX_RATIO * max(info.compress_size, 1):
+            raise ChainruleError(
+                f"{path!r}: member {name}.npy inflates from {info.compress_size:,} to {declared:,} bytes (more than "
+                f"{MAX_RATIO} times); chainrule writes models uncompressed, so this is refused as a zip bomb"
+            )
+        total += nbytes
+    unexpected = sorted(set(specs) - set(expected))
+    if unexpected:
+        raise ChainruleError(f"{path!r}: unexpected arrays {unexpected} for this architecture and training state")
+    parameters = sum(math.prod(shape) for name, shape in expected.items() if name.startswith("param/"))
+    require(total + parameters * np.dtype(header["dtype"]).itemsize,
+            f"loading {path!r} (layer_dims {header['layer_dims']}: {parameters:,} parameters)")  # fmt: skip
+    return specs
+
+
+def _read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, spec: dict[str, Any] | None, name: str, path: str) -> np.ndarray:
+    """One .npy member, read into an array of exactly the size its header names, checked against ``spec`` (shape,
+    dtype, SHA-256) and against the member's declared size; never more than that size is decompressed."""
+    with archive.open(info) as member:
+        version = np.lib.format.read_magic(member)
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+        if read_header is None:
+            raise ChainruleError(f"{path!r}: member {info.filename} has .npy format {version}; expected 1.0 or 2.0")
+        shape, fortran, dtype = read_header(member, max_header_size=MAX_NPY_HEADER)
+        if dtype.hasobject:
+            raise ChainruleError(f"{path!r} is not a readable chainrule model: it holds pickled (object) data, which chainrule never loads")
+        if spec is not None and (list(shape) != spec["shape"] or dtype.str != spec["dtype"]):
+            raise ChainruleError(
+                f"{path!r}: array {name!r} has shape {tuple(shape)} dtype {dtype.str}; "
+                f"the header says shape {tuple(spec['shape'])} dtype {spec['dtype']}"
+            )
+        nbytes = math.prod(shape) * dtype.itemsize
+        if member.tell() + nbytes != info.file_size:
+            raise ChainruleError(
+                f"{path!r}: member {info.filename} declares {info.file_size:,} bytes, its .npy header "
+                f"{member.tell() + nbytes:,}: the file was altered or damaged"
+            )
+        buffer = np.empty(shape[::-1] if fortran else shape, dtype=dtype)
+        view, filled = memoryview(buffer.reshape(-1).view(np.uint8)), 0
+        while filled < nbytes:
+            count = member.readinto(view[filled : filled + READ_CHUNK])
+            if not count:
+                raise ChainruleError(f"{path!r}: member {info.filename} is truncated ({filled:,} of {nbytes:,} bytes)")
+            filled += count
+        member.read(1)  # at the declared end: lets zipfile compare the CRC-32
+    array = buffer.T if fortran else buffer
+    if spec is not None and _digest(array) != spec["sha256"]:
         raise ChainruleError(f"{path!r}: array {name!r} does not match its checksum: the file was altered or damaged")
     return array
 
@@ -178,34 +458,23 @@ def _read_array(data, name: str, spec: dict[str, Any], path: str) -> np.ndarray:
 def _network(header: dict[str, Any], arrays: dict[str, np.ndarray], path: str):
     from chainrule.network import Network
 
-    net = Network(header["layer_dims"], header["activations"], loss=header["loss"], initialization="zeros", dtype=header["dtype"])
-    shapes = net.parameter_shapes()
-    for key, shape in shapes.items():
-        name = f"param/{key}"
-        if name not in arrays or arrays[name].shape != shape:
-            found = arrays[name].shape if name in arrays else "missing"
-            raise ChainruleError(f"{path!r}: {name} must have shape {shape} for layer_dims {net.layer_dims}; got {found}")
-    net.parameters = {key: arrays[f"param/{key}"] for key in shapes}
+    try:
+        net = Network(header["layer_dims"], header["activations"], loss=header["loss"], initialization="zeros",
+                      dtype=header["dtype"])  # fmt: skip
+    except ChainruleError as error:
+        raise ChainruleError(f"{path!r}: the header describes no valid network: {error}") from None
+    net.parameters = {key: arrays[f"param/{key}"] for key in net.parameter_shapes()}
     if header.get("normalization") is not None:
-        for name in ("norm/mean", "norm/std"):
-            if name not in arrays or arrays[name].shape != (net.n_x, 1):
-                raise ChainruleError(f"{path!r}: {name} must have shape ({net.n_x}, 1)")
         net.normalization = {"mean": arrays["norm/mean"], "std": arrays["norm/std"]}
     net.metadata = dict(header.get("metadata") or {})
     training = header.get("training")
     if training is not None:
-        optimizer = get_optimizer(training.get("optimizer"))
-        expected = {f"optim/{k}": v.shape for k, v in state_to_arrays(optimizer.init(net.parameters)).items()}
-        found = {name: array.shape for name, array in arrays.items() if name.startswith("optim/")}
-        if found != expected:
-            raise ChainruleError(
-                f"{path!r}: the {optimizer.name} state must be {sorted(expected.items())}; got {sorted(found.items())}"
-            )
+        state = {name[len("optim/") :]: array for name, array in arrays.items() if name.startswith("optim/")}
         net.training_state = {
-            "optimizer": optimizer.name,
-            "optimizer_state": state_from_arrays({name[len("optim/"):]: arrays[name] for name in found}),
-            "epoch": int(training["epoch"]),
+            "optimizer": get_optimizer(training["optimizer"]).name,
+            "optimizer_state": state_from_arrays(state),
+            "epoch": training["epoch"],
             "rng_state": training["rng_state"],
             "convention": header.get("convention") or "loss",
-        }
+        }  # fmt: skip
     return net

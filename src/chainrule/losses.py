@@ -70,6 +70,34 @@ def softmax_cross_entropy_dZ(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return AL - Y
 
 
+def sigmoid_cross_entropy_from_Z(ZL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per-example losses L⁽ⁱ⁾ of a sigmoid output evaluated from Z[L] (not A[L]), shape (1, m).
+
+    L = −[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y z
+      = max(z, 0) − y z + log1p(e^(−|z|)),
+    exact to a few ulps of L for any z: no σ(z) is rounded to 1 before its log, so a saturated
+    output (|z| of hundreds) keeps its digits, and no clipping at −log(tiny) (L of z = −1000, y = 1
+    is 1000).
+    """
+    ZL = np.asarray(ZL)
+    return np.maximum(ZL, 0) - Y * ZL + np.log1p(np.exp(-np.abs(ZL)))
+
+
+def softmax_cross_entropy_from_Z(ZL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per-example losses L⁽ⁱ⁾ = −Σₖ yₖ log softmax(z)ₖ of a softmax output evaluated from Z[L], shape (1, m).
+
+    With s = z − max z (so the largest sₖ is 0): L = log Σₖ e^(sₖ) − Σₖ yₖ sₖ, and
+    log Σₖ e^(sₖ) = log1p(Σ_{k ≠ argmax} e^(sₖ)), so a confident correct output keeps its small
+    loss instead of losing it to log(1 + tiny) = 0 rounding.
+    """
+    ZL = np.asarray(ZL)
+    top = np.argmax(ZL, axis=0)
+    S = ZL - np.take_along_axis(ZL, top[None, :], axis=0)  # s = z − max z ≤ 0
+    E = np.exp(S)
+    np.put_along_axis(E, top[None, :], 0.0, axis=0)  # the max's e^0 = 1 is the 1 of log1p
+    return np.log1p(E.sum(axis=0, keepdims=True)) - np.sum(Y * S, axis=0, keepdims=True)
+
+
 def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
     """Y (n_classes, m) with Y[k, i] = 1 where labels[i] = k: integer labels 0..n_classes−1 of shape (m,) or (1, m)."""
     labels = np.asarray(labels).reshape(-1)
@@ -84,13 +112,14 @@ def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss: L per example, ∂L/∂A[L] per example, and fused ∂L/∂Z[L] per output activation."""
+    """A loss: L per example, ∂L/∂A[L] per example, and per output activation the fused ∂L/∂Z[L] and L from Z[L]."""
 
     name: str
     losses: Callable[[np.ndarray, np.ndarray], np.ndarray]
     dA: Callable[[np.ndarray, np.ndarray], np.ndarray]
     formula: str
     fused_dZ: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = field(default_factory=dict)
+    from_Z: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = field(default_factory=dict)  # L from Z[L], stable
 
 
 LOSSES: dict[str, Loss] = {
@@ -100,6 +129,7 @@ LOSSES: dict[str, Loss] = {
         binary_cross_entropy_dA,
         "L = -(y log a + (1 - y) log(1 - a))",
         {"sigmoid": sigmoid_cross_entropy_dZ},
+        {"sigmoid": sigmoid_cross_entropy_from_Z},
     ),
     "categorical_cross_entropy": Loss(
         "categorical_cross_entropy",
@@ -107,6 +137,7 @@ LOSSES: dict[str, Loss] = {
         categorical_cross_entropy_dA,
         "L = -sum_k y_k log a_k",
         {"softmax": softmax_cross_entropy_dZ},
+        {"softmax": softmax_cross_entropy_from_Z},
     ),
 }
 

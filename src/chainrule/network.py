@@ -24,6 +24,7 @@ from chainrule.initializers import initialize_parameters
 from chainrule.layers import Cache, layer_backward, layer_forward
 from chainrule.losses import OUTPUT_LOSS, get_loss, mean_cost, one_hot
 from chainrule.losses import cost as checked_cost
+from chainrule.memory import FLOAT64, require
 from chainrule.optim import MiniBatches, decayed_learning_rate, get_optimizer
 from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_keep_prob, check_lambd, dropout_masks, l2_cost
 from chainrule.validation import check_integer, check_layer_dims, check_number, check_X, check_Y, expand_activations
@@ -115,6 +116,50 @@ def backward(
         if dA is not None and not parameters_only:
             grads[f"dA{l - 1}"] = dA
     return grads
+
+
+def check_architecture(layer_dims: Sequence[int], activations: str | Sequence[str] | None = None,
+                       loss: str = "auto") -> tuple[list[int], list[str], str]:  # fmt: skip
+    """(layer_dims, one activation per layer, the loss's name) checked as ``Network`` needs them; nothing allocated.
+
+    loss "auto" follows the output activation (sigmoid → binary, softmax → categorical cross-entropy);
+    the output must be one the loss has a fused dZ[L] for, and a softmax needs n[L] >= 2.
+    """
+    dims = check_layer_dims(layer_dims)
+    L = len(dims) - 1
+    names = expand_activations(activations, L)
+    if loss == "auto":
+        loss = OUTPUT_LOSS.get(names[-1], "binary_cross_entropy")
+    loss = get_loss(loss).name
+    fused = get_loss(loss).fused_dZ
+    if names[-1] not in fused:
+        raise ChainruleError(f"{loss} needs an output activation in {sorted(fused)}; got {names[-1]!r} for layer {L}")
+    if names[-1] == "softmax" and dims[-1] < 2:
+        raise ChainruleError(f"a softmax output needs n[L] >= 2 classes; got n[L] = {dims[-1]} (use sigmoid for two classes)")
+    return dims, names, loss
+
+
+def parameter_shapes(layer_dims: Sequence[int]) -> dict[str, tuple[int, int]]:
+    """{"W1": (n[1], n[0]), "b1": (n[1], 1), …} from ``layer_dims = [n_x, n[1], …, n[L]]``, nothing allocated."""
+    shapes = {}
+    for l in range(1, len(layer_dims)):
+        shapes[f"W{l}"] = (layer_dims[l], layer_dims[l - 1])
+        shapes[f"b{l}"] = (layer_dims[l], 1)
+    return shapes
+
+
+def require_parameter_memory(layer_dims: Sequence[int], dtype: Any = np.float64, initialization: str = "he",
+                             what: str | None = None) -> None:  # fmt: skip
+    """Refuse (``memory.require``) parameters that would not fit: Σₗ n[l] (n[l-1] + 1) values of ``dtype``, plus
+    the float64 temporaries of drawing the largest W[l] (the standard normal draw before it is scaled, and the
+    scaled float64 array before a cast to a narrower dtype; none for "zeros")."""
+    shapes = parameter_shapes(layer_dims).values()
+    count = sum(n * n_prev for n, n_prev in shapes)
+    largest = max(n * n_prev for n, n_prev in shapes)
+    dtype = np.dtype(dtype)
+    what = what or f"Network({list(layer_dims)})"
+    temporaries = 0 if initialization == "zeros" else FLOAT64 * largest * (1 if dtype.itemsize == FLOAT64 else 2)
+    require(count * dtype.itemsize + temporaries, f"{what}: its parameters ({count:,} {dtype.name} values)")
 
 
 def gradient_descent_step(parameters: Parameters, grads: Grads, learning_rate: float) -> Parameters:
@@ -278,25 +323,15 @@ class Network:
         ``np.random.default_rng(seed)``. loss: "auto" (from the output activation),
         "binary_cross_entropy" or "categorical_cross_entropy".
         """
-        self.layer_dims = check_layer_dims(layer_dims)
-        self.activations = expand_activations(activations, self.L)
-        if loss == "auto":
-            loss = OUTPUT_LOSS.get(self.activations[-1], "binary_cross_entropy")
-        self.loss = get_loss(loss).name
-        fused = get_loss(loss).fused_dZ
-        if self.activations[-1] not in fused:
-            raise ChainruleError(
-                f"{self.loss} needs an output activation in {sorted(fused)}; got {self.activations[-1]!r} for layer {self.L}"
-            )
-        if self.activations[-1] == "softmax" and self.n_y < 2:
-            raise ChainruleError(f"a softmax output needs n[L] >= 2 classes; got n[L] = {self.n_y} (use sigmoid for two classes)")
-        self._output_dZ = fused[self.activations[-1]]  # ∂L/∂Z[L] per example
+        self.layer_dims, self.activations, self.loss = check_architecture(layer_dims, activations, loss)
+        self._output_dZ = get_loss(self.loss).fused_dZ[self.activations[-1]]  # ∂L/∂Z[L] per example
         self.dtype = np.dtype(dtype)
         if not np.issubdtype(self.dtype, np.floating):
             raise ChainruleError(f"dtype must be a floating type such as float64 or float32; got {self.dtype}")
         if initialization == "auto":
             initialization = "he" if self.activations[0] in ("relu", "leaky_relu") else "xavier"
         self.initialization = initialization
+        require_parameter_memory(self.layer_dims, self.dtype, initialization)  # before any W[l] is drawn
         rng = np.random.default_rng(seed) if rng is None else rng
         self._parameters = CheckedParameters(initialize_parameters(self.layer_dims, initialization, rng, self.dtype),
                                              self.parameter_shapes(), self.dtype)  # fmt: skip
@@ -347,11 +382,7 @@ class Network:
 
     def parameter_shapes(self) -> dict[str, tuple[int, int]]:
         """{"W1": (n[1], n[0]), "b1": (n[1], 1), …} from layer_dims."""
-        shapes = {}
-        for l in range(1, self.L + 1):
-            shapes[f"W{l}"] = (self.layer_dims[l], self.layer_dims[l - 1])
-            shapes[f"b{l}"] = (self.layer_dims[l], 1)
-        return shapes
+        return parameter_shapes(self.layer_dims)
 
     @classmethod
     def from_parameters(cls, parameters: Parameters, activations: str | Sequence[str] | None = None, **kwargs) -> Network:
@@ -710,11 +741,11 @@ class Network:
         save(self, path)
 
     @classmethod
-    def load(cls, path: str) -> Network:
-        """The network saved at ``path``, every array checked against the file's header."""
+    def load(cls, path: str, *, trust_header: bool = False) -> Network:
+        """The network saved at ``path``, every array checked against the file's header (see ``chainrule.io.load``)."""
         from chainrule.io import load
 
-        return load(path)
+        return load(path, trust_header=trust_header)
 
 
 def _check_count(value: Any, name: str, minimum: int) -> int:

@@ -8,8 +8,8 @@ import typer
 from chainrule.cli import app
 from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
 from chainrule.errors import ChainruleError
-from chainrule.gradcheck import AUTO_LIMIT, EPSILON, RTOL, K, gradcheck
-from chainrule.network import Network
+from chainrule.gradcheck import AUTO_LIMIT, EPSILON, EPSILON_RANGE, MODES, RTOL, K, gradcheck, require_memory
+from chainrule.network import Network, check_architecture
 from chainrule.regularization import check_keep_prob, dropout_masks
 
 
@@ -33,13 +33,19 @@ def check(
     m: int = typer.Option(16, "--m", help="Number of examples in the random batch."),
     seed: int = typer.Option(0, help="Seed of the weights, the data and the random directions."),
     k: int = typer.Option(K, "--k", help="Elements (sample) or directions (directional) per tensor."),
-    epsilon: float = typer.Option(EPSILON, help="Step of the central differences."),
+    epsilon: float = typer.Option(
+        EPSILON,
+        help=f"Step of the central differences, in [{EPSILON_RANGE[0]:g}, {EPSILON_RANGE[1]:g}] (roundoff below, truncation above).",
+    ),
     rtol: float = typer.Option(RTOL, help="Tolerance on ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖)."),
     lambd: float = typer.Option(0.0, help="L2 strength λ: check against J + λ/(2m) Σ‖W‖²."),
     keep_prob: float = typer.Option(
         1.0, "--keep-prob", help="Dropout keep probability: check with one fixed mask set drawn from the seed (default 1: off)."
     ),
     scale: str | None = typer.Option(None, help="Plant an error: multiply one gradient, e.g. dW2=1.001, to see it named."),
+    grads_convention: str | None = typer.Option(
+        None, "--grads-convention", help="Compute the gradients in this convention (default: --convention's), to see the other's named."
+    ),
     json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Check every gradient of a random network against central differences; exit 1 if any tensor fails."""
@@ -48,6 +54,8 @@ def check(
         if m < 1:
             raise ChainruleError(f"--m must be a positive number of examples; got {m}")
         keep_prob = check_keep_prob(keep_prob)
+        if mode in MODES:  # else gradcheck names the modes
+            require_memory(check_architecture(dims, parse_names(activations))[0], m, mode, k)  # before X or W is drawn
         net = Network(dims, parse_names(activations), seed=seed)
         rng = np.random.default_rng(seed)
         X = rng.standard_normal((net.n_x, m))
@@ -59,9 +67,11 @@ def check(
         masks = dropout_masks(net.layer_dims, m, keep_prob, np.random.default_rng(seed)) if keep_prob < 1 else None
         grads = None
         planted = _parse_scale(scale)
-        if planted is not None:
+        if planted is not None or grads_convention is not None:
             _, caches = net.forward(X, masks, keep_prob)
-            grads = net.backward(Y, caches, convention=convention, lambd=lambd, masks=masks, keep_prob=keep_prob)
+            grads = net.backward(Y, caches, convention=grads_convention or convention, lambd=lambd, masks=masks,
+                                 keep_prob=keep_prob)  # fmt: skip
+        if planted is not None:
             key, factor = planted
             if key not in grads:
                 raise ChainruleError(f"--scale: no gradient {key!r}; expected one of {', '.join(grads)}")
@@ -75,6 +85,7 @@ def check(
                 f"network {net.layer_dims} {net.activations}  ·  random batch m = {m}, seed {seed}  ·  "
                 f"convention {convention!r}"
                 + (f"  ·  dropout keep_prob {keep_prob:g}, one fixed mask set drawn from seed {seed}" if masks is not None else "")
+                + (f"  ·  gradients computed in {grads_convention!r}" if grads_convention else "")
                 + (f"  ·  planted: {scale}" if scale else ""),
                 highlight=False,
                 soft_wrap=True,

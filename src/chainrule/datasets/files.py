@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import zipfile
 
 import numpy as np
 
@@ -114,8 +115,8 @@ def load_npz(path: str, label: str = "y") -> tuple[np.ndarray, np.ndarray, list[
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError) as error:
-        raise ChainruleError(f"{path!r} is not a readable .npz of plain arrays: {error}") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:  # BadZipFile: a truncated or damaged archive
+        raise ChainruleError(f"{path!r} is not a readable .npz of plain arrays: {type(error).__name__}: {error}") from None
     if label not in arrays:
         raise ChainruleError(f"{path!r} has no label array {label!r}; its arrays are {sorted(arrays)} (choose one with --label)")
     labels = arrays.pop(label).reshape(-1)
