@@ -200,6 +200,25 @@ def test_verify_fails_on_a_planted_double_1_over_m(monkeypatch):
     assert "dW2 finite-difference relative error" in v.verdict() and v.verdict().startswith("FAIL")
 
 
+def test_verify_threshold_catches_a_subtle_error(monkeypatch):
+    """Negative control for THRESHOLD itself: dW1 off by 4e-5 (relative error about 2e-5, thousands of times the
+    finite differences' own error) fails at the threshold of 1e-6, and would pass at a loosened 1e-3."""
+    original = cr.Network.backward
+
+    def slightly_off(self, *args, **kwargs):
+        grads = original(self, *args, **kwargs)
+        grads["dW1"] = grads["dW1"] * (1 + 4e-5)  # both conventions alike: the loss/cost ratios stay exact
+        return grads
+
+    monkeypatch.setattr(cr.Network, "backward", slightly_off)
+    net = cr.Network([4, 3, 1], activations=["tanh", "sigmoid"], seed=0)
+    v = verify(net, m=6, seed=1)
+    rows = {row["key"]: row for row in v.rows}
+    assert not v.passed and [key for key, row in rows.items() if not row["ok"]] == ["dW1"], v.verdict()
+    assert 1e-5 < rows["dW1"]["fd_rel_error"] < 1e-4 and rows["dW2"]["fd_rel_error"] < 1e-8
+    assert verify(net, m=6, seed=1, threshold=1e-3).passed  # the same error, under a loose threshold
+
+
 def test_verify_fails_on_a_planted_wrong_derivative(monkeypatch):
     """Negative control: tanh' written as 1 − tanh(Z) (not squared) must fail for the layers below it."""
     wrong = dataclasses.replace(ACTIVATIONS["tanh"], g_prime=lambda Z: 1 - np.tanh(Z))

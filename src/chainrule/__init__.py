@@ -23,13 +23,13 @@ from chainrule.errors import ChainruleError
 from chainrule.initializers import INITIALIZERS, initialize_parameters
 from chainrule.losses import LOSSES, binary_cross_entropy, cost
 from chainrule.network import History, Network, backward, forward
+from chainrule.version import __version__ as __version__
 
 if TYPE_CHECKING:  # the tools, loaded on first use (below); named here for type checkers
     from chainrule.audit import audit
     from chainrule.explain import explain
     from chainrule.gradcheck import GradcheckReport, gradcheck
 
-__version__ = "0.1.0"
 
 # The tools built on the core, each imported when first used: `import chainrule` loads the core only (no
 # subprocess or multiprocessing, which the audit's sandbox needs), and `chainrule.audit(...)` still works.

@@ -34,6 +34,7 @@ import numpy as np
 
 from chainrule.errors import ChainruleError
 from chainrule.optim import get_optimizer, state_from_arrays, state_to_arrays
+from chainrule.version import __version__
 
 FORMAT = "chainrule.network"
 FORMAT_VERSION = 2  # 2: the member "checksum" holds the SHA-256 of the header; 1 (chainrule 0.1.0): arrays only
@@ -66,8 +67,6 @@ def model_arrays(net) -> dict[str, np.ndarray]:
 
 def model_header(net, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
     """The JSON header describing ``net`` and ``arrays``."""
-    from chainrule import __version__
-
     state = net.training_state
     return {
         "format": FORMAT,
