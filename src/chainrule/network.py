@@ -109,7 +109,7 @@ def backward(
                                         inplace=parameters_only and dA is not dAL, consume_Z=workspace is not None,
                                         dW_out=dW_out, dA_prev_out=dA_out)  # fmt: skip
         if masks is not None and l > 1:
-            dA = apply_mask(dA, masks[l - 1], keep_prob)  # dA[l-1] := dA[l-1] * D[l-1] / keep_prob
+            dA = apply_mask(dA, masks[l - 1], keep_prob)  # type: ignore[arg-type]  # dA[l-1] := dA[l-1] * D[l-1] / keep_prob
         if not parameters_only:
             grads[f"dZ{l}"] = dZ
         grads[f"dW{l}"], grads[f"db{l}"] = dW, db

@@ -24,6 +24,7 @@ standardized with the training part's mean and std; images are divided by 255.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import numpy as np
 
@@ -33,7 +34,9 @@ from chainrule.datasets.dataset import Dataset, apply_normalization, fit_standar
 from chainrule.datasets.planar import blobs, circles, flower, gaussian_quantiles, moons, spiral, xor
 from chainrule.errors import ChainruleError
 
-PLANAR = {"flower": flower, "moons": moons, "blobs": blobs, "gaussian_quantiles": gaussian_quantiles, "spiral": spiral, "xor": xor}
+PLANAR: dict[str, Callable[[], tuple[np.ndarray, np.ndarray]]] = {
+    "flower": flower, "moons": moons, "blobs": blobs, "gaussian_quantiles": gaussian_quantiles, "spiral": spiral, "xor": xor,
+}
 TABLES = {"breast_cancer": bundled.breast_cancer, "digits": bundled.digits}
 NAMES = ("flower", "circles", "moons", "blobs", "gaussian_quantiles", "spiral", "xor", "cat", "breast_cancer", "digits")
 

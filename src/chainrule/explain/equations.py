@@ -7,7 +7,7 @@ only writes them out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +63,8 @@ def _equation(key: str, lhs: tuple[str, str], rhs: tuple[str, str], shapes: tupl
     )
 
 
-def _both(build) -> tuple[str, str]:
+def _both(build: Callable[..., str]) -> tuple[str, str]:
+    """(text, LaTeX) of one builder, called with each notation (its defaults bind the loop variables)."""
     return build(TEXT), build(LATEX)
 
 
@@ -141,7 +142,8 @@ def backward_equations(layer_dims: Sequence[int], activations: Sequence[str], m:
     k = (lambda N: N.over_m) if k_is_1_over_m else (lambda N: "")
     out = []
 
-    def add(key: str, lhs, rhs, shapes, operands, shape) -> None:
+    def add(key: str, lhs: tuple[str, str], rhs: tuple[str, str], shapes: tuple[str, str], operands: Sequence[Operand],
+            shape: Shape) -> None:
         out.append(_equation(key, lhs, rhs, shapes, operands, shape, derivative_of(key, convention)))
 
     n_y = layer_dims[-1]

@@ -85,9 +85,9 @@ def shape_text(shape: Shape) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ")"
 
 
-def derivative_latex(derivative: str) -> str:
+def derivative_latex(derivative: str | None) -> str:
     """'∂L/∂Z[2]' (as ``derivative_of`` writes it) → '\\partial L / \\partial Z^{[2]}'."""
-    match = re.fullmatch(r"∂(\w)/∂(\w)\[(\d+)\]", derivative)
+    match = re.fullmatch(r"∂(\w)/∂(\w)\[(\d+)\]", derivative or "")
     if not match:
         raise ChainruleError(f"not a derivative such as ∂L/∂Z[2]: {derivative!r}")
     top, what, l = match.groups()
