@@ -1,4 +1,7 @@
-"""Accuracy of ``chainrule audit`` on its corpus (tests/audit_planted.py): every notebook version's correct files, one bug a file.
+"""Accuracy of ``chainrule audit`` on its corpus: every notebook version's correct files, one bug a file.
+
+The corpus: tests/audit_planted.py (course 1 weeks 3-4, course 2's gradient checking) and
+tests/audit_planted_course.py (course 1 weeks 2-4 and course 2, recognised by name and signature).
 
     .venv/bin/python benchmarks/audit_accuracy.py [--quiet]
 
@@ -23,12 +26,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from audit_planted import PLANTED, audit_case, grade
+from audit_planted_course import PLANTED_COURSE  # course 1 weeks 2-4 and course 2
+
+CORPUS = PLANTED + PLANTED_COURSE
 
 
 def main(quiet: bool = False) -> None:
     verdicts = diagnoses = bugs = false_alarms = correct_functions = 0
     times = []
-    for i, (name, source, function, expected) in enumerate(PLANTED):
+    for i, (name, source, function, expected) in enumerate(CORPUS):
         with tempfile.TemporaryDirectory() as folder:
             start = time.perf_counter()
             report, results = audit_case(folder, source, function, expected)
@@ -48,9 +54,9 @@ def main(quiet: bool = False) -> None:
             for problem in graded["problems"]:
                 print(f"        {problem}")
     total = sum(times)
-    print(f"\nverdict accuracy: {verdicts}/{len(PLANTED)} cases ({100 * verdicts / len(PLANTED):.1f} %)")
+    print(f"\nverdict accuracy: {verdicts}/{len(CORPUS)} cases ({100 * verdicts / len(CORPUS):.1f} %)")
     print(f"diagnosis accuracy: {diagnoses}/{bugs} planted bugs named in full ({100 * diagnoses / bugs:.1f} %; target ≥ 95 %)")
-    print(f"false alarms: {false_alarms} among {correct_functions} correct functions of {len(PLANTED) - bugs} correct cases")
+    print(f"false alarms: {false_alarms} among {correct_functions} correct functions of {len(CORPUS) - bugs} correct cases")
     print(f"time per audit: {total / len(times):.2f} s mean, {max(times):.2f} s max, {total:.1f} s for {len(times)} audits "
           "(one process per file; the machine's load counts)")
 

@@ -292,7 +292,7 @@ PLANTED = [
     # ---- course 2, gradient checking ----
     ("course 2's planted bugs", plant(COURSE2, ("dW2 = 1. / m * np.dot(dZ2, A1.T)", "dW2 = 1. / m * np.dot(dZ2, A1.T) * 2"),
                                      ("db1 = 1. / m * np", "db1 = 4. / m * np")),
-     "backward_propagation_n", expect(key="dW2", diagnosis="scale", factor="2")),
+     "backward_propagation_n", expect(key="dW2", diagnosis="scale", factor="2", says=("plants in backward_propagation_n on purpose",))),
     ("course 2's db1 with 4/m", plant(COURSE2, ("db1 = 1. / m * np", "db1 = 4. / m * np")),
      "backward_propagation_n", expect(key="db1", diagnosis="scale", factor="4")),
     ("course 2 dA2 with 1/m", plant(COURSE2, ("dA2 = np.dot(W3.T, dZ3)", "dA2 = 1. / m * np.dot(W3.T, dZ3)")),
@@ -644,6 +644,9 @@ def grade(report, results: list, expected: dict) -> dict:
                                 f"expected {expected['key']} ({expected['diagnosis']})")
             elif expected["factor"] is not None and first.factor != expected["factor"]:
                 problems.append(f"{result.function}: factor {first.factor}, expected {expected['factor']}")
+        elif expected["verdict"] == "not-audited":
+            if result.findings[0].diagnosis != "not-audited":
+                problems.append(f"{result.function}: not audited without a not-audited finding")
         elif result.findings[0].diagnosis != "error":
             problems.append(f"{result.function}: error without an error finding")
         if expected["version"] is not None and result.version not in (expected["version"], None):

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import chainrule as cr
 from audit_planted import COURSE2, PLANTED, WEEK3, WEEK4, WEEK4_LOOP, audit_case, grade, plant
+from audit_planted_course import PLANTED_COURSE
 from chainrule.audit import find_functions
 from chainrule.audit.codec import Opaque, decode, encode, load_arrays, save_arrays
 from chainrule.audit.compare import Factor, name_factor, relate
@@ -43,7 +44,7 @@ def test_planted(tmp_path, source, function, expected):
 
 
 def test_the_planted_library_covers_every_diagnosis_and_both_conventions():
-    wrong = [p for p in PLANTED if p[3]["verdict"] != "correct"]
+    wrong = [p for p in PLANTED + PLANTED_COURSE if p[3]["verdict"] != "correct"]
     assert len(wrong) >= 20
     diagnoses = {p[3]["diagnosis"] for p in wrong}
     assert diagnoses == set(DIAGNOSES) - {"ok"}
@@ -237,9 +238,10 @@ def test_the_notebook_version_is_read_from_the_imports():
 
 def test_functions_are_found_by_name_and_signature(tmp_path):
     source = WEEK3 + "\n\ndef backward_propagation_x(x):\n    pass\n" + plant(COURSE2, ("_n(X, Y, cache)", "_n(X, Y)"))
-    names, notes = find_functions(write(tmp_path, source))
-    assert names == ["backward_propagation"]
-    assert "backward_propagation_n at line" in notes[0] and "not audited" in notes[0]
+    definitions, notes = find_functions(write(tmp_path, source))
+    assert [(d.name, d.spec is not None) for d in definitions] == [("backward_propagation", True), ("backward_propagation_n", False)]
+    assert "backward_propagation_n(X, Y)" in definitions[1].reason and "backward_propagation_n(X, Y, cache)" in definitions[1].reason
+    assert notes == []
     assert set(SPECS) >= {"L_model_backward", "linear_backward", "linear_activation_backward", "backward_propagation",
                           "backward_propagation_n", "L_model_forward", "forward_propagation", "linear_forward", "compute_cost"}
 

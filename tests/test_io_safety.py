@@ -339,3 +339,31 @@ def test_no_temporary_file_is_left_after_sigkills_once_a_later_save_completes(tm
         (tmp_path / ".checkpoint.npz.k1ll3d00.tmp").write_bytes(b"PK")
         cr.Network([3, 2, 1]).save(path)
         assert temporaries(tmp_path) == []
+
+
+def test_a_long_run_history_saves_as_arrays_and_loads(tmp_path):
+    # 200,000 epochs of costs as JSON would be ~4 MB, beyond the header's limit: the series are arrays
+    net = cr.Network([3, 2, 1], ["relu", "sigmoid"], seed=0)
+    n = 200_000
+    costs = list(np.linspace(0.7, 0.1, n))
+    net.metadata["history"] = {"costs": costs, "epochs": list(range(0, n, 1000)), "best_epoch": None, "first_epoch": 0}
+    net.training_state = {"optimizer": "gd", "optimizer_state": {}, "epoch": n, "rng_state": np.random.default_rng(0).bit_generator.state,
+                          "convention": "loss"}  # fmt: skip
+    path = tmp_path / "long.npz"
+    net.save(path)
+    loaded = cr.Network.load(path)
+    history = loaded.metadata["history"]
+    assert history["costs"] == costs and history["epochs"] == list(range(0, n, 1000))
+    assert history["best_epoch"] is None and history["first_epoch"] == 0
+    assert all(isinstance(e, int) for e in history["epochs"][:3])
+
+
+def test_a_history_longer_than_the_epochs_trained_is_refused(tmp_path):
+    net = cr.Network([3, 2, 1], ["relu", "sigmoid"], seed=0)
+    net.metadata["history"] = {"costs": [0.5] * 20}
+    net.training_state = {"optimizer": "gd", "optimizer_state": {}, "epoch": 10, "rng_state": np.random.default_rng(0).bit_generator.state,
+                          "convention": "loss"}  # fmt: skip
+    path = tmp_path / "h.npz"
+    net.save(path)
+    with pytest.raises(cr.ChainruleError, match=r"history/costs must be one series of at most 10 entries; got shape \[20\]"):
+        cr.Network.load(path)

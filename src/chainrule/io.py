@@ -45,6 +45,7 @@ RATIO_FROM = 16 << 20
 READ_CHUNK = 16 << 20  # bytes decompressed at a time
 ARRAY_KINDS = "fi"  # floating arrays (parameters, optimizer state, normalization) and int64 counters (Adam's t)
 ZIP_MAGIC = b"PK\x03\x04"
+MAX_SERIES = 100_000_000  # entries of one saved history series (costs per epoch) when no training state bounds it
 NPY_MAGIC = b"\x93NUMPY"
 
 
@@ -53,9 +54,30 @@ def _digest(array: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(array).reshape(-1).view(np.uint8)).hexdigest()  # type: ignore[arg-type]  # NumPy's stubs: an ndarray is a buffer
 
 
+def _series(values: Any) -> bool:
+    """A list of plain numbers (a history's costs, epochs, accuracies): saved as an array, not in the header."""
+    return isinstance(values, list) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+def _history_arrays(metadata: dict[str, Any]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """(metadata for the header, arrays): the series of ``metadata["history"]`` go to "history/<key>" arrays.
+
+    A run's history grows by an entry per epoch (26 bytes of JSON each): as arrays it never makes
+    the header outgrow ``MAX_HEADER_BYTES``, and the arrays are covered by the header's SHA-256s.
+    """
+    history = metadata.get("history")
+    if not isinstance(history, dict):
+        return metadata, {}
+    arrays = {f"history/{key}": np.asarray(values, dtype=np.int64 if all(isinstance(v, int) for v in values) else np.float64)
+              for key, values in history.items() if _series(values)}  # fmt: skip
+    rest = {key: value for key, value in history.items() if f"history/{key}" not in arrays}
+    return {**metadata, "history": rest}, arrays
+
+
 def model_arrays(net) -> dict[str, np.ndarray]:
-    """Every array of ``net`` under its .npz name: parameters, optimizer state, normalization."""
+    """Every array of ``net`` under its .npz name: parameters, optimizer state, normalization, history series."""
     arrays = {f"param/{key}": value for key, value in net.parameters.items()}
+    arrays.update(_history_arrays(net.metadata)[1])
     if net.training_state is not None:
         for key, value in state_to_arrays(net.training_state["optimizer_state"]).items():
             arrays[f"optim/{key}"] = value
@@ -78,7 +100,7 @@ def model_header(net, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
         "dtype": net.dtype.name,
         "convention": state["convention"] if state else None,
         "normalization": "standardize" if net.normalization is not None else None,
-        "metadata": net.metadata,
+        "metadata": _history_arrays(net.metadata)[0],
         "training": None if state is None else {
             "optimizer": state["optimizer"],
             "epoch": state["epoch"],
@@ -381,6 +403,12 @@ def _check_specs(header: dict[str, Any], members: dict[str, zipfile.ZipInfo], pa
             f"{path!r}: arrays do not match the header: missing {sorted(set(specs) - names)}, unexpected {sorted(names - set(specs))}"
         )
     expected = _expected_shapes(header, path)
+    most = header["training"]["epoch"] if isinstance(header.get("training"), dict) else MAX_SERIES
+    for name in (name for name in specs if name.startswith("history/")):  # one entry per epoch at most
+        shape = tuple(specs[name].get("shape") or ()) if isinstance(specs[name], dict) else ()
+        if len(shape) != 1 or not all(isinstance(n, int) and 0 <= n <= most for n in shape):
+            raise ChainruleError(f"{path!r}: {name} must be one series of at most {most:,} entries; got shape {list(shape)}")
+        expected[name] = shape
     total = 0
     for name, shape in expected.items():
         if name not in specs:
@@ -466,6 +494,9 @@ def _network(header: dict[str, Any], arrays: dict[str, np.ndarray], path: str):
     if header.get("normalization") is not None:
         net.normalization = {"mean": arrays["norm/mean"], "std": arrays["norm/std"]}
     net.metadata = dict(header.get("metadata") or {})
+    series = {name[len("history/") :]: array.tolist() for name, array in arrays.items() if name.startswith("history/")}
+    if series:
+        net.metadata["history"] = {**(net.metadata.get("history") or {}), **series}
     training = header.get("training")
     if training is not None:
         state = {name[len("optim/") :]: array for name, array in arrays.items() if name.startswith("optim/")}

@@ -6,7 +6,7 @@
     %audit --timeout 5 linear_backward
 
 The functions are found in the running notebook's namespace by name and signature, as in a file
-(``chainrule.audit.course_function``), and audited together in one forked child process
+(``chainrule.audit.definition``), and audited together in one forked child process
 (``chainrule.audit.audit_functions``); the report is the cell's value, shown as HTML. Errors
 name the cell as the notebook shows it ("In [14], line 6"). IPython itself is imported by
 nothing in chainrule: it calls ``load_ipython_extension`` with its shell.
@@ -14,28 +14,27 @@ nothing in chainrule: it calls ``load_ipython_extension`` with its shell.
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
-from chainrule.audit import DEFAULT_TIMEOUT, SPECS, AuditReport, audit_functions, course_function
+from chainrule.audit import DEFAULT_TIMEOUT, AuditReport, audit_functions, definition
+from chainrule.audit import _names as audited_names
+from chainrule.audit.functions import named
+from chainrule.audit.signatures import of_callable
 from chainrule.errors import ChainruleError
 
 
-def _arity(fn: Any) -> tuple[int, bool]:
-    try:
-        parameters = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return -1, False
-    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return len(positional), any(p.kind == p.VAR_POSITIONAL for p in parameters)
-
-
 def namespace_functions(namespace: dict[str, Any], names: list[str] | None = None) -> tuple[dict[str, Any], list[str]]:
-    """({course name: function} found in ``namespace``, notes on course names skipped); ``names`` picks some."""
-    found, notes = {}, []
-    for name in names or SPECS:
-        if name not in SPECS:
-            raise ChainruleError(f"{name!r} is not an audited function; expected one of: {', '.join(SPECS)}")
+    """({course name: function} found in ``namespace``, notes on course names skipped); ``names`` picks some.
+
+    Without ``names``, only the functions the notebook defines itself: a course helper module's own
+    (``from dnn_app_utils_v3 import *``) is not the learner's code. A signature that fits no audited
+    function is kept: the audit reports it "not audited", as for a file.
+    """
+    found, notes, imported = {}, [], []
+    home = namespace.get("__name__", "__main__")
+    for name in names or audited_names():
+        if not named(name):
+            raise ChainruleError(f"{name!r} is not an audited function; expected one of: {', '.join(audited_names())}")
         fn = namespace.get(name)
         if fn is None:
             if names:
@@ -44,11 +43,16 @@ def namespace_functions(namespace: dict[str, Any], names: list[str] | None = Non
         if not callable(fn):
             notes.append(f"{name} is a {type(fn).__name__}, not a function: not audited")
             continue
-        why_not = course_function(name, *_arity(fn))
-        if why_not:
-            notes.append(f"{name} {why_not}")
+        if not names and getattr(fn, "__module__", home) not in (home, None):
+            imported.append(f"{name} ({fn.__module__})")
+            continue
+        entry = definition(name, of_callable(fn))
+        if entry is not None and entry.given:
+            notes.append(f"{name} is {entry.given}: not audited")
         else:
             found[name] = fn
+    if imported:
+        notes.append(f"Not defined in this notebook, so not audited: {', '.join(imported)}.")
     return found, notes
 
 
@@ -64,7 +68,7 @@ def audit_magic(line: str, namespace: dict[str, Any]) -> AuditReport:
         del words[i:i + 2]
     found, notes = namespace_functions(namespace, words or None)
     if not found:
-        raise ChainruleError(f"this notebook defines none of the audited functions: {', '.join(SPECS)}")
+        raise ChainruleError(f"this notebook defines none of the audited functions: {', '.join(audited_names())}")
     report = audit_functions(found, timeout, source="this notebook")
     report.notes[:0] = notes
     return report

@@ -22,11 +22,12 @@ import ast
 import os
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from chainrule.audit import sandbox
+from chainrule.audit import sandbox, signatures
 from chainrule.audit.diagnose import audit_file, audit_function, failed_assert
-from chainrule.audit.functions import SPECS
+from chainrule.audit.functions import SPECS, FunctionSpec, named
 from chainrule.audit.probes import DEEP, SHALLOW
 from chainrule.audit.report import DIAGNOSES, AuditReport, Finding, FunctionAudit
 from chainrule.audit.source import Program, code_cell_label, read_program
@@ -37,52 +38,106 @@ DEFAULT_TIMEOUT = 10.0
 LISTED = 6  # statements named in the one line of those not run; the rest counted
 
 __all__ = [
-    "DIAGNOSES", "SPECS", "AuditReport", "Finding", "FunctionAudit", "audit", "audit_functions", "course_function", "find_functions",
+    "DIAGNOSES", "SPECS", "AuditReport", "Definition", "Finding", "FunctionAudit", "audit", "audit_functions", "definition",
+    "find_functions",
 ]  # fmt: skip
 
 
-def course_function(name: str, n_args: int, varargs: bool) -> str | None:
-    """Whether a function named ``name`` with ``n_args`` positional arguments is audited: None if so, else why not.
+@dataclass
+class Definition:
+    """A course-named function defined in the file: the spec it is audited as, or why it is not audited.
 
-    The one place where a definition is matched to the audited functions (``functions.SPECS``).
+    ``given``: a sentence when it is the course's own code handed to learners (course 2's
+    ``model(X, Y, …)``), which is noted and not audited.
     """
-    spec = SPECS[name]
-    if n_args == spec.arity or varargs:
+
+    name: str
+    line: int
+    spec: FunctionSpec | None
+    reason: str = ""
+    given: str = ""
+    order: tuple[int, ...] | None = None  # its own order of the course's arguments (``signatures.order``)
+
+
+def definition(name: str, parameters: signatures.Parameters | None, line: int = 0) -> Definition | None:
+    """What the audit makes of a function ``name`` with these parameters; None when the name is not the course's.
+
+    The one place where a definition is matched to the audited functions (``functions.SPECS``), by
+    name and signature (``signatures.match``): a file's ``def`` (``find_functions``), a function
+    object (``audit``, ``audit_functions``), a notebook's namespace (``chainrule.ipython``).
+    """
+    specs = named(name)
+    if not specs:
         return None
-    return f"takes {n_args} argument(s), not {spec.signature}: not audited"
+    given = signatures.given(name, parameters)
+    if given:
+        return Definition(name, line, None, f"{name} is {given}, not a function the learner writes", given)
+    spec, reason = signatures.match(name, parameters, specs)
+    order = signatures.order(parameters, spec.parameters) if spec is not None and parameters is not None else None
+    return Definition(name, line, spec, reason, order=order)
 
 
-def _find(program: Program) -> tuple[list[str], list[str]]:
-    names, notes = [], []
+def _find(program: Program) -> tuple[list[Definition], list[str]]:
+    found: dict[str, Definition] = {}
     for node in program.tree().body:
-        if isinstance(node, ast.FunctionDef) and node.name in SPECS:
-            why_not = course_function(node.name, len(node.args.posonlyargs) + len(node.args.args), node.args.vararg is not None)
-            if why_not is None:
-                if node.name not in names:
-                    names.append(node.name)
-            else:
-                notes.append(f"{node.name} at {program.where(node.lineno)} {why_not}")
-    return names, notes
+        if isinstance(node, ast.FunctionDef):
+            entry = definition(node.name, signatures.of_ast(node), node.lineno)
+            if entry is not None:
+                found.pop(node.name, None)
+                found[node.name] = entry
+    notes = [f"{d.name} at {program.where(d.line)} is {d.given}: not audited" for d in found.values() if d.given]
+    return [d for d in found.values() if not d.given], notes
 
 
-def find_functions(path: str) -> tuple[list[str], list[str]]:
-    """(course-named functions defined at the top level of the file, in file order; notes on names skipped).
+def find_functions(path: str) -> tuple[list[Definition], list[str]]:
+    """(the course-named functions defined at the top level of the file, in file order; notes).
 
-    Reads the file (.py, jupytext .py, .ipynb) without running it. A course name with another
-    number of arguments (course 2's ``backward_propagation(x, theta)``) is skipped with a note.
+    Reads the file (.py, jupytext .py, .ipynb) without running it. Each name is audited as its last
+    definition (the one the file leaves defined), recognised by name and signature
+    (``definition``); a course name whose signature fits no audited function is returned with its
+    reason, and is reported as "not audited".
     """
     return _find(read_program(path))
 
 
-def _probe_note(timeout: float, where: str) -> str:
+def _probe_note(timeout: float, where: str, audited: list[Definition] | None = None) -> str:
     ms = sorted({n.m for n in (*DEEP, *SHALLOW)})
-    return (f"{where.capitalize()} in a separate process (time limit {timeout:g} s) and called on small probe networks "
-            f"with distinct layer sizes and m = {' and '.join(map(str, ms))}, with the caches of a forward pass and with "
-            "inconsistent ones as the course's tests use.")
+    specs = [d.spec for d in audited or [] if d.spec is not None]
+    networks = not specs or any(not spec.summary for spec in specs)  # the backward and forward functions of weeks 3-4
+    note = f"{where.capitalize()} in a separate process (time limit {timeout:g} s)"
+    if networks:
+        note += (f" and called on small probe networks with distinct layer sizes and m = {' and '.join(map(str, ms))}, "
+                 "with the caches of a forward pass and with inconsistent ones as the course's tests use")
+    if any(spec.summary for spec in specs):  # the specs of audit.specs
+        note += (f"{'; the others' if networks else ' and each function called'} twice, on small arguments of distinct "
+                 "sizes (two probes or more), with np.random seeded as the course seeds it (chainrule.audit.specs)")
+    return note + "."
 
 
-def _calls(names: list[str]) -> dict[str, list[tuple]]:
-    return {name: [case.args for case in SPECS[name].cases()] for name in names}
+def _calls(audited: list[Definition]) -> dict[str, list[tuple]]:
+    """Each function's argument tuples, in its own order of the course's arguments when it has one."""
+    return {d.name: [tuple(case.args[i] for i in d.order) if d.order else case.args for case in d.spec.cases()] for d in audited}
+
+
+def _prepare(audited: list[Definition]) -> dict[str, dict[str, Any]]:
+    """Per function, what the worker does around each call: the course tests' seed, the stubs."""
+    return {d.name: {"seed": d.spec.seed, "stubs": d.spec.stubs} for d in audited if d.spec.seed is not None or d.spec.stubs}
+
+
+def _audits(definitions: list[Definition], results: dict[str, FunctionAudit]) -> list[FunctionAudit]:
+    """Every definition's FunctionAudit in order: "not-audited" for a signature no spec fits, else its result."""
+    audits = []
+    for d in definitions:
+        if d.spec is None:
+            audits.append(FunctionAudit.not_audited(d.name, d.reason))
+            continue
+        result = results[d.name]
+        if d.order:
+            mine = ", ".join(d.spec.parameters[i] for i in d.order)
+            result.notes.append(f"It takes its arguments as {d.name}({mine}), not in the course's order {d.spec.signature}: "
+                                "audited in its own order; the course's tests, which call it in theirs, would fail.")
+        audits.append(result)
+    return audits
 
 
 def _check_timeout(timeout: Any) -> None:
@@ -117,28 +172,34 @@ def audit(
         )
     path = os.fspath(target)
     program = read_program(path)
-    names, notes = _find(program)
+    definitions, notes = _find(program)
     if function is not None:
         _check_name(function)
-        if function not in names:
-            raise ChainruleError(f"{path} defines no function {function}({SPECS[function].signature.split('(', 1)[1]}")
-        names = [function]
-    if not names:
-        raise ChainruleError(f"{path} defines none of the audited functions: {', '.join(SPECS)}")
-    run = sandbox.run(_calls(names), timeout, program=program, run_all=run_all)
+        definitions = [d for d in definitions if d.name == function]
+        if not definitions:
+            raise ChainruleError(f"{path} defines no function {' or '.join(s.signature for s in named(function))}")
+    if not definitions:
+        raise ChainruleError(f"{path} defines none of the audited functions: {', '.join(_names())}")
+    audited = [d for d in definitions if d.spec is not None]
+    run = sandbox.run(_calls(audited), timeout, program=program, run_all=run_all, prepare=_prepare(audited)) if audited else sandbox.Run()
     not_run = program.plan(run_all)[1]
     details = _details(program, run, not_run, run_all)
     _place_errors(run, program, details, not_run)
     # a function stopped by one of its own asserts (a course template's `assert (dW.shape == W.shape)`): its values, asserts skipped
-    asserted = [name for name in names if failed_assert(run.functions[name])]
-    plain = sandbox.run(_calls(asserted), timeout, program=program, run_all=run_all, optimize=1) if asserted else None
+    asserted = [d for d in audited if failed_assert(run.functions[d.name])]
+    plain = sandbox.run(_calls(asserted), timeout, program=program, run_all=run_all, optimize=1,
+                        prepare=_prepare(asserted)) if asserted else None  # fmt: skip
     if plain is not None:
         _place_errors(plain, program, details, not_run)
-    runs = [(SPECS[name], run.functions[name], plain.functions.get(name) if plain else None) for name in names]
-    audits = audit_file(runs, path, program.text)
-    notes = [*notes, *_notes(details, program), _probe_note(timeout, "the file was executed")]
+    runs = [(d.spec, run.functions[d.name], plain.functions.get(d.name) if plain else None) for d in audited]
+    results = dict(zip((d.name for d in audited), audit_file(runs, path, program.text), strict=True))
+    audits = _audits(definitions, results)
+    notes = [*notes, *_notes(details, program)]
+    if audited:
+        notes.append(_probe_note(timeout, "the file was executed", audited))
     if asserted:
-        notes.append(f"{', '.join(asserted)} stopped at an assert of the file; their values were read again with the asserts skipped.")
+        notes.append(f"{', '.join(d.name for d in asserted)} stopped at an assert of the file; their values were read again "
+                     "with the asserts skipped.")
     version = version_note(audits, program.text)
     if version:
         notes.insert(0, version)
@@ -148,16 +209,22 @@ def audit(
 def audit_functions(
     functions: Mapping[str, Callable[..., Any]], timeout: float = DEFAULT_TIMEOUT, source: str | None = None
 ) -> AuditReport:
-    """Audit function objects (a notebook's), keyed by the course function each implements, in one child process."""
+    """Audit function objects (a notebook's), keyed by the course function each implements, in one child process.
+
+    Each is recognised by its name and signature as a file's definitions are (``definition``); one
+    whose signature fits no audited function is reported as "not audited".
+    """
     _check_timeout(timeout)
     for name, fn in functions.items():
         _check_name(name)
         if not callable(fn):
             raise ChainruleError(f"{name} must be a function; got {type(fn).__name__}")
     if not functions:
-        raise ChainruleError(f"no function to audit; expected one of: {', '.join(SPECS)}")
-    names = list(functions)
-    run = sandbox.run(_calls(names), timeout, functions=dict(functions))
+        raise ChainruleError(f"no function to audit; expected one of: {', '.join(_names())}")
+    definitions = [definition(name, signatures.of_callable(fn)) for name, fn in functions.items()]
+    audited = [d for d in definitions if d.spec is not None]
+    chosen = {d.name: functions[d.name] for d in audited}
+    run = sandbox.run(_calls(audited), timeout, functions=chosen, prepare=_prepare(audited)) if audited else sandbox.Run()
     for function_run in run.functions.values():
         for call in function_run.calls or []:
             error = call.get("error")
@@ -167,13 +234,18 @@ def audit_functions(
                     error["location"] = f"{cell}, line {error['line']}"
     details = {"kind": "functions", "run_all": False, "standins": [], "failed_imports": [], "raised": [], "stopped": [],
                "not_run": [], "dropped": []}  # fmt: skip
-    audits = [audit_function(SPECS[n], run.functions[n]) for n in names]
-    return AuditReport(source or ", ".join(names), audits, [_probe_note(timeout, "it ran" if len(names) == 1 else "they ran")], details)
+    audits = _audits(definitions, {d.name: audit_function(d.spec, run.functions[d.name]) for d in audited})
+    notes = [_probe_note(timeout, "it ran" if len(audited) == 1 else "they ran", audited)] if audited else []
+    return AuditReport(source or ", ".join(functions), audits, notes, details)
+
+
+def _names() -> list[str]:
+    return list(dict.fromkeys(spec.name for spec in SPECS.values()))
 
 
 def _check_name(name: str) -> None:
-    if name not in SPECS:
-        raise ChainruleError(f"{name!r} is not an audited function; expected one of: {', '.join(SPECS)}")
+    if not named(name):
+        raise ChainruleError(f"{name!r} is not an audited function; expected one of: {', '.join(_names())}")
 
 
 # ---- what happened to the file's top-level code, for the notes and --json ---------------------------

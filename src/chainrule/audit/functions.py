@@ -67,19 +67,33 @@ class Naming:
 class FunctionSpec:
     name: str
     signature: str
-    kind: str  # "backward" or "forward"
+    kind: str  # "backward", "forward", or "result" (an initialization, an update, a check: its results in order)
     keys: list[str]
     read: Callable[[Any], tuple[dict[str, Any], str | None]]  # value → (key → array, a note on its structure)
     build: Callable[[], list[Case]]
     returns: str | None = None  # the order of a returned tuple, e.g. "(dA_prev, dW, db)"
+    seed: int | None = None  # np.random.seed(seed) before every call, as the course's tests seed before calling
+    stubs: dict[str, str] = field(default_factory=dict)  # name → source of a function its calls use instead of the file's
+    summary: str = ""  # what the function computes, stated in a correct verdict
+    recognise: Callable[[list], str | None] | None = None  # findings → a sentence naming a known pattern, for a wrong verdict
     namings: tuple[Naming, ...] = ()  # older versions' names for the same arrays
 
     @property
+    def parameters(self) -> tuple[str, ...]:
+        inside = self.signature.split("(", 1)[1].rstrip(")")
+        return tuple(p.strip() for p in inside.split(",") if p.strip())
+
+    @property
     def arity(self) -> int:
-        return self.signature.count(",") + 1
+        return len(self.parameters)
+
+    @property
+    def key(self) -> str:
+        """The spec's key in SPECS: its name, or its signature when an earlier spec has the name."""
+        return self.name if SPECS.get(self.name, self) is self else self.signature
 
     def cases(self) -> list[Case]:
-        return _cases(self.name)
+        return _cases(self.key)
 
 
 def _backward_case(chain: Chain, label: str, m: int, args: tuple, keys: Callable[[dict], Arrays]) -> Case:
@@ -276,9 +290,31 @@ def _compute_cost() -> list[Case]:
     return cases
 
 
-SPECS: dict[str, FunctionSpec] = {
-    s.name: s
-    for s in (
+def course2_planted_bugs(findings: list) -> str | None:
+    """The sentence for course 2's backward_propagation_n as the notebook hands it out: dW2 × 2 and db1 with 4/m."""
+    factors = {f.key: f.factor for f in findings if f.diagnosis != "ok"}
+    if factors.get("dW2") == "2" and factors.get("db1") == "4" and set(factors) <= {"dW2", "db1"}:
+        return ("These are the two bugs the course's gradient-checking notebook plants in backward_propagation_n on purpose, "
+                "for gradient_check_n to find (dW2 = 2 × (1/m) dZ2 A1ᵀ, db1 = (4/m) Σ dZ1): remove the 2 and the 4.")
+    return None
+
+
+SPECS: dict[str, FunctionSpec] = {}  # key (the name, or the signature for a second function of that name) → spec
+
+
+def register(*specs: FunctionSpec) -> None:
+    """Add specs to SPECS; a second spec of a name (course 2's forward_propagation(x, theta)) is keyed by its signature."""
+    for spec in specs:
+        SPECS[spec.name if spec.name not in SPECS else spec.signature] = spec
+
+
+def named(name: str) -> list[FunctionSpec]:
+    """Every spec of the function name ``name``, in registration order."""
+    return [spec for spec in SPECS.values() if spec.name == name]
+
+
+register(
+    *(
         FunctionSpec("linear_forward", "linear_forward(A, W, b)", "forward", ["Z"], read_tuple("Z", "cache"), _linear_forward),
         FunctionSpec("L_model_forward", "L_model_forward(X, parameters)", "forward",
                      ["Z1", "A1", "Z2", "A2", "Z3", "AL"], read_L_model_forward, _L_model_forward),
@@ -297,11 +333,26 @@ SPECS: dict[str, FunctionSpec] = {
                      ["dW2", "db2", "dW1", "db1"], read_dict, _backward_propagation),
         FunctionSpec("backward_propagation_n", "backward_propagation_n(X, Y, cache)", "backward",
                      ["dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"], read_dict,
-                     _backward_propagation_n),
+                     _backward_propagation_n, recognise=course2_planted_bugs),
     )
-}  # fmt: skip
+)  # fmt: skip
 
 
 @cache
-def _cases(name: str) -> list[Case]:
-    return SPECS[name].build()
+def _cases(key: str) -> list[Case]:
+    return build(SPECS[key])
+
+
+def build(spec: FunctionSpec) -> list[Case]:
+    """The spec's cases, leaving NumPy's global generator as it was: the course's functions that compute the
+    expected values seed it (np.random.seed(3) …), and the audit must not change a notebook's random numbers."""
+    state = np.random.get_state()
+    try:
+        return spec.build()
+    finally:
+        np.random.set_state(state)
+
+
+from chainrule.audit.specs import course1, course2  # noqa: E402  (the specs of course 1 weeks 2-4 and course 2)
+
+register(*course1.SPECS, *course2.SPECS)

@@ -19,8 +19,9 @@ from chainrule.report import Table
 DIAGNOSES = (
     "ok", "scale", "sign", "transposed", "shape", "missing-activation-derivative", "wrong-activation-derivative",
     "wrong-input", "key-naming", "missing-key", "error", "unknown",
+    "wrong-formula", "seed", "not-audited",
 )  # fmt: skip
-VERDICTS = ("correct", "wrong", "error")
+VERDICTS = ("correct", "wrong", "error", "not-audited")
 
 
 @dataclass
@@ -48,6 +49,12 @@ class FunctionAudit:
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)  # how it was probed, skipped top-level statements
     version: str | None = None  # the notebook version whose conventions it follows, e.g. "2017–2018"
+
+    @classmethod
+    def not_audited(cls, function: str, reason: str) -> FunctionAudit:
+        """A course-named function the audit could not run: the verdict "not-audited" and why."""
+        finding = Finding("(signature)", "not-audited", None, reason)
+        return cls(function, "not-audited", None, None, f"not audited, because {reason}.", [finding])
 
     def finding(self, key: str) -> Finding:
         for f in self.findings:

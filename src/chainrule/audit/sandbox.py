@@ -220,12 +220,14 @@ def run(
     functions: dict[str, Callable] | None = None,
     run_all: bool = False,
     optimize: int = 0,
+    prepare: dict[str, dict[str, Any]] | None = None,
 ) -> Run:
     """Call each function with each argument tuple in a separate process; ``program`` or ``functions`` says where they are.
 
     ``calls`` maps a function's name to the argument tuples of its calls; ``optimize=1`` executes the
     file without its ``assert`` statements. Returns the decoded
-    results; NumPy arrays come back as fresh arrays, other objects as ``codec.Opaque``.
+    results; NumPy arrays come back as fresh arrays, other objects as ``codec.Opaque``. ``prepare``
+    maps a name to {"seed": …, "stubs": …}, applied around each of its calls (``worker.prepared``).
     """
     result = Run()
     pending = list(calls)
@@ -245,7 +247,7 @@ def run(
                 "run": plan,
                 "exclude": [[s["line"], s["column"]] for s in result.stopped],
                 "inputs": os.path.join(jobdir, "inputs.npz"),
-                "functions": [{"name": n, "calls": encoded[n]} for n in pending],
+                "functions": [{"name": n, "calls": encoded[n], **(prepare or {}).get(n, {})} for n in pending],
                 "deadline_s": WATCHDOG_S + timeout * len(pending),
                 "optimize": optimize,
             }

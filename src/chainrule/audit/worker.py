@@ -24,6 +24,7 @@ import __future__
 
 import ast
 import builtins
+import contextlib
 import io
 import json
 import linecache
@@ -34,7 +35,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from chainrule.audit.codec import decode, encode, load_arrays, save_arrays
@@ -217,6 +218,46 @@ def execute_source(
     return namespace, skipped
 
 
+@contextlib.contextmanager
+def prepared(fn: Callable, seed: int | None, stubs: dict[str, str]) -> Iterator[None]:
+    """Around one call: ``np.random.seed(seed)`` first (as the course's tests), and the names in ``stubs``
+    (name → source of a function) bound in the function's globals instead of the file's, then restored.
+
+    NumPy's generator is restored afterwards too: where there is no fork (``sandbox._InProcess``) the
+    call runs in the caller's process, whose random numbers the audit must leave alone."""
+    state = None
+    if seed is not None:
+        import numpy as np
+
+        state = np.random.get_state()
+        np.random.seed(seed)
+    try:
+        with _stubbed(fn, stubs):
+            yield
+    finally:
+        if state is not None:
+            np.random.set_state(state)
+
+
+@contextlib.contextmanager
+def _stubbed(fn: Callable, stubs: dict[str, str]) -> Iterator[None]:
+    namespace = getattr(fn, "__globals__", None)
+    if not stubs or namespace is None:
+        yield
+        return
+    defined: dict[str, Any] = {}
+    for source in stubs.values():
+        exec(source, defined)
+    saved = {name: namespace[name] for name in stubs if name in namespace}
+    namespace.update({name: defined[name] for name in stubs})
+    try:
+        yield
+    finally:
+        for name in stubs:
+            namespace.pop(name, None)
+        namespace.update(saved)
+
+
 def execute_file(path: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Run every top-level statement of a Python file; (its namespace, the statements that raised)."""
     with open(path, encoding="utf-8") as file:
@@ -265,7 +306,8 @@ def run_job(jobdir: str, lookup: Callable[[str], Any] | None = None, user_files:
             for j, encoded_args in enumerate(function["calls"]):
                 args = decode(encoded_args, inputs)
                 try:
-                    value = fn(*args)
+                    with prepared(fn, function.get("seed"), function.get("stubs") or {}):
+                        value = fn(*args)
                     calls.append({"value": encode(value, outputs, prefix=f"c{j}_")})
                 except BaseException as error:
                     calls.append({"error": describe_exception(error, user_files)})

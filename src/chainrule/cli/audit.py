@@ -65,8 +65,9 @@ def audit(
 
     Only the file's definitions run (imports, functions, classes, literal constants) unless
     --run-all; the course's helper modules missing beside the file are supplied by chainrule.
-    Exit code 0 when every audited function is correct, 1 when any is wrong or raised, 2 for a
-    usage error (no such file, no course-named function in it).
+    Exit code 0 when every course function is correct, 1 when any is wrong, raised or could not be
+    audited (a signature the course's calls do not fit), 2 for a usage error (no such file, no
+    course-named function in it).
     """
     _stop_on_sigterm()
     try:

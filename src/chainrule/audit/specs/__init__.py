@@ -1,0 +1,88 @@
+"""The specs of the rest of the specialization: course 1 weeks 2–4 (``course1``) and course 2 (``course2``).
+
+Each is a ``functions.FunctionSpec`` read by the same diagnosis rules as the backward functions
+(``diagnose``): the expected arrays come from the course-compatible API (``chainrule.course``,
+itself a thin layer over the core), and each known bug is a variant computed the same way with
+one thing changed. Functions whose course versions differ (a seed inside the function or in the
+test before it) have one expectation per version, named in the verdict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from chainrule.audit.functions import Arrays, Case
+from chainrule.audit.reference import Variant
+
+Reader = Callable[[Any], tuple[dict[str, Any], str | None]]
+
+
+@contextlib.contextmanager
+def global_seed(seed: int | None) -> Iterator[None]:
+    """np.random.seed(seed) for the block (the course's functions draw from the global generator), then the
+    caller's generator state back: the audit never changes the random numbers of the notebook it runs in."""
+    state = np.random.get_state()
+    if seed is not None:
+        np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
+def case(
+    label: str,
+    m: int,
+    args: tuple,
+    expected: Arrays | dict[str, Arrays],
+    bugs: Sequence[tuple[str, str, Arrays]] = (),
+    versions: bool = False,
+) -> Case:
+    """One call and what it should return; ``bugs``: (diagnosis, label, what that bug returns).
+
+    With ``versions=True``, ``expected`` maps a version's label ("np.random.seed(3) inside the
+    function, as the course") to its arrays; the learner's arrays are read in the one they follow.
+    """
+    alternatives = expected if versions else {"": expected}
+    known = {text: (Variant(diagnosis, text), dict.fromkeys(alternatives, arrays)) for diagnosis, text, arrays in bugs}
+    return Case(label, m, True, args, alternatives, known)
+
+
+def rng_for(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def labels(rng: np.random.Generator, m: int) -> np.ndarray:
+    """Y (1, m) of 0. and 1., both classes present."""
+    Y = np.zeros((1, m))
+    Y[0, rng.permutation(m)[: (m + 1) // 2]] = 1.0
+    return Y
+
+
+def read_keys(*names: str) -> Reader:
+    """A dict's entries ``names`` (the others are ignored)."""
+
+    def read(value: Any) -> tuple[dict[str, Any], str | None]:
+        if isinstance(value, dict):
+            return {k: value[k] for k in names if k in value}, None
+        return {}, f"returned {_what(value)}, not a dict with {', '.join(names)}"
+
+    return read
+
+
+def read_value(key: str) -> Reader:
+    return lambda value: ({key: value}, None) if value is not None else ({}, f"returned {_what(value)}")
+
+
+def _what(value: Any) -> str:
+    from chainrule.audit.functions import _what as what
+
+    return what(value)
+
+
+def prefixed(prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:
+    return {f"{prefix}{k}": v for k, v in arrays.items()}
