@@ -99,3 +99,74 @@ def latex_number(x: float) -> str:
     """6.3e-06 → '6.3 \\times 10^{-6}', 0.0025 → '0.0025' (two significant digits)."""
     mantissa, _, exponent = f"{x:.2g}".partition("e")
     return rf"{mantissa} \times 10^{{{int(exponent)}}}" if exponent else mantissa
+
+
+# -- a note's one source: LaTeX (math in $…$, quotes ``…''), and its plain text read from it ----------
+_COMMANDS = {"partial": "∂", "lVert": "‖", "rVert": "‖", "cdot": "·", "dots": "…", "times": "×", "ast": "*", "top": "ᵀ",
+             "alpha": "α", "lambda": "λ", "sigma": "σ", "delta": "δ", "sum": "Σ", "prime": "'", "left": "", "right": ""}
+_EATS_SPACE = {"partial", "lVert", "cdot"}  # ∂L, ‖W, ·m: the space after them is LaTeX's, not the text's
+_SUPERSCRIPT = dict(zip("()12im", "⁽⁾¹²ⁱᵐ", strict=True))
+_SUBSCRIPT = dict(zip("ijkl", "ᵢⱼₖₗ", strict=True))
+
+
+def _group(math: str, i: int) -> tuple[str, int]:
+    """The {…} group at math[i] (or the one character there) and the index after it."""
+    if math[i] != "{":
+        return math[i], i + 1
+    depth, j = 0, i
+    while True:
+        depth += {"{": 1, "}": -1}.get(math[j], 0)
+        if depth == 0:
+            return math[i + 1 : j], j + 1
+        j += 1
+
+
+def _superscript(text: str) -> str:
+    """^{[l]} → [l] (the layer), ^{[l]\\top} → [l]ᵀ, ^{[l]\\prime} → '[l], ^{(i)} → ⁽ⁱ⁾, ^2 → ², ^4 → ^4."""
+    layer, rest = (text[: text.index("]") + 1], text[text.index("]") + 1 :]) if text.startswith("[") else ("", text)
+    if rest == "'":
+        return "'" + layer
+    if rest == "2" or (rest.startswith("(") and all(c in _SUPERSCRIPT for c in rest)):  # a square, an example's index
+        return layer + "".join(_SUPERSCRIPT[c] for c in rest)
+    return layer + rest if layer or rest == "ᵀ" else "^" + rest  # a power such as m^4 stays written out
+
+
+def _math_text(math: str) -> str:
+    """One $…$ of a note as plain text: W^{[l]} → W[l], \\frac{1}{m} → (1/m), \\sum_i → Σᵢ, a minus → −."""
+    out: list[str] = []
+    i, brackets = 0, 0
+    while i < len(math):
+        c = math[i]
+        if c == "\\":
+            name = re.match(r"[A-Za-z]+", math[i + 1 :])
+            command = name.group() if name else math[i + 1]
+            i += 1 + len(command)
+            if command == "frac":
+                top, i = _group(math, i)
+                bottom, i = _group(math, i)
+                out.append(f"({_math_text(top)}/{_math_text(bottom)})")
+            elif command in ("mathcal", "mathrm"):
+                group, i = _group(math, i)
+                out.append(_math_text(group))
+            else:
+                if command == "rVert" and out and out[-1] == " ":
+                    out.pop()
+                out.append(_COMMANDS[command])
+                if command in _EATS_SPACE and math[i : i + 1] == " ":
+                    i += 1
+        elif c in "^_":
+            group, i = _group(math, i + 1)
+            text = _math_text(group)
+            out.append(_superscript(text) if c == "^" else "".join(_SUBSCRIPT.get(ch, ch) for ch in text))
+        else:
+            brackets += {"[": 1, "]": -1}.get(c, 0)
+            out.append("−" if c == "-" and not brackets else c)
+            i += 1
+    return "".join(out)
+
+
+def latex_to_text(source: str) -> str:
+    """A note's LaTeX source as the plain text printed in a terminal: each $…$ read by ``_math_text``, ``…'' → "…"."""
+    parts = source.split("$")
+    text = "".join(_math_text(part) if k % 2 else part for k, part in enumerate(parts))
+    return text.replace("``", '"').replace("''", '"')
