@@ -102,10 +102,11 @@ def test_softmax_network_steps_are_bit_identical_in_float32(always_workspace):
             np.testing.assert_array_equal(net.parameters[key], value, err_msg=f"{key} after step {step}")
 
 
-def test_after_the_first_step_a_step_allocates_no_layer_sized_array():
+@pytest.mark.parametrize("hidden", ["relu", "leaky_relu", "linear", "tanh"])
+def test_after_the_first_step_a_step_allocates_no_layer_sized_array(hidden):
     """The point of the workspace: from the second step on, nothing of (n[l], m) or (n[l], n[l-1]) size is new."""
     X, Y, params = random_problem([300, 400, 300, 1], 200, seed=2)
-    net = cr.Network.from_parameters(params, ["relu", "relu", "sigmoid"])
+    net = cr.Network.from_parameters(params, [hidden, hidden, "sigmoid"])
     net.train_step(X, Y, 0.01)
     smallest_layer_array = 300 * 200 * 8  # Z[2], A[2], dA[2]: 469 KiB; dW[2] is 938 KiB
     # what a step still allocates: NumPy's fixed 64 KiB buffer for Z += b (b broadcast), (1, m) rows, (n[l], 1) columns

@@ -101,15 +101,20 @@ def relu_prime(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 def leaky_relu(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """leaky_relu(Z) = Z where Z > 0, else 0.01 Z."""
     Z = _float(Z)
-    A = np.where(Z > 0, Z, LEAKY_SLOPE * Z)
-    return A if out is None else _into(out, A)
+    if out is None or np.may_share_memory(out, Z):
+        A = np.where(Z > 0, Z, LEAKY_SLOPE * Z)
+        return A if out is None else _into(out, A)
+    np.multiply(Z, LEAKY_SLOPE, out=out)  # 0.01 Z, then max(Z, 0.01 Z): Z where Z > 0, else 0.01 Z, the same values
+    return np.maximum(Z, out, out=out)
 
 
 def leaky_relu_prime(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """leaky_relu'(Z) = 1 where Z > 0, else 0.01 (0.01 at Z = 0, like relu's 0)."""
     Z = _float(Z)
-    G = np.where(Z > 0, 1, LEAKY_SLOPE).astype(Z.dtype)
-    return G if out is None else _into(out, G)
+    if out is None:
+        return np.where(Z > 0, 1, LEAKY_SLOPE).astype(Z.dtype)
+    np.greater(Z, 0, out=out)  # 1 where Z > 0, else 0 (NaN: 0), in Z's floats; then 0 → 0.01: no new array
+    return np.maximum(out, LEAKY_SLOPE, out=out)
 
 
 def linear(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

@@ -34,6 +34,7 @@ import numpy as np
 
 from chainrule.errors import ChainruleError
 from chainrule.optim import get_optimizer, state_from_arrays, state_to_arrays
+from chainrule.training import TrainingState
 from chainrule.version import __version__
 
 FORMAT = "chainrule.network"
@@ -79,7 +80,7 @@ def model_arrays(net) -> dict[str, np.ndarray]:
     arrays = {f"param/{key}": value for key, value in net.parameters.items()}
     arrays.update(_history_arrays(net.metadata)[1])
     if net.training_state is not None:
-        for key, value in state_to_arrays(net.training_state["optimizer_state"]).items():
+        for key, value in state_to_arrays(net.training_state.optimizer_state).items():
             arrays[f"optim/{key}"] = value
     if net.normalization is not None:
         arrays["norm/mean"] = np.asarray(net.normalization["mean"], dtype=np.float64)
@@ -98,13 +99,13 @@ def model_header(net, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
         "activations": net.activations,
         "loss": net.loss,
         "dtype": net.dtype.name,
-        "convention": state["convention"] if state else None,
+        "convention": state.convention if state else None,
         "normalization": "standardize" if net.normalization is not None else None,
         "metadata": _history_arrays(net.metadata)[0],
         "training": None if state is None else {
-            "optimizer": state["optimizer"],
-            "epoch": state["epoch"],
-            "rng_state": state["rng_state"],
+            "optimizer": state.optimizer,
+            "epoch": state.epoch,
+            "rng_state": state.rng_state,
         },
         "arrays": {
             name: {"shape": list(array.shape), "dtype": array.dtype.str, "sha256": _digest(array)}
@@ -500,11 +501,11 @@ def _network(header: dict[str, Any], arrays: dict[str, np.ndarray], path: str):
     training = header.get("training")
     if training is not None:
         state = {name[len("optim/") :]: array for name, array in arrays.items() if name.startswith("optim/")}
-        net.training_state = {
-            "optimizer": get_optimizer(training["optimizer"]).name,
-            "optimizer_state": state_from_arrays(state),
-            "epoch": training["epoch"],
-            "rng_state": training["rng_state"],
-            "convention": header.get("convention") or "loss",
-        }  # fmt: skip
+        net.training_state = TrainingState(
+            optimizer=get_optimizer(training["optimizer"]).name,
+            optimizer_state=state_from_arrays(state),
+            epoch=training["epoch"],
+            rng_state=training["rng_state"],
+            convention=header.get("convention") or "loss",
+        )  # fmt: skip
     return net

@@ -8,27 +8,25 @@ The pure functions ``forward`` and ``backward`` are the single implementation th
 
 from __future__ import annotations
 
-import itertools
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+import chainrule.training as training
 from chainrule.activations import get_activation
 from chainrule.conventions import check_convention, scales
-from chainrule.divergence import Divergence, DivergenceError, DivergenceMonitor
 from chainrule.errors import ChainruleError
 from chainrule.initializers import initialize_parameters
 from chainrule.layers import Cache, layer_backward, layer_forward
-from chainrule.losses import OUTPUT_LOSS, get_loss, mean_cost, one_hot
+from chainrule.losses import OUTPUT_LOSS, get_loss, one_hot
 from chainrule.losses import cost as checked_cost
 from chainrule.memory import FLOAT64, require
-from chainrule.optim import MiniBatches, decayed_learning_rate, get_optimizer
-from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_keep_prob, check_lambd, dropout_masks, l2_cost
-from chainrule.validation import check_integer, check_layer_dims, check_number, check_X, check_Y, expand_activations
-from chainrule.workspace import Workspace
+from chainrule.optim import OptimizerConfig, get_optimizer, optimizer_config
+from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_lambd, l2_cost
+from chainrule.training import History, Regularization, TrainingState
+from chainrule.validation import check_integer, check_layer_dims, check_X, check_Y, expand_activations
+from chainrule.workspace import TrainingBuffers, Workspace
 
 Grads = dict[str, np.ndarray]
 Parameters = dict[str, np.ndarray]
@@ -73,8 +71,7 @@ def backward(
     need_dA0: bool = True,
     masks: Masks | None = None,
     keep_prob: float = 1.0,
-    parameters_only: bool = False,
-    workspace: Workspace | None = None,
+    buffers: TrainingBuffers | None = None,
 ) -> Grads:
     """Backpropagate from the output: grads {dZ{l}, dW{l}, db{l}, dA{l-1}} for l = L..1.
 
@@ -83,13 +80,15 @@ def backward(
     convention, k = 1/m) or ∂J/∂· ("cost" convention, k = 1). dW = k dZ A_prevᵀ and
     db = k Σ dZ are ∂J/∂W, ∂J/∂b in both. ``need_dA0=False`` skips dA0 = ∂/∂X. With dropout
     ``masks``, dA[l] := dA[l] * D[l] / keep_prob for the hidden layers, as in the forward pass.
-    ``parameters_only=True`` (training) returns only dW, db and computes each dZ[l] in place over
-    dA[l], which nothing else reads. A ``workspace`` (training, with ``parameters_only``) also
-    takes dW[l] and dA[l-1] from its arrays and writes g'[l](Z[l]) over the cached Z[l]: the caches
-    are spent and the grads valid until the next step.
+    ``buffers`` (training, a ``TrainingBuffers``): only dW, db returned, each dZ[l] computed in
+    place over dA[l], which nothing else reads; with its workspace dW[l] and dA[l-1] taken from
+    the workspace's arrays and g'[l](Z[l]) written over the cached Z[l]: the caches are spent and
+    the grads valid until the next step.
     """
     if (dAL is None) == (dZL is None):
         raise ChainruleError("backward needs exactly one of dAL or dZL")
+    parameters_only = buffers is not None
+    workspace = None if buffers is None else buffers.workspace
     L = len(caches)
     grads: Grads = {}
     dA = dAL
@@ -213,84 +212,6 @@ def checked_parameter(key: str, value: Any, shapes: dict[str, tuple[int, int]], 
     return np.array(array, dtype=dtype)
 
 
-@dataclass
-class History:
-    """What ``fit`` did, epoch by epoch (with full-batch gradient descent an epoch is one iteration).
-
-    costs[e]: the training cost J of epoch e, with its L2 term if any: full batch, J before that
-    iteration's update; mini-batches, the size-weighted mean of the mini-batch costs during the
-    epoch (the course's ``cost_total / m``).
-
-    Every ``eval_every`` epochs (and at the last) ``fit`` records the epoch (``epochs``) and:
-
-    - train_accuracy: the fraction of correct predictions over the epoch's batches, each predicted
-      with the weights as they were at that batch (before its update) and with its dropout masks,
-      from the very outputs A[L] that its cost J came from: the same forward passes as costs[e], at
-      no extra pass over the data. With full-batch gradient descent it is the accuracy on all of X
-      before that iteration's update; it is not the accuracy of the weights after the epoch, which
-      ``net.accuracy(X, Y)`` gives.
-    - val_costs, val_accuracy (with validation data): a forward pass over the validation set after
-      the epoch's updates, without dropout.
-    """
-
-    costs: list[float] = field(default_factory=list)
-    learning_rate: float = 0.0
-    convention: str = "loss"
-    epochs: list[int] = field(default_factory=list)
-    train_accuracy: list[float] = field(default_factory=list)
-    val_costs: list[float] = field(default_factory=list)
-    val_accuracy: list[float] = field(default_factory=list)
-    learning_rates: list[float] = field(default_factory=list)
-    best_epoch: int | None = None
-    stopped_early: bool = False
-    first_epoch: int = 0
-    patience: int | None = None
-    diverged: dict[str, Any] | None = None  # Divergence.to_dict() when fit stopped because the run diverged
-
-    @property
-    def final_cost(self) -> float:
-        return self.costs[-1] if self.costs else float("nan")
-
-    def __len__(self) -> int:
-        return len(self.costs)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain lists and numbers (for JSON)."""
-        return {
-            "costs": self.costs,
-            "epochs": self.epochs,
-            "train_accuracy": self.train_accuracy,
-            "val_costs": self.val_costs,
-            "val_accuracy": self.val_accuracy,
-            "learning_rates": self.learning_rates,
-            "best_epoch": self.best_epoch,
-            "stopped_early": self.stopped_early,
-            "first_epoch": self.first_epoch,
-            "patience": self.patience,
-            "diverged": self.diverged,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> History:
-        """The inverse of ``to_dict`` (unknown keys ignored)."""
-        names = set(cls.__dataclass_fields__)
-        return cls(**{key: value for key, value in data.items() if key in names})
-
-    def continued_by(self, rest: History) -> History:
-        """The whole run: this history (epochs first_epoch..) followed by ``rest``, which resumed where it ended."""
-        if rest.first_epoch != self.first_epoch + len(self.costs):
-            raise ChainruleError(
-                f"the resumed run starts at epoch {rest.first_epoch}; the saved history ends at epoch {self.first_epoch + len(self.costs)}"
-            )
-        whole = History.from_dict(rest.to_dict())
-        whole.first_epoch = self.first_epoch
-        for name in ("costs", "epochs", "train_accuracy", "val_costs", "val_accuracy", "learning_rates"):
-            setattr(whole, name, list(getattr(self, name)) + list(getattr(rest, name)))
-        if rest.best_epoch is None:
-            whole.best_epoch = self.best_epoch
-        return whole
-
-
 class Network:
     """A fully-connected network [LINEAR → g[1]] → … → [LINEAR → g[L]] with a cross-entropy loss.
 
@@ -337,7 +258,7 @@ class Network:
                                              self.parameter_shapes(), self.dtype)  # fmt: skip
         self.normalization: dict[str, np.ndarray] | None = None  # {"mean", "std"} (n_x, 1) of the inputs, set by the data
         self.metadata: dict[str, Any] = {}  # JSON-able facts saved with the model (classes, data set, image shape)
-        self.training_state: dict[str, Any] | None = None  # optimizer state, epoch and generator after fit
+        self.training_state = None  # a TrainingState after fit: optimizer state, epoch and generator
         self.history: History | None = None
         self._workspace = Workspace()  # the arrays train_step writes into, reused from step to step
 
@@ -495,8 +416,7 @@ class Network:
                     )
 
     def _backward(
-        self, AL, Y, caches, convention, need_dA0=False, lambd=0.0, masks=None, keep_prob=1.0, parameters_only=False,
-        workspace=None,
+        self, AL, Y, caches, convention, need_dA0=False, lambd=0.0, masks=None, keep_prob=1.0, buffers=None,
     ) -> Grads:  # fmt: skip
         m = AL.shape[1]
         s, k = scales(convention, m)  # dZ[L] = s ∂L/∂Z[L];  dW[l] = k dZ[l] A[l-1]ᵀ
@@ -504,10 +424,24 @@ class Network:
         if s != 1:
             dZL *= s  # "cost" convention: dZ[L] = (1/m)(A[L] − Y), scaled in place
         grads = backward(caches, self.activations, k, dZL=dZL, need_dA0=need_dA0, masks=masks, keep_prob=keep_prob,
-                         parameters_only=parameters_only, workspace=workspace)  # fmt: skip
+                         buffers=buffers)  # fmt: skip
         return add_l2_gradient(grads, self._parameters, lambd, m) if lambd else grads
 
-    # -- training ------------------------------------------------------------------------
+    # -- training (chainrule.training) -------------------------------------------------------
+    def _propagate(self, X: np.ndarray, masks: Masks | None = None, keep_prob: float = 1.0,
+                   workspace: Workspace | None = None) -> tuple[np.ndarray, list[Cache]]:  # fmt: skip
+        """``forward`` of checked X with this network's parameters (training and its evaluations)."""
+        return forward(X, self._parameters, self.activations, masks, keep_prob, workspace)
+
+    @property
+    def training_state(self) -> TrainingState | None:
+        """Where the last ``fit`` stopped (optimizer state, epoch, generator, convention), to resume it; None before."""
+        return self._training_state
+
+    @training_state.setter
+    def training_state(self, state: TrainingState | Mapping[str, Any] | None) -> None:
+        self._training_state = TrainingState.of(state)
+
     def train_step(
         self,
         X: np.ndarray,
@@ -515,7 +449,7 @@ class Network:
         learning_rate: float,
         *,
         convention: str = "loss",
-        optimizer: str = "gd",
+        optimizer: str | OptimizerConfig = "gd",
         state: dict[str, Any] | None = None,
         lambd: float = 0.0,
         keep_prob: float = 1.0,
@@ -524,39 +458,14 @@ class Network:
     ) -> float:
         """One optimizer step on one batch of checked arrays (what ``fit`` does per mini-batch); returns J.
 
-        forward (dropout masks drawn from ``rng`` when keep_prob < 1), J (with the L2 term), backward,
-        then ``optimizer``'s update with ``state`` (from ``chainrule.optim.get_optimizer(name).init``;
-        none for "gd"). When J is not finite nothing is updated and J is returned, for the caller to
-        report. Speed without other formulas: no dA0 (nothing updates X), each dZ[l] computed in
-        place over dA[l] and only dW, db kept (``backward(parameters_only=True)``), parameters
-        updated in place (the network owns them), and Z, A, dA, dW, g'(Z) and the optimizer's
-        temporaries written into the same arrays at every step (the network's ``Workspace``)
-        instead of new ones when they are large enough for that to pay.
+        ``chainrule.training.train_step`` with ``optimizer`` (a name with its ``hyper`` parameters,
+        or an ``OptimizerConfig``) and ``state`` (from its ``init``; none for "gd"); dropout masks
+        drawn from ``rng`` when keep_prob < 1. When J is not finite nothing is updated and J is returned.
         """
-        opt = get_optimizer(optimizer)
-        return self._train_step(X, Y, learning_rate, convention, opt, {} if state is None else state, lambd, keep_prob, rng, hyper)[0]
+        opt = optimizer_config(optimizer, **hyper)
+        return training.train_step(self, X, Y, learning_rate, opt, {} if state is None else state, convention=convention,
+                                   regularization=Regularization(lambd, keep_prob), rng=rng)[0]  # fmt: skip
 
-    def _train_step(self, X, Y, learning_rate, convention, opt, state, lambd, keep_prob, rng, hyper, labels=None) -> tuple[float, int]:
-        """``train_step``; also returns how many predictions of the forward pass equal ``labels`` (0 without labels)."""
-        m = X.shape[1]
-        masks = dropout_masks(self.layer_dims, m, keep_prob, rng) if keep_prob < 1 else None
-        workspace = self._workspace if self._workspace.pays_off(self.layer_dims, m, X.dtype) else None
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as a non-finite J
-            AL, caches = forward(X, self._parameters, self.activations, masks, keep_prob, workspace)
-            J = mean_cost(AL, Y, self.loss) + (l2_cost(self._parameters, lambd, m) if lambd else 0.0)
-        if not math.isfinite(J):
-            return J, 0
-        correct = 0 if labels is None else self._correct(AL, labels)  # from the outputs this step computed anyway
-        grads = self._backward(AL, Y, caches, convention, False, lambd, masks, keep_prob, parameters_only=True,
-                               workspace=workspace)  # fmt: skip
-        scratch = None
-        if workspace is not None and opt.temporaries:  # the update's temporaries, one flat array reused
-            largest = max(n * n_prev for n_prev, n in itertools.pairwise(self.layer_dims))
-            scratch = workspace.array("update", 0, (opt.temporaries * largest,), self.dtype)
-        opt.update(self._parameters, grads, state, learning_rate, inplace=True, scratch=scratch, **hyper)
-        return J, correct
-
-    @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # an overflow is reported as a divergence, not a warning
     def fit(
         self,
         X: np.ndarray,
@@ -568,141 +477,40 @@ class Network:
         *,
         epochs: int | None = None,
         batch_size: int | None = None,
-        optimizer: str = "gd",
-        beta: float = 0.9,
-        beta1: float = 0.9,
-        beta2: float = 0.999,
-        epsilon: float = 1e-8,
-        lambd: float = 0.0,
-        keep_prob: float = 1.0,
-        decay_rate: float = 0.0,
-        time_interval: int | None = None,
-        validation_data: tuple[np.ndarray, np.ndarray] | None = None,
-        patience: int | None = None,
-        eval_every: int | None = None,
+        optimizer: str | OptimizerConfig = "gd",
         seed: int = 0,
         resume: bool = False,
+        **options: Any,
     ) -> History:
-        """Train for ``epochs`` (= ``num_iterations`` with full batches; 3000 if neither is given).
+        """Train for ``epochs`` (= ``num_iterations`` with full batches; 3000 if neither is given): ``chainrule.training.fit``.
 
-        Each epoch: the learning rate α = α₀ / (1 + decay_rate · epoch) (or ⌊epoch / time_interval⌋);
-        the m examples in shuffled mini-batches of ``batch_size`` (None: one full batch, not
-        shuffled); for each batch the forward pass (dropout with ``keep_prob`` < 1), the cost J
-        (with the L2 term if ``lambd`` > 0), the backward pass in ``convention`` and one step of
-        ``optimizer`` ("gd", "momentum" with ``beta``, "rmsprop" with ``beta2``, ``epsilon``,
-        "adam" with ``beta1``, ``beta2``, ``epsilon``). ``callback(epoch, J)`` runs after every
-        epoch; ``self.history`` is the History being filled.
+        Each epoch: the learning rate α = α₀ / (1 + decay_rate · epoch) (or ⌊epoch / time_interval⌋;
+        or ``schedule``, any callable (α₀, epoch) → α); the m examples in shuffled mini-batches of
+        ``batch_size`` (None: one full batch, not shuffled); for each batch the forward pass
+        (dropout with ``keep_prob`` < 1), the cost J (with the L2 term if ``lambd`` > 0; or
+        ``regularization=Regularization(lambd, keep_prob)``), the backward pass in ``convention``
+        and one step of ``optimizer`` ("gd", "momentum" with ``beta``, "rmsprop" with ``beta2``,
+        ``epsilon``, "adam" with ``beta1``, ``beta2``, ``epsilon``; or an ``OptimizerConfig`` such as
+        ``Adam(beta1=0.9)``). ``callback(epoch, J)`` runs after every epoch; ``self.history`` is the
+        History being filled.
 
         Every ``eval_every`` epochs (default: every epoch with mini-batches, else 100 times in
         all) the training accuracy (from the outputs the epoch's steps computed, see ``History``)
         and, with ``validation_data = (X_val, Y_val)``, the validation cost and accuracy (a forward
         pass over X_val) are recorded; with ``patience`` training stops after that many
-        evaluations without a lower validation cost and the best parameters are restored.
+        evaluations without a lower validation cost and the best parameters are restored (or
+        ``evaluation=Evaluation(validation_data, patience, eval_every)``).
         Shuffling and dropout draw from ``np.random.default_rng(seed)``: the same seed gives the
         same run. ``resume=True`` continues a run (saved by ``save``, loaded by ``load``) with its
         optimizer state, epoch count and generator: ``epochs`` is then the total to reach, and
         the result equals the uninterrupted run's. A NaN or inf cost stops with a ChainruleError.
         """
-        check_convention(convention)
-        learning_rate = check_number(learning_rate, "learning_rate", 0, low_open=True)
         if num_iterations is not None and epochs is not None:
             raise ChainruleError("give epochs or num_iterations (the same thing with full batches), not both")
-        n_epochs = epochs if epochs is not None else (num_iterations if num_iterations is not None else 3000)
-        n_epochs = _check_count(n_epochs, "epochs" if epochs is not None else "num_iterations", minimum=1)  # 0: no cost, no run
-        if batch_size is not None:
-            batch_size = _check_count(batch_size, "batch_size", minimum=1)
-        if patience is not None:
-            patience = _check_count(patience, "patience", minimum=1)
-        if eval_every is not None:
-            eval_every = _check_count(eval_every, "eval_every", minimum=1)
-        lambd, keep_prob = check_lambd(lambd), check_keep_prob(keep_prob)
-        decay_rate = check_number(decay_rate, "decay_rate", 0)
-        if time_interval is not None:
-            time_interval = _check_count(time_interval, "time_interval", minimum=1)
-        seed = _check_count(seed, "seed", minimum=0)
-        opt = get_optimizer(optimizer)
-        hyper = {name: _check_hyper(name, value) for name, value in
-                 {"beta": beta, "beta1": beta1, "beta2": beta2, "epsilon": epsilon}.items() if name in opt.defaults}
-        X = check_X(X, self.n_x)
-        Y = self.targets(Y, X.shape[1]).astype(X.dtype, copy=False)
-        if validation_data is not None:
-            X_val = check_X(validation_data[0], self.n_x)
-            Y_val = self.targets(validation_data[1], X_val.shape[1])
-        elif patience is not None:
-            raise ChainruleError("early stopping (patience) needs validation_data = (X_val, Y_val)")
-        if resume:
-            state = self.training_state
-            if state is None:
-                raise ChainruleError("resume=True needs a network that has been trained or loaded with its training state")
-            if state["optimizer"] != opt.name:
-                raise ChainruleError(f"cannot resume a {state['optimizer']!r} run with optimizer {opt.name!r}")
-            optimizer_state, first_epoch = state["optimizer_state"], state["epoch"]
-            if n_epochs <= first_epoch:
-                raise ChainruleError(
-                    f"with resume=True, epochs is the total to reach; the run has done {first_epoch} epochs already: "
-                    f"give more than {first_epoch}"
-                )
-            rng = np.random.default_rng()
-            rng.bit_generator.state = state["rng_state"]
-        else:
-            optimizer_state, first_epoch, rng = opt.init(self._parameters), 0, np.random.default_rng(seed)
-        eval_every = eval_every or min(1 if batch_size else max(1, n_epochs // 100), patience or n_epochs)
-        history = History(learning_rate=float(learning_rate), convention=convention, first_epoch=first_epoch, patience=patience)
-        self.history = history
-        best_cost, best_parameters = np.inf, None
-        m = X.shape[1]
-        monitor = DivergenceMonitor(self.loss, self.n_y, X.dtype, first_epoch, n_epochs, batch_size is None, self.initialization)
-        labels = np.argmax(Y, axis=0).reshape(1, -1) if self.multiclass else Y  # what a correct prediction equals
-
-        def training_state(epochs_done: int) -> dict[str, Any]:
-            return {"optimizer": opt.name, "optimizer_state": optimizer_state, "epoch": epochs_done,
-                    "rng_state": rng.bit_generator.state, "convention": convention}  # fmt: skip
-
-        batches = None if batch_size is None else MiniBatches(X, Y, batch_size, labels)
-        for epoch in range(first_epoch, n_epochs):
-            alpha = decayed_learning_rate(learning_rate, epoch, decay_rate, time_interval) if decay_rate else learning_rate
-            evaluate = (epoch + 1 - first_epoch) % eval_every == 0 or epoch + 1 == n_epochs
-            cost_total, correct = 0.0, 0
-            for X_batch, Y_batch, labels_batch in ((X, Y, labels),) if batches is None else batches.epoch(rng):
-                J, correct_batch = self._train_step(X_batch, Y_batch, alpha, convention, opt, optimizer_state, lambd, keep_prob, rng,
-                                                    hyper, labels_batch if evaluate else None)  # fmt: skip
-                if not math.isfinite(J):
-                    self._diverged(monitor.nonfinite(epoch, J, alpha), history)
-                cost_total += J * X_batch.shape[1]
-                correct += correct_batch
-            history.costs.append(cost_total / m)
-            history.learning_rates.append(float(alpha))
-            if (diverged := monitor.cost(epoch, history.costs[-1], alpha)) is not None:
-                self._diverged(diverged, history)
-            if evaluate:
-                history.epochs.append(epoch)
-                history.train_accuracy.append(correct / labels.size)  # over the epoch's batches, as costs[epoch]
-                if (diverged := monitor.parameters(epoch, self._parameters, alpha)) is not None:
-                    self._diverged(diverged, history)
-                with np.errstate(over="ignore", invalid="ignore"):  # a diverged step shows in the next cost
-                    AL_val = forward(X_val, self._parameters, self.activations)[0] if validation_data is not None else None
-                if AL_val is not None:
-                    history.val_costs.append(mean_cost(AL_val, Y_val, self.loss))
-                    history.val_accuracy.append(self._accuracy_of(AL_val, Y_val))
-                    if patience is not None and history.val_costs[-1] < best_cost:
-                        best_cost, history.best_epoch = history.val_costs[-1], epoch
-                        best_parameters = {key: value.copy() for key, value in self._parameters.items()}
-            if callback is not None:  # a callback may save the network: its training state is that of this epoch
-                self.training_state = training_state(epoch + 1)
-                callback(epoch, history.costs[-1])
-            if patience is not None and history.best_epoch is not None and epoch - history.best_epoch >= patience:
-                history.stopped_early = True  # `patience` epochs without a lower validation cost
-                break
-        if history.costs:  # the generator's state read once, not at every epoch (2 µs: 3 % of a flower step)
-            self.training_state = training_state(first_epoch + len(history.costs))
-        if best_parameters is not None:
-            self.parameters = best_parameters
-        return history
-
-    def _diverged(self, divergence: Divergence, history: History) -> None:
-        """Stop ``fit``: the divergence goes into the history and out as a DivergenceError."""
-        history.diverged = divergence.to_dict()
-        raise DivergenceError(divergence, history)
+        if num_iterations is not None:
+            epochs = check_integer(num_iterations, "num_iterations", 1)
+        return training.fit(self, X, Y, learning_rate, epochs, convention=convention, batch_size=batch_size, seed=seed,
+                            resume=resume, callback=callback, **training.fit_options(optimizer, options))  # fmt: skip
 
     # -- prediction ----------------------------------------------------------------------
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -746,21 +554,3 @@ class Network:
         from chainrule.io import load
 
         return load(path, trust_header=trust_header)
-
-
-def _check_count(value: Any, name: str, minimum: int) -> int:
-    return check_integer(value, name, minimum)
-
-
-HYPER_RANGES = {  # name: (what it is, low, high, low open, high open)
-    "beta": ("beta (momentum's β)", 0, 1, False, True),
-    "beta1": ("beta1 (Adam's β₁)", 0, 1, False, True),
-    "beta2": ("beta2 (β₂ of RMSprop and Adam)", 0, 1, False, True),
-    "epsilon": ("epsilon (ε of RMSprop and Adam)", 0, None, True, False),
-}
-
-
-def _check_hyper(name: str, value: Any) -> float:
-    """An optimizer's hyper-parameter in its own range: β, β₁, β₂ in [0, 1) (β₁ = 1 divides by 1 − β₁ᵗ = 0), ε > 0."""
-    what, low, high, low_open, high_open = HYPER_RANGES[name]
-    return check_number(value, what, low, high, low_open=low_open, high_open=high_open)

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from chainrule.errors import ChainruleError
+from chainrule.validation import check_integer, check_number
 
 Parameters = dict[str, np.ndarray]
 State = dict[str, Any]
@@ -246,6 +247,116 @@ def get_optimizer(name: str) -> Optimizer:
         return OPTIMIZERS[name]
     except (KeyError, TypeError):
         raise ChainruleError(f"unknown optimizer {name!r}; expected one of: {', '.join(OPTIMIZERS)}") from None
+
+
+HYPER_RANGES = {  # name: (what it is, low, high, low open, high open)
+    "beta": ("beta (momentum's β)", 0, 1, False, True),
+    "beta1": ("beta1 (Adam's β₁)", 0, 1, False, True),
+    "beta2": ("beta2 (β₂ of RMSprop and Adam)", 0, 1, False, True),
+    "epsilon": ("epsilon (ε of RMSprop and Adam)", 0, None, True, False),
+}
+
+
+def check_hyper(name: str, value: Any) -> float:
+    """An optimizer's hyper-parameter in its own range: β, β₁, β₂ in [0, 1) (β₁ = 1 divides by 1 − β₁ᵗ = 0), ε > 0."""
+    what, low, high, low_open, high_open = HYPER_RANGES[name]
+    return check_number(value, what, low, high, low_open=low_open, high_open=high_open)
+
+
+@dataclass(frozen=True, init=False)
+class OptimizerConfig:
+    """An optimizer with its hyper-parameters, checked once (as scikit-learn's and optax's optimizers are configured).
+
+    ``GradientDescent()``, ``Momentum(beta=0.9)``, ``RMSprop(beta2=0.999, epsilon=1e-8)``,
+    ``Adam(beta1=0.9, beta2=0.999, epsilon=1e-8)``: ``init(parameters)`` makes the state and
+    ``update(parameters, grads, state, learning_rate, inplace, scratch)`` applies the formula of
+    the ``Optimizer`` of that name (the functions above) with these hyper-parameters.
+    """
+
+    name: str
+    hyper: dict[str, float]
+    if TYPE_CHECKING:
+        spec: Optimizer
+        temporaries: int
+
+    def __init__(self, name: str, **hyper: Any) -> None:
+        spec = get_optimizer(name)
+        unknown = sorted(set(hyper) - set(spec.defaults))
+        if unknown:
+            raise ChainruleError(f"optimizer {spec.name!r} takes {sorted(spec.defaults) or 'no hyper-parameters'}; got {unknown}")
+        checked = {key: check_hyper(key, hyper.get(key, default)) for key, default in spec.defaults.items()}
+        object.__setattr__(self, "name", spec.name)
+        object.__setattr__(self, "hyper", checked)
+        object.__setattr__(self, "spec", spec)  # not a field: the Optimizer of that name
+        object.__setattr__(self, "temporaries", spec.temporaries)
+
+    def init(self, parameters: Parameters) -> State:
+        return self.spec.init(parameters)
+
+    def update(self, parameters: Parameters, grads: dict[str, np.ndarray], state: State, learning_rate: float,
+               inplace: bool = False, scratch: np.ndarray | None = None) -> None:  # fmt: skip
+        self.spec.update(parameters, grads, state, learning_rate, inplace=inplace, scratch=scratch, **self.hyper)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.hyper.items())})"
+
+
+class GradientDescent(OptimizerConfig):
+    """W := W − α dW."""
+
+    def __init__(self) -> None:
+        super().__init__("gd")
+
+
+class Momentum(OptimizerConfig):
+    """v := β v + (1 − β) dW; W := W − α v."""
+
+    def __init__(self, beta: float = 0.9) -> None:
+        super().__init__("momentum", beta=beta)
+
+
+class RMSprop(OptimizerConfig):
+    """s := β₂ s + (1 − β₂) dW²; W := W − α dW / (√s + ε)."""
+
+    def __init__(self, beta2: float = 0.999, epsilon: float = 1e-8) -> None:
+        super().__init__("rmsprop", beta2=beta2, epsilon=epsilon)
+
+
+class Adam(OptimizerConfig):
+    """v, s as momentum and RMSprop, bias-corrected; W := W − α v̂ / (√ŝ + ε)."""
+
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8) -> None:
+        super().__init__("adam", beta1=beta1, beta2=beta2, epsilon=epsilon)
+
+
+def optimizer_config(optimizer: str | OptimizerConfig, **hyper: Any) -> OptimizerConfig:
+    """``optimizer`` itself if a configuration; else the named optimizer with those of ``hyper`` it takes (the rest ignored)."""
+    if isinstance(optimizer, OptimizerConfig):
+        return optimizer
+    spec = get_optimizer(optimizer)
+    return OptimizerConfig(spec.name, **{key: value for key, value in hyper.items() if key in spec.defaults})
+
+
+@dataclass(frozen=True)
+class InverseTimeDecay:
+    """The schedule α(epoch) = α₀ / (1 + decay_rate · epoch), or ⌊epoch / time_interval⌋ with ``time_interval``.
+
+    A callable ``schedule(learning_rate0, epoch) -> α`` (``decayed_learning_rate``), as ``fit`` takes it.
+    """
+
+    decay_rate: float
+    time_interval: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "decay_rate", check_number(self.decay_rate, "decay_rate", 0))
+        if self.time_interval is not None:
+            object.__setattr__(self, "time_interval", check_integer(self.time_interval, "time_interval", 1))
+
+    def __call__(self, learning_rate0: float, epoch: int) -> float:
+        return decayed_learning_rate(learning_rate0, epoch, self.decay_rate, self.time_interval)
+
+
+Schedule = Callable[[float, int], float]  # (α₀, epoch) -> α of that epoch
 
 
 def decayed_learning_rate(learning_rate0: float, epoch: int, decay_rate: float, time_interval: int | None = None) -> float:

@@ -23,6 +23,7 @@ to a user) is ever one of them.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -74,3 +75,20 @@ class Workspace:
 
     def __len__(self) -> int:
         return len(self._arrays)
+
+
+@dataclass(frozen=True)
+class TrainingBuffers:
+    """How ``network.backward`` runs inside a training step, in place of the plain gradients.
+
+    With a TrainingBuffers the backward pass returns only dW and db (what the update reads) and
+    computes each dZ[l] in place over dA[l], which nothing else reads. With its ``workspace`` it
+    also takes dW[l] and dA[l-1] from the workspace's arrays and writes g'[l](Z[l]) over the cached
+    Z[l]: the caches are spent and the grads valid until the next step. A workspace therefore
+    always comes with the parameters-only mode: the type allows nothing else.
+    """
+
+    workspace: Workspace | None = None
+
+
+PARAMETERS_ONLY = TrainingBuffers()  # training without a workspace: small steps, fresh arrays

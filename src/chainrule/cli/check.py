@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import typer
 
+from chainrule import runs
 from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
 from chainrule.cli.root import app
 from chainrule.errors import ChainruleError
 from chainrule.gradcheck import AUTO_LIMIT, EPSILON, EPSILON_RANGE, MODES, RTOL, K, gradcheck, require_memory
-from chainrule.network import Network, check_architecture
-from chainrule.regularization import check_keep_prob, dropout_masks
+from chainrule.network import check_architecture
+from chainrule.regularization import check_keep_prob
 
 
 def _parse_scale(text: str | None) -> tuple[str, float] | None:
@@ -56,26 +56,10 @@ def check(
         keep_prob = check_keep_prob(keep_prob)
         if mode in MODES:  # else gradcheck names the modes
             require_memory(check_architecture(dims, parse_names(activations))[0], m, mode, k)  # before X or W is drawn
-        net = Network(dims, parse_names(activations), seed=seed)
-        rng = np.random.default_rng(seed)
-        X = rng.standard_normal((net.n_x, m))
-        if net.multiclass:  # one-hot labels of random classes
-            Y = np.eye(net.n_y)[:, rng.integers(0, net.n_y, size=m)]
-        else:
-            Y = (rng.random((net.n_y, m)) > 0.5).astype(float)
-        # dropout: one fixed mask set D[l] per hidden layer, the same in the backward and in every cost evaluation
-        masks = dropout_masks(net.layer_dims, m, keep_prob, np.random.default_rng(seed)) if keep_prob < 1 else None
+        net, X, Y, masks = runs.check_problem(dims, parse_names(activations), m, seed, keep_prob)
         grads = None
-        planted = _parse_scale(scale)
-        if planted is not None or grads_convention is not None:
-            _, caches = net.forward(X, masks, keep_prob)
-            grads = net.backward(Y, caches, convention=grads_convention or convention, lambd=lambd, masks=masks,
-                                 keep_prob=keep_prob)  # fmt: skip
-        if planted is not None:
-            key, factor = planted
-            if key not in grads:
-                raise ChainruleError(f"--scale: no gradient {key!r}; expected one of {', '.join(grads)}")
-            grads[key] = grads[key] * factor
+        if scale is not None or grads_convention is not None:
+            grads = runs.planted_grads(net, X, Y, masks, keep_prob, grads_convention or convention, lambd, _parse_scale(scale))
         report = gradcheck(net, X, Y, grads, convention=convention, mode=mode, k=k, epsilon=epsilon, rtol=rtol,
                            lambd=lambd, keep_prob=keep_prob, masks=masks, seed=seed, auto_limit=AUTO_LIMIT)  # fmt: skip
         if json:

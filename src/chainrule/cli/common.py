@@ -12,6 +12,9 @@ from rich.text import Text
 
 from chainrule.errors import ChainruleError
 from chainrule.report import Table
+from chainrule.runs import parse_ints, parse_names
+
+__all__ = ["console", "err_console", "parse_ints", "parse_names", "percent", "plain", "print_error", "rich_table", "user_errors"]
 
 # Neither console reads rich markup: chainrule's text is full of brackets ("W[l]", "Σₗ ‖W[l]‖²",
 # "pip install 'chainrule[data]'") that rich would otherwise take for tags and drop. Style goes
@@ -25,22 +28,14 @@ def plain(text: object, style: str = "") -> Text:
     return Text(str(text), style=style)
 
 
-def parse_ints(text: str, name: str) -> list[int]:
-    """"12288,20,7,5,1" → [12288, 20, 7, 5, 1], with a clear error."""
-    try:
-        return [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise ChainruleError(f"{name} must be comma-separated integers such as 2,4,1; got {text!r}") from None
+def percent(value: float | None) -> str:
+    """A fraction as "90.75 %" ("—" for None)."""
+    return "—" if value is None else f"{100 * value:.2f} %"
 
 
-def parse_names(text: str) -> list[str]:
-    """"relu,sigmoid" → ["relu", "sigmoid"]."""
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def rich_table(table: Table) -> RichTable:
-    """A report table as a rich table, notes as its caption."""
-    caption = plain("\n".join(table.notes)) if table.notes else None
+def rich_table(table: Table, notes: bool = True) -> RichTable:
+    """A report table as a rich table of plain text (W[l], g'[l] are not rich markup), its notes as the caption."""
+    caption = plain("\n".join(table.notes)) if notes and table.notes else None
     out = RichTable(title=plain(table.title), caption=caption, caption_justify="left")
     for _, header in table.columns:
         out.add_column(plain(header))

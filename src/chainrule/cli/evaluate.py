@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from chainrule.cli.common import console, user_errors
-from chainrule.cli.modeldata import dumps, percent, split_results
+from chainrule import runs
+from chainrule.cli.common import console, percent, user_errors
 from chainrule.cli.root import app
-from chainrule.datasets import load_dataset
-from chainrule.errors import ChainruleError
 from chainrule.network import Network
 
 
@@ -26,20 +24,11 @@ def evaluate(
     """Evaluate a saved network; the splits and the input normalization are the training run's unless overridden."""
     with user_errors():
         net = Network.load(model)
-        saved = net.metadata.get("train_options") or {}
-        dataset = dataset or saved.get("dataset")
-        if dataset is None:
-            raise ChainruleError("give --dataset: the model does not say which data set it was trained on")
-        pick = {"data_dir": data_dir, "label": label, "val_fraction": val_fraction, "test_fraction": test_fraction}
-        same = dataset == saved.get("dataset")
-        options = {k: v if v is not None or not same else saved.get(k) for k, v in pick.items()}
-        split_seed = seed if seed is not None else (saved.get("seed") or 0)
-        data = load_dataset(dataset, seed=split_seed, **options)
-        if data.n_x != net.n_x or data.n_y != net.n_y:
-            raise ChainruleError(f"{dataset} has n_x = {data.n_x}, n_y = {data.n_y}; the model expects {net.n_x}, {net.n_y}")
-        results = split_results(net, data.standardized(net.normalization))
+        dataset, data = runs.evaluation_data(net, dataset, seed, data_dir=data_dir, label=label, val_fraction=val_fraction,
+                                             test_fraction=test_fraction)  # fmt: skip
+        results = runs.split_results(net, data)
         if json_output:
-            print(dumps({**results, "dataset": dataset, "model": model}))
+            print(runs.dumps({**results, "dataset": dataset, "model": model}))
             return
         console.print(f"{data.summary()}  ·  model {net.layer_dims} {net.activations}", highlight=False)
         for name, title in (("train", "training"), ("val", "validation"), ("test", "test")):

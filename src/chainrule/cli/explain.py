@@ -7,11 +7,10 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from chainrule.cli.common import console, parse_ints, parse_names, user_errors
+from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
 from chainrule.cli.root import app
 from chainrule.errors import ChainruleError
 from chainrule.explain import CONVENTION_TITLES, Explanation, explain
-from chainrule.report import Table
 
 FORMATS = ("terminal", "markdown", "latex", "json")
 
@@ -53,11 +52,11 @@ def _print_terminal(explanation: Explanation, shapes_only: bool) -> None:
     """rich tables; a wide fixed width when the output is not a terminal, so that no equation wraps."""
     out = console if console.is_terminal else Console(width=220, highlight=False)
     if shapes_only:
-        out.print(_rich_table(explanation.shapes_table()))
+        out.print(rich_table(explanation.shapes_table()))
         return
     out.print(Text(explanation.title, style="bold"))
     out.print(_equation_table(explanation))
-    out.print(_rich_table(explanation.activations_table()))
+    out.print(rich_table(explanation.activations_table()))
     out.print(_backward_table(explanation))
     for note in explanation.notes:
         out.print()
@@ -66,21 +65,10 @@ def _print_terminal(explanation: Explanation, shapes_only: bool) -> None:
         verification = explanation.verification
         plain = verification.table
         out.print()
-        out.print(_rich_table(plain, notes=False))
+        out.print(rich_table(plain, notes=False))
         out.print(Text(verification.verdict(), style="bold green" if verification.passed else "bold red"), width=min(out.width, 120))
         for note in plain.notes[1:]:
             out.print(Text(note), width=min(out.width, 120))
-
-
-def _rich_table(table: Table, notes: bool = True) -> RichTable:
-    """A report table as a rich table of plain Text: W[l] and g'[l] are not rich markup."""
-    caption = Text("\n".join(table.notes)) if notes and table.notes else None
-    out = RichTable(title=Text(table.title), caption=caption, caption_justify="left")
-    for _, header in table.columns:
-        out.add_column(Text(header))
-    for row in table.cells():
-        out.add_row(*map(Text, row))
-    return out
 
 
 def _equation_table(explanation: Explanation) -> RichTable:

@@ -1,7 +1,7 @@
 """One playground run: its data, its network, its training, and every view the page draws.
 
 Nothing here is a second implementation of the math: the data come from ``chainrule.datasets``,
-the network is built by ``chainrule train``'s own code (``cli.train``), training is
+the network is built by ``chainrule train``'s own code (``chainrule.runs``), training is
 ``Network.fit`` resumed frame after frame (the same run as one ``fit`` call, hence as
 ``chainrule train``), the arrays of a layer are ``Network.forward`` / ``Network.backward`` in
 either convention and ``conventions.compare_grads`` their ratio, the equations ``explain``'s, the
@@ -87,8 +87,8 @@ def load_data(config: Config) -> Dataset:
 
 
 def train_options(config: Config) -> dict[str, Any]:
-    """``chainrule train``'s options dict for ``config`` (its own defaults filled in by ``cli.train``)."""
-    from chainrule.cli.train import _options
+    """``chainrule train``'s options dict for ``config`` (its own defaults filled in by ``chainrule.runs``)."""
+    from chainrule import runs
 
     given = {
         "dataset": config.dataset if config.m is None and config.noise is None and config.dataset != "csv" else None,
@@ -97,7 +97,7 @@ def train_options(config: Config) -> dict[str, Any]:
         "batch_size": config.batch_size, "lambd": config.lambd, "keep_prob": config.keep_prob, "seed": config.seed,
         "test_fraction": config.test_fraction, "val_fraction": 0.0,
     }  # fmt: skip
-    options = _options({k: v for k, v in given.items() if v is not None}, None, None)
+    options = runs.resolve_options({k: v for k, v in given.items() if v is not None}, None, None)
     if given["dataset"] is None:
         options["dataset"] = None  # not one of chainrule train's data sets as it is: evaluate needs --dataset
     return options
@@ -106,10 +106,10 @@ def train_options(config: Config) -> dict[str, Any]:
 def build_network(config: Config, data: Dataset, options: dict[str, Any]) -> Network:
     """The network ``chainrule train`` builds for these options: on the flower without a seed, the
     course's weights drawn from np.random.RandomState(2); otherwise from default_rng(seed or 0)."""
-    from chainrule.cli.train import _network
+    from chainrule import runs
 
     build = dict(options, dataset=config.dataset if config.dataset == "flower" else options["dataset"])
-    net = _network(build, data)
+    net = runs.build_network(build, data)
     net.normalization = data.normalization
     return net
 

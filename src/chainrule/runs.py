@@ -1,0 +1,416 @@
+"""A training run as ``chainrule train``, ``evaluate`` and ``predict`` make it, without the printing.
+
+The commands parse their options and print; everything between is here: the options resolved
+(explicit, then a resumed run's saved ones, then the data set's defaults: the flower's are the
+course's week-3 model), the checks of a resumed run, the network built (the course's
+``np.random.seed`` stream on the flower), ``fit`` with checkpoints every ``checkpoint_every``
+epochs, the results per split (one forward pass each) written atomically, the data a saved
+model is evaluated on, and the predicted rows of a table of inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from chainrule.conventions import check_convention
+from chainrule.datasets import Dataset, apply_normalization, load_dataset
+from chainrule.datasets.files import read_table, table_features
+from chainrule.divergence import DivergenceError
+from chainrule.errors import ChainruleError
+from chainrule.losses import cost as checked_cost
+from chainrule.network import Network
+from chainrule.regularization import Masks, dropout_masks
+from chainrule.training import History
+from chainrule.validation import check_integer, check_number
+
+# The flower's defaults are the course's week-3 model; every other data set gets the generic ones.
+FLOWER = {"layers": "2,4,1", "activations": "tanh,sigmoid", "learning_rate": 1.2, "epochs": 10_000, "initialization": "scaled_normal"}
+GENERIC = {"activations": "relu,auto", "learning_rate": 0.01, "epochs": 100, "initialization": "auto"}
+COMMON = {"dataset": "flower", "optimizer": "gd", "batch_size": None, "lambd": 0.0, "keep_prob": 1.0, "decay_rate": 0.0,
+          "time_interval": None, "patience": None, "convention": "loss", "seed": None, "legacy_seed": 2,
+          "data_dir": None, "label": None, "val_fraction": None, "test_fraction": None, "checkpoint_every": None}
+# What a resumed run cannot change: the network, its data and splits, the optimizer whose state it continues.
+FIXED_ON_RESUME = ("dataset", "layers", "activations", "initialization", "optimizer", "seed", "legacy_seed", "label",
+                   "val_fraction", "test_fraction")
+# Each option's range, checked with the option's name before anything is loaded: (option, minimum, low open).
+INTEGER_OPTIONS = {"epochs": ("--epochs", 1), "batch_size": ("--batch-size", 1), "patience": ("--patience", 1),
+                   "time_interval": ("--time-interval", 1), "checkpoint_every": ("--checkpoint-every", 1),
+                   "seed": ("--seed", 0), "legacy_seed": ("--legacy-seed", 0)}
+NUMBER_OPTIONS = {"learning_rate": ("--learning-rate", 0, None, True, False), "lambd": ("--lambd", 0, None, False, False),
+                  "keep_prob": ("--keep-prob", 0, 1, True, False), "decay_rate": ("--decay-rate", 0, None, False, False),
+                  "val_fraction": ("--val-fraction", 0, 1, False, True), "test_fraction": ("--test-fraction", 0, 1, False, True)}
+
+
+@dataclass
+class Run:
+    """A run about to train: its resolved options, network, standardized data and, when resumed, the saved history."""
+
+    options: dict[str, Any]
+    net: Network
+    data: Dataset
+    earlier: History | None
+    resumed: bool
+
+
+def start_run(given: dict[str, Any], resume: str | None, out: str | None) -> Run:
+    """The options given (checked), resolved against the run saved in ``resume``; the data loaded, the network built."""
+    check_ranges(given)
+    saved = Network.load(resume) if resume else None
+    options = resolve_options(given, saved, resume)
+    check_convention(options["convention"])
+    if out:
+        prepare_out(out)
+    split_seed = options["seed"] if options["seed"] is not None else 0
+    raw = load_dataset(options["dataset"], data_dir=options["data_dir"], label=options["label"],
+                       val_fraction=options["val_fraction"], test_fraction=options["test_fraction"], seed=split_seed)
+    net = saved if saved is not None else build_network(options, raw)
+    earlier = saved_history(saved, resume) if saved is not None else None
+    if saved is None:
+        net.normalization = raw.normalization  # fitted on the training part only
+    data = raw.standardized(net.normalization)
+    net.metadata = {"dataset": options["dataset"], "classes": data.classes, "feature_names": data.feature_names,
+                    "image_shape": list(data.image_shape) if data.image_shape else None, "train_options": options}
+    return Run(options, net, data, earlier, saved is not None)
+
+
+def fit_run(run: Run, out: str | None, on_epoch: Callable[[int, float], Any] | None = None) -> History:
+    """``fit`` with the run's options, ``on_epoch(epoch, J)`` after every epoch and, with ``out``, checkpoint.npz every
+    ``checkpoint_every`` epochs (default 10 times a run) and at the last; the whole run's History (``earlier`` first)."""
+    net, options, epochs = run.net, run.options, run.options["epochs"]
+    save_every = options["checkpoint_every"] or max(1, epochs // 10)
+
+    def callback(epoch: int, J: float) -> None:
+        if on_epoch is not None:
+            on_epoch(epoch, J)
+        done = epoch + 1
+        if out and (done % save_every == 0 or done == epochs):
+            net.metadata["history"] = whole_history(run.earlier, net.history).to_dict()  # a resumed run continues the whole history
+            with writing(os.path.join(out, "checkpoint.npz")) as path:
+                net.save(path)
+
+    history = net.fit(
+        *run.data.split("train"),
+        learning_rate=options["learning_rate"], epochs=epochs, convention=options["convention"], callback=callback,
+        batch_size=options["batch_size"], optimizer=options["optimizer"], lambd=options["lambd"],
+        keep_prob=options["keep_prob"], decay_rate=options["decay_rate"], time_interval=options["time_interval"],
+        validation_data=run.data.split("val"), patience=options["patience"], seed=options["seed"] or 0, resume=run.resumed,
+    )
+    return whole_history(run.earlier, history)
+
+
+def finish_run(run: Run, history: History, out: str | None) -> tuple[dict[str, Any], list[str], str | None]:
+    """(results per split, the pictures written, why there are none): with ``out`` model.npz, results.json, the plots."""
+    results = split_results(run.net, run.data)
+    if not out:
+        return results, [], None
+    run.net.metadata["history"] = history.to_dict()
+    with writing(os.path.join(out, "model.npz")) as path:
+        run.net.save(path)
+    write_results(out, results, history)
+    from chainrule import plots
+
+    try:
+        with writing(out):
+            return results, plots.write_all(out, run.net, run.data, history), None
+    except plots.PlotsUnavailableError as error:  # matplotlib is an optional extra
+        return results, [], str(error)
+
+
+def write_divergence(out: str, error: DivergenceError, history: History) -> None:
+    """A diverged run's results.json: where, why, and its history until then (no model.npz)."""
+    write_json(os.path.join(out, "results.json"), {"diverged": error.divergence.to_dict(), "history": history.to_dict()})
+
+
+def epochs_done(net: Network) -> int:
+    """The epochs of the network's training state (0 before any)."""
+    return net.training_state.epoch if net.training_state else 0
+
+
+def evaluation_data(net: Network, dataset: str | None, seed: int | None, **overrides: Any) -> tuple[str, Dataset]:
+    """(name, data standardized as the model's) that ``net`` is evaluated on: the data set and splits of its training
+    run, the options in ``overrides`` (data_dir, label, val_fraction, test_fraction) and ``seed`` where given."""
+    saved = net.metadata.get("train_options") or {}
+    dataset = dataset or saved.get("dataset")
+    if dataset is None:
+        raise ChainruleError("give --dataset: the model does not say which data set it was trained on")
+    same = dataset == saved.get("dataset")
+    options = {k: v if v is not None or not same else saved.get(k) for k, v in overrides.items()}
+    split_seed = seed if seed is not None else (saved.get("seed") or 0)
+    data = load_dataset(dataset, seed=split_seed, **options)
+    if data.n_x != net.n_x or data.n_y != net.n_y:
+        raise ChainruleError(f"{dataset} has n_x = {data.n_x}, n_y = {data.n_y}; the model expects {net.n_x}, {net.n_y}")
+    return dataset, data.standardized(net.normalization)
+
+
+def predict_rows(net: Network, X: np.ndarray) -> list[tuple[int, str, float]]:
+    """(row, predicted class name, its probability) for each column of X, from one forward pass."""
+    AL = net.predict_proba(X)
+    predicted = net._labels_of(AL)[0]
+    probability = AL[predicted, np.arange(AL.shape[1])] if net.multiclass else np.where(predicted == 1, AL[0], 1 - AL[0])
+    classes = net.metadata.get("classes") or [str(k) for k in range(max(2, net.n_y))]
+    return [(i, classes[k], float(p)) for i, (k, p) in enumerate(zip(predicted, probability, strict=True))]
+
+
+def check_problem(layer_dims: list[int], activations: list[str], m: int, seed: int,
+                  keep_prob: float = 1.0) -> tuple[Network, np.ndarray, np.ndarray, Masks | None]:  # fmt: skip
+    """``chainrule check``'s random problem: (net, X (n_x, m), Y, dropout masks), all drawn from ``seed``.
+
+    Y holds random classes (one-hot with softmax, {0, 1} with sigmoid); with keep_prob < 1 one fixed
+    mask set D[l] per hidden layer, the same in the backward and in every cost evaluation.
+    """
+    net = Network(layer_dims, activations, seed=seed)
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((net.n_x, m))
+    if net.multiclass:  # one-hot labels of random classes
+        Y = np.eye(net.n_y)[:, rng.integers(0, net.n_y, size=m)]
+    else:
+        Y = (rng.random((net.n_y, m)) > 0.5).astype(float)
+    masks = dropout_masks(net.layer_dims, m, keep_prob, np.random.default_rng(seed)) if keep_prob < 1 else None
+    return net, X, Y, masks
+
+
+def planted_grads(net: Network, X: np.ndarray, Y: np.ndarray, masks: Masks | None, keep_prob: float, convention: str,
+                  lambd: float, planted: tuple[str, float] | None) -> dict[str, np.ndarray]:  # fmt: skip
+    """The network's gradients in ``convention``, with one of them multiplied by a factor (``planted`` = (key, factor))."""
+    _, caches = net.forward(X, masks, keep_prob)
+    grads = net.backward(Y, caches, convention=convention, lambd=lambd, masks=masks, keep_prob=keep_prob)
+    if planted is not None:
+        key, factor = planted
+        if key not in grads:
+            raise ChainruleError(f"--scale: no gradient {key!r}; expected one of {', '.join(grads)}")
+        grads[key] = grads[key] * factor
+    return grads
+
+
+def check_ranges(given: dict[str, Any]) -> None:
+    """Every numeric option given, in its range, named as on the command line."""
+    for key, (name, minimum) in INTEGER_OPTIONS.items():
+        if key in given:
+            check_integer(given[key], name, minimum)
+    if "legacy_seed" in given and given["legacy_seed"] >= 2**32:
+        raise ChainruleError(f"--legacy-seed must be below 2**32 (np.random.seed's range); got {given['legacy_seed']}")
+    for key, (name, low, high, low_open, high_open) in NUMBER_OPTIONS.items():
+        if key in given:
+            check_number(given[key], name, low, high, low_open=low_open, high_open=high_open)
+
+
+def resolve_options(given: dict[str, Any], saved: Network | None, resume: str | None) -> dict[str, Any]:
+    """Explicit options, then (when resuming) the saved run's, then the data set's defaults."""
+    options = dict(COMMON)
+    if saved is not None:
+        options.update(saved.metadata.get("train_options") or {})
+        if not saved.metadata.get("train_options"):
+            raise ChainruleError("--resume needs a model saved by chainrule train (its options are in the file)")
+        check_resume(given, options, saved, resume)
+    options.update(given)
+    defaults = FLOWER if options["dataset"] == "flower" else GENERIC
+    for key, value in defaults.items():
+        options.setdefault(key, value)
+        if options[key] is None:
+            options[key] = value
+    return options
+
+
+def check_resume(given: dict[str, Any], saved_options: dict[str, Any], saved: Network, resume: str | None) -> None:
+    """A resumed run keeps its network, data, splits and optimizer; --epochs (the total) must go beyond the epochs done."""
+    for key in FIXED_ON_RESUME:
+        if key in given and normalized(key, given[key]) != normalized(key, saved_options.get(key)):
+            name = "--" + key.replace("_", "-")
+            raise ChainruleError(
+                f"--resume continues the run in {resume!r} with {name} {saved_options.get(key)}; got {name} {given[key]}: "
+                f"leave {name} out, or start a new run without --resume"
+            )
+    done = epochs_done(saved)
+    total = given.get("epochs", saved_options.get("epochs"))
+    if total is not None and total <= done:
+        raise ChainruleError(
+            f"--epochs is the total to reach with --resume; the run in {resume!r} has done {done} epochs: give --epochs above {done}"
+        )
+
+
+def normalized(key: str, value: Any) -> Any:
+    """An option as compared on --resume: layer sizes and activation names as lists."""
+    if value is None:
+        return None
+    if key == "layers":
+        return parse_ints(str(value), "--layers")
+    if key == "activations":
+        return parse_names(str(value))
+    return value
+
+
+def build_network(options: dict[str, Any], data: Dataset) -> Network:
+    layers = parse_ints(options["layers"], "--layers") if options.get("layers") else [data.n_x, 32, 16, data.n_y]
+    if layers[0] != data.n_x:
+        raise ChainruleError(f"--layers must start with n_x = {data.n_x} for {data.name} (its number of features); got {layers}")
+    if layers[-1] != data.n_y:
+        raise ChainruleError(f"--layers must end with n_y = {data.n_y} for {data.name} ({data.n_classes} classes); got {layers}")
+    names = [data.output_activation if name == "auto" else name for name in parse_names(options["activations"])]
+    options["layers"] = ",".join(map(str, layers))
+    if options["seed"] is None and options["dataset"] == "flower":
+        rng = np.random.RandomState(options["legacy_seed"])  # the course's np.random.seed(...) stream
+    else:
+        rng = np.random.default_rng(options["seed"] or 0)
+    return Network(layers, names, initialization=options["initialization"], rng=rng)
+
+
+def saved_history(saved: Network, resume: str | None) -> History | None:
+    """The history saved with a run that is resumed (None in files saved without one); it must end where the run did."""
+    recorded = saved.metadata.get("history")
+    if not isinstance(recorded, dict):
+        return None
+    history = History.from_dict(recorded)
+    done = epochs_done(saved)
+    if not isinstance(history.costs, list) or history.first_epoch + len(history.costs) != done:
+        raise ChainruleError(f"{resume!r}: the saved history does not end at the {done} epochs of its training state; the file was altered")
+    return history
+
+
+def whole_history(earlier: History | None, history: History) -> History:
+    """The whole run's history: the resumed run's ``earlier`` epochs (saved with the model), then these."""
+    return history if earlier is None else earlier.continued_by(history)
+
+
+def early_stopping(history: History, results: dict[str, Any]) -> dict[str, Any] | None:
+    """What early stopping did, for the text and the JSON: None without --patience."""
+    if history.patience is None:
+        return None
+    last = history.first_epoch + len(history.costs) - 1
+    best = history.best_epoch
+    restored = best if best is not None and best != last else None
+    if history.stopped_early:
+        message = (f"early stopping at epoch {last}: no lower validation cost for {history.patience} epochs after epoch {best}; "
+                   f"the weights of epoch {best} were restored (training cost J = {results['cost']:.6f} with them)")
+    elif restored is not None:
+        message = (f"the validation cost was lowest at epoch {best}: the weights of epoch {best} were restored "
+                   f"(training cost J = {results['cost']:.6f} with them)")
+    else:
+        message = f"the validation cost was lowest at the last epoch, {last}"
+    return {"patience": history.patience, "stopped_early": history.stopped_early, "stopped_at": last if history.stopped_early
+            else None, "best_epoch": best, "restored_epoch": restored, "message": message}
+
+
+def prepare_out(out: str) -> None:
+    """--out as a folder chainrule can write to, created if needed; a one-line error otherwise."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise ChainruleError(f"--out must be a folder; {out!r} is an existing file")
+    try:
+        os.makedirs(out, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        raise ChainruleError(f"--out: cannot write in the folder {out!r}: {error.strerror or error}") from None
+
+
+@contextlib.contextmanager
+def writing(path: str) -> Iterator[str]:
+    """Turn an OSError while writing ``path`` (read-only, full disk) into one line naming the file."""
+    try:
+        yield path
+    except OSError as error:
+        raise ChainruleError(f"cannot write {path!r}: {error.strerror or error}") from None
+
+
+def write_results(out: str, results: dict[str, Any], history: History) -> None:
+    write_json(os.path.join(out, "results.json"), {**results, "history": history.to_dict()})
+
+
+def write_json(path: str, payload: dict[str, Any]) -> None:
+    """One JSON object written atomically (a temporary file, then os.replace): never a half-written file."""
+    with writing(path):
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".results.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(dumps(payload) + "\n")
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+
+
+def parse_ints(text: str, name: str) -> list[int]:
+    """"12288,20,7,5,1" → [12288, 20, 7, 5, 1], with a clear error."""
+    try:
+        return [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise ChainruleError(f"{name} must be comma-separated integers such as 2,4,1; got {text!r}") from None
+
+
+def parse_names(text: str) -> list[str]:
+    """"relu,sigmoid" → ["relu", "sigmoid"]."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def split_results(net: Network, data: Dataset) -> dict[str, Any]:
+    """train_accuracy, val_accuracy, test_accuracy (None where there is no such split), cost (J of the
+    final parameters on the training split, no L2 term), val_cost and test_cost; ``data`` already normalized."""
+    results: dict[str, Any] = {}
+    for name in ("train", "val", "test"):
+        split = data.split(name)
+        if split is None:
+            results[f"{name}_accuracy"] = results[f"{name}_cost"] = None
+            continue
+        X, Y = split
+        AL = net.predict_proba(X)  # one forward pass for both numbers
+        Y = net.targets(Y, X.shape[1])
+        results[f"{name}_accuracy"] = net._accuracy_of(AL, Y)
+        results[f"{name}_cost"] = checked_cost(AL, Y, net.loss)
+    results["cost"] = results.pop("train_cost")
+    return results
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    """One JSON object; NaN and inf become null."""
+    def clean(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value.item() if hasattr(value, "item") else value
+
+    return json.dumps(clean(payload), ensure_ascii=False)
+
+
+def read_inputs(net: Network, path: str) -> np.ndarray:
+    """Features (n_x, m) from a CSV with a header row, normalized as the model's training data.
+
+    A model trained on named columns (a CSV, breast_cancer, digits) takes its columns by name, in
+    its order, wherever they are in the file; a file that lacks any of them is refused, naming
+    them. A model without names (the planar data sets) takes every column except its label
+    column, in order.
+    """
+    label = net.metadata.get("train_options", {}).get("label") or "label"
+    header, rows = read_table(path)
+    names = net.metadata.get("feature_names")
+    if names:
+        missing = [name for name in names if name not in header]
+        if missing:
+            raise ChainruleError(
+                f"{path!r} lacks {len(missing)} of the model's {len(names)} feature columns, e.g. {missing[:5]}; "
+                f"the model was trained on {_listed(names)}, the file has {_listed(header)}"
+            )
+        features = list(names)
+    else:
+        features = [name for name in header if name != label]
+        if len(features) != net.n_x:
+            raise ChainruleError(f"{path!r} has {len(features)} feature columns {_listed(features)}; the model expects n_x = {net.n_x}")
+    X = table_features(path, header, rows, features)
+    return apply_normalization(X, net.normalization) if net.normalization is not None else X
+
+
+def _listed(names: list[str], most: int = 8) -> str:
+    """["a", "b", …] cut after ``most`` names, with the count."""
+    shown = ", ".join(repr(name) for name in names[:most])
+    return f"[{shown}{f', … ({len(names)} in all)' if len(names) > most else ''}]"
