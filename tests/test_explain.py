@@ -416,8 +416,8 @@ def test_each_note_is_written_once_and_its_text_read_from_its_latex():
     assert latex_to_text(r"$W^{[l]} := W^{[l]} - \frac{\alpha}{m} dW^{[l]}$, ``cost''") == 'W[l] := W[l] − (α/m) dW[l], "cost"'
     assert latex_to_text(r"$J = \frac{1}{m} \sum_i \mathcal{L}^{(i)} + \frac{\lambda}{2m} \sum_l \lVert W^{[l]} \rVert^2$") \
         == "J = (1/m) Σᵢ L⁽ⁱ⁾ + (λ/2m) Σₗ ‖W[l]‖²"
-    assert latex_to_text(r"$dZ^{[l]} = dA^{[l]} \ast g^{[l]\prime}(Z^{[l]})$, $A^{[l-1]\top}$, $1/m^4$") \
-        == "dZ[l] = dA[l] * g'[l](Z[l]), A[l-1]ᵀ, 1/m^4"
+    assert latex_to_text(r"$dZ^{[l]} = dA^{[l]} \ast g^{[l]\prime}(Z^{[l]})$, $A^{[l-1]\top}$, $1/m^4$, $1/m^2$") \
+        == "dZ[l] = dA[l] * g'[l](Z[l]), A[l-1]ᵀ, 1/m^4, 1/m^2"
     for dims, activations, lambd in (([5, 4, 1], ["relu", "sigmoid"], 0.3), ([4, 3, 3], ["tanh", "softmax"], 0.0)):
         for note in explain(dims, m=6, activations=activations, lambd=lambd).notes:
             assert note.text == latex_to_text(note.latex)

@@ -105,7 +105,7 @@ def latex_number(x: float) -> str:
 _COMMANDS = {"partial": "∂", "lVert": "‖", "rVert": "‖", "cdot": "·", "dots": "…", "times": "×", "ast": "*", "top": "ᵀ",
              "alpha": "α", "lambda": "λ", "sigma": "σ", "delta": "δ", "sum": "Σ", "prime": "'", "left": "", "right": ""}
 _EATS_SPACE = {"partial", "lVert", "cdot"}  # ∂L, ‖W, ·m: the space after them is LaTeX's, not the text's
-_SUPERSCRIPT = dict(zip("()12im", "⁽⁾¹²ⁱᵐ", strict=True))
+_SUPERSCRIPT = dict(zip("()1im", "⁽⁾¹ⁱᵐ", strict=True))
 _SUBSCRIPT = dict(zip("ijkl", "ᵢⱼₖₗ", strict=True))
 
 
@@ -122,11 +122,11 @@ def _group(math: str, i: int) -> tuple[str, int]:
 
 
 def _superscript(text: str) -> str:
-    """^{[l]} → [l] (the layer), ^{[l]\\top} → [l]ᵀ, ^{[l]\\prime} → '[l], ^{(i)} → ⁽ⁱ⁾, ^2 → ², ^4 → ^4."""
+    """^{[l]} → [l] (the layer), ^{[l]\\top} → [l]ᵀ, ^{[l]\\prime} → '[l], ^{(i)} → ⁽ⁱ⁾, ^4 → ^4."""
     layer, rest = (text[: text.index("]") + 1], text[text.index("]") + 1 :]) if text.startswith("[") else ("", text)
     if rest == "'":
         return "'" + layer
-    if rest == "2" or (rest.startswith("(") and all(c in _SUPERSCRIPT for c in rest)):  # a square, an example's index
+    if rest.startswith("(") and all(c in _SUPERSCRIPT for c in rest):  # an example's index
         return layer + "".join(_SUPERSCRIPT[c] for c in rest)
     return layer + rest if layer or rest == "ᵀ" else "^" + rest  # a power such as m^4 stays written out
 
@@ -157,7 +157,10 @@ def _math_text(math: str) -> str:
         elif c in "^_":
             group, i = _group(math, i + 1)
             text = _math_text(group)
-            out.append(_superscript(text) if c == "^" else "".join(_SUBSCRIPT.get(ch, ch) for ch in text))
+            if c == "^" and text == "2" and out and out[-1] == "‖":  # ‖W‖²: the norm squared (a power m^2 stays written out)
+                out.append("²")
+            else:
+                out.append(_superscript(text) if c == "^" else "".join(_SUBSCRIPT.get(ch, ch) for ch in text))
         else:
             brackets += {"[": 1, "]": -1}.get(c, 0)
             out.append("−" if c == "-" and not brackets else c)
