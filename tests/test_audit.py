@@ -262,7 +262,7 @@ def test_cli_exit_codes_and_json(tmp_path):
     assert (output["source"], output["exit_code"], output["kind"]) == ("bad.py", 1, "py")
     assert {"notes", "standins", "failed_imports", "raised", "stopped", "not_run", "dropped"} <= set(output)
     (entry,) = output["functions"]
-    assert set(entry) == {"function", "verdict", "convention", "version", "first_wrong", "summary", "findings"}
+    assert set(entry) == {"function", "verdict", "convention", "version", "as_given", "first_wrong", "summary", "findings"}
     assert (entry["function"], entry["verdict"], entry["convention"], entry["first_wrong"]) == ("L_model_backward", "wrong", None, "db3")
     assert entry["findings"][1] == {"key": "db3", "diagnosis": "scale", "factor": "m", "message": entry["findings"][1]["message"]}
     assert all(set(f) == {"key", "diagnosis", "factor", "message"} for f in entry["findings"])
@@ -274,3 +274,20 @@ def test_cli_exit_codes_and_json(tmp_path):
     assert result.exit_code == 2 and "defines no function backward_propagation" in result.output
     result = runner.invoke(app, ["audit", write(tmp_path, "def L_model_backward(:\n", "broken.py")])
     assert result.exit_code == 2 and "not valid Python" in result.output
+
+
+def test_course2_backward_propagation_n_as_handed_out_does_not_fail_the_file(tmp_path):
+    # the notebook hands out backward_propagation_n with dW2 × 2 and db1 with 4/m for gradient_check_n to find;
+    # its expected output (difference = 0.2850931567761623) needs them, so a learner's file that keeps them is right
+    handed_out = plant(COURSE2, ("dW2 = 1. / m * np.dot(dZ2, A1.T)", "dW2 = 1. / m * np.dot(dZ2, A1.T) * 2"),
+                       ("db1 = 1. / m * np", "db1 = 4. / m * np"))  # fmt: skip
+    (tmp_path / "given").mkdir()
+    report, (result,) = audit_case(tmp_path / "given", handed_out, "backward_propagation_n", {"context": False})
+    assert (result.verdict, result.as_given, result.first_wrong) == ("wrong", True, "dW2")
+    assert "not counted against the file" in result.summary and report.exit_code == 0
+    assert result.to_dict()["as_given"] is True
+    # one of the two only is the learner's own bug: counted
+    (tmp_path / "own").mkdir()
+    report, (result,) = audit_case(tmp_path / "own", plant(COURSE2, ("db1 = 1. / m * np", "db1 = 4. / m * np")),
+                                   "backward_propagation_n", {"context": False})  # fmt: skip
+    assert (result.verdict, result.as_given, report.exit_code) == ("wrong", False, 1)

@@ -707,9 +707,14 @@ def _diagnose(spec: FunctionSpec, evidence: Evidence, structure: list[str], cont
         summary += f" {len(later)} later array(s) differ too; fix {first.key} first, they may follow from it."
     elif later and pattern:
         summary += f" {len(later)} later array(s) differ too, as the pattern says."
+    given = False
     if spec.recognise is not None and (known := spec.recognise(findings)):  # a spec's own known pattern (audit.specs)
         summary += " " + known
-    return _Result(FunctionAudit(spec.name, "wrong", None, first.key, summary, findings, notes), frame, from_dA, mixed)
+        given = spec.recognised_is_given
+        if given:
+            summary += " The notebook hands the function out so, and its expected output needs them: not counted against the file."
+    audit = FunctionAudit(spec.name, "wrong", None, first.key, summary, findings, notes, as_given=given)
+    return _Result(audit, frame, from_dA, mixed)
 
 
 def _dependencies(spec: FunctionSpec, evidence: Evidence, findings: list[Finding], frame: str) -> str:
