@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   creates .venv, installs chainrule, trains the flower network (the main job)
-#   make test   creates .venv, installs chainrule with its test tools, runs ruff and pytest
+#   make test   creates .venv, installs chainrule with its test tools, runs ruff, mypy and pytest
 #   make bench  the training-step and whole-fit benchmarks against PyTorch and scikit-learn (write docs/benchmarks.md)
 PYTHON ?= python3
 VENV   ?= .venv
@@ -32,6 +32,7 @@ demo: $(VENV)/.core
 
 test: $(VENV)/.test
 	$(BIN)/ruff check .
+	$(BIN)/mypy  # the type checker over src/ ([tool.mypy] in pyproject.toml)
 	@# one BLAS thread per pytest worker: two workers on two cores, no oversubscription
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -q -n 2
 
@@ -40,4 +41,4 @@ bench: $(VENV)/.bench
 	$(BIN)/python benchmarks/fit_bench.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

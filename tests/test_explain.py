@@ -200,6 +200,25 @@ def test_verify_fails_on_a_planted_double_1_over_m(monkeypatch):
     assert "dW2 finite-difference relative error" in v.verdict() and v.verdict().startswith("FAIL")
 
 
+def test_verify_threshold_catches_a_subtle_error(monkeypatch):
+    """Negative control for THRESHOLD itself: dW1 off by 4e-5 (relative error about 2e-5, thousands of times the
+    finite differences' own error) fails at the threshold of 1e-6, and would pass at a loosened 1e-3."""
+    original = cr.Network.backward
+
+    def slightly_off(self, *args, **kwargs):
+        grads = original(self, *args, **kwargs)
+        grads["dW1"] = grads["dW1"] * (1 + 4e-5)  # both conventions alike: the loss/cost ratios stay exact
+        return grads
+
+    monkeypatch.setattr(cr.Network, "backward", slightly_off)
+    net = cr.Network([4, 3, 1], activations=["tanh", "sigmoid"], seed=0)
+    v = verify(net, m=6, seed=1)
+    rows = {row["key"]: row for row in v.rows}
+    assert not v.passed and [key for key, row in rows.items() if not row["ok"]] == ["dW1"], v.verdict()
+    assert 1e-5 < rows["dW1"]["fd_rel_error"] < 1e-4 and rows["dW2"]["fd_rel_error"] < 1e-8
+    assert verify(net, m=6, seed=1, threshold=1e-3).passed  # the same error, under a loose threshold
+
+
 def test_verify_fails_on_a_planted_wrong_derivative(monkeypatch):
     """Negative control: tanh' written as 1 − tanh(Z) (not squared) must fail for the layers below it."""
     wrong = dataclasses.replace(ACTIVATIONS["tanh"], g_prime=lambda Z: 1 - np.tanh(Z))
@@ -389,3 +408,17 @@ def test_cli_bad_input_exits_2_with_one_line(args, message):
     result = runner.invoke(app, ["explain", *args])
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_each_note_is_written_once_and_its_text_read_from_its_latex():
+    from chainrule.explain.notation import latex_to_text
+
+    assert latex_to_text(r"$W^{[l]} := W^{[l]} - \frac{\alpha}{m} dW^{[l]}$, ``cost''") == 'W[l] := W[l] − (α/m) dW[l], "cost"'
+    assert latex_to_text(r"$J = \frac{1}{m} \sum_i \mathcal{L}^{(i)} + \frac{\lambda}{2m} \sum_l \lVert W^{[l]} \rVert^2$") \
+        == "J = (1/m) Σᵢ L⁽ⁱ⁾ + (λ/2m) Σₗ ‖W[l]‖²"
+    assert latex_to_text(r"$dZ^{[l]} = dA^{[l]} \ast g^{[l]\prime}(Z^{[l]})$, $A^{[l-1]\top}$, $1/m^4$, $1/m^2$") \
+        == "dZ[l] = dA[l] * g'[l](Z[l]), A[l-1]ᵀ, 1/m^4, 1/m^2"
+    for dims, activations, lambd in (([5, 4, 1], ["relu", "sigmoid"], 0.3), ([4, 3, 3], ["tanh", "softmax"], 0.0)):
+        for note in explain(dims, m=6, activations=activations, lambd=lambd).notes:
+            assert note.text == latex_to_text(note.latex)
+            assert not set("\\{}$") & set(note.text) and "``" not in note.text, note.text

@@ -35,6 +35,7 @@ import numpy as np
 from chainrule.errors import ChainruleError
 from chainrule.optim import get_optimizer, state_from_arrays, state_to_arrays
 from chainrule.training import TrainingState
+from chainrule.version import __version__
 
 FORMAT = "chainrule.network"
 FORMAT_VERSION = 2  # 2: the member "checksum" holds the SHA-256 of the header; 1 (chainrule 0.1.0): arrays only
@@ -51,7 +52,7 @@ NPY_MAGIC = b"\x93NUMPY"
 
 def _digest(array: np.ndarray) -> str:
     """SHA-256 of the array's C-order bytes (as ``tobytes()``), without a copy when it is contiguous."""
-    return hashlib.sha256(np.ascontiguousarray(array).reshape(-1).view(np.uint8)).hexdigest()
+    return hashlib.sha256(np.ascontiguousarray(array).reshape(-1).view(np.uint8)).hexdigest()  # type: ignore[arg-type]  # NumPy's stubs: an ndarray is a buffer
 
 
 def _series(values: Any) -> bool:
@@ -89,8 +90,6 @@ def model_arrays(net) -> dict[str, np.ndarray]:
 
 def model_header(net, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
     """The JSON header describing ``net`` and ``arrays``."""
-    from chainrule import __version__
-
     state = net.training_state
     return {
         "format": FORMAT,
@@ -136,7 +135,7 @@ def save(net, path: str | os.PathLike) -> None:
                 _lock(file.fileno(), blocking=True)
                 if os.fstat(file.fileno()).st_nlink == 0:
                     continue
-                np.savez(file, **arrays)
+                np.savez(file, **arrays)  # type: ignore[arg-type]  # NumPy's stubs: an ndarray is a buffer
                 file.flush()
                 os.fsync(file.fileno())
                 os.replace(temporary, path)  # while still locked: no cleaner takes it for a stale one
@@ -471,9 +470,9 @@ def _read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, spec: dict[str,
                 f"{member.tell() + nbytes:,}: the file was altered or damaged"
             )
         buffer = np.empty(shape[::-1] if fortran else shape, dtype=dtype)
-        view, filled = memoryview(buffer.reshape(-1).view(np.uint8)), 0
+        view, filled = memoryview(buffer.reshape(-1).view(np.uint8)), 0  # type: ignore[arg-type]  # NumPy's stubs: an ndarray is a buffer
         while filled < nbytes:
-            count = member.readinto(view[filled : filled + READ_CHUNK])
+            count = member.readinto(view[filled : filled + READ_CHUNK])  # type: ignore[attr-defined]  # a ZipExtFile has readinto
             if not count:
                 raise ChainruleError(f"{path!r}: member {info.filename} is truncated ({filled:,} of {nbytes:,} bytes)")
             filled += count

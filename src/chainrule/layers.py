@@ -4,6 +4,11 @@ Forward:   Z[l] = W[l] A[l-1] + b[l]           A[l] = g[l](Z[l])
 Backward:  dZ[l] = dA[l] * g'[l](Z[l])
            dW[l] = k dZ[l] A[l-1]ᵀ     db[l] = k Σᵢ dZ[l]     dA[l-1] = W[l]ᵀ dZ[l]
 
+``layer_backward`` is one layer of the backward pass, those four lines; every backward loop in
+chainrule (``network.backward``, the course's week-3 ``backward_propagation``, the audit's
+reference and its bug variants) is a loop over it, differing only in what it passes for one
+layer (a given dZ[L], g'[l] as an array, another A[l-1], another k).
+
 Every function takes optional output arrays (``out=``, as NumPy's): training passes the same
 arrays at every step (see ``chainrule.workspace``) so that a step allocates no new (n[l], m) or
 (n[l], n[l-1]) array; the values are the same with or without them.
@@ -19,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.activations import get_activation
+from chainrule.errors import ChainruleError
 
 LinearCache = tuple[np.ndarray, np.ndarray, np.ndarray]  # (A_prev, W, b)
 Cache = tuple[LinearCache, np.ndarray]  # ((A_prev, W, b), Z)
@@ -84,3 +90,42 @@ def linear_backward(
     if need_dA_prev:
         dA_prev = W.T @ dZ if dA_prev_out is None else np.matmul(W.T, dZ, out=dA_prev_out)
     return dA_prev, dW, db
+
+
+def layer_backward(
+    dA: np.ndarray | None,
+    cache: Cache,
+    activation: str,
+    k: float,
+    *,
+    dZ: np.ndarray | None = None,
+    g_prime: np.ndarray | None = None,
+    need_dA_prev: bool = True,
+    inplace: bool = False,
+    consume_Z: bool = False,
+    dW_out: np.ndarray | None = None,
+    dA_prev_out: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """One layer of the backward pass, (dZ[l], dA[l-1], dW[l], db[l]), from dA[l] of shape (n[l], m).
+
+        dZ[l] = dA[l] * g'[l](Z[l])                    (``activation_backward``)
+        dW[l] = k dZ[l] A[l-1]ᵀ   db[l] = k Σᵢ dZ[l]   dA[l-1] = W[l]ᵀ dZ[l]   (``linear_backward``)
+
+    ``cache`` is ((A[l-1], W[l], b[l]), Z[l]). ``dZ`` given (the output layer's fused
+    dZ[L] = s (A[L] − Y)) skips the first line and dA is not read. ``g_prime`` given is g'[l]
+    already evaluated as an array (the course's week 3 writes tanh' with A: 1 − A²; the audit's
+    variants pass another activation's), multiplied in instead of g'[l](Z[l]). ``inplace``,
+    ``consume_Z`` are ``activation_backward``'s, ``need_dA_prev``, ``dW_out``, ``dA_prev_out``
+    ``linear_backward``'s. dZ and dA[l-1] are the same kind of derivative as dA[l] (∂L/∂· per
+    example or ∂J/∂·); dW, db are ∂J/∂W[l], ∂J/∂b[l] for the right k.
+    """
+    linear_cache, Z = cache
+    if dZ is None:
+        if dA is None:
+            raise ChainruleError("layer_backward needs dA (then dZ = dA * g'(Z)) or dZ")
+        if g_prime is None:
+            dZ = activation_backward(dA, Z, activation, inplace=inplace, consume_Z=consume_Z)
+        else:
+            dZ = np.multiply(dA, g_prime, out=dA if inplace else None)  # dZ[l] = dA[l] * g'[l]
+    dA_prev, dW, db = linear_backward(dZ, linear_cache, k, need_dA_prev, dW_out, dA_prev_out)
+    return dZ, dA_prev, dW, db

@@ -174,7 +174,11 @@ def objective(
     gradcheck and explain.
     """
     J = mean_cost(AL, Y, loss)
-    return J + l2_cost(parameters, lambd, np.shape(AL)[-1]) if lambd else J
+    if not lambd:
+        return J
+    if parameters is None:
+        raise ChainruleError(f"the objective with lambd = {lambd!r} > 0 needs the parameters whose W[l] the L2 term sums")
+    return J + l2_cost(parameters, lambd, np.shape(AL)[-1])
 
 
 def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:

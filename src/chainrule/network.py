@@ -18,7 +18,7 @@ from chainrule.activations import get_activation
 from chainrule.conventions import check_convention, scales
 from chainrule.errors import ChainruleError
 from chainrule.initializers import initialize_parameters
-from chainrule.layers import Cache, activation_backward, layer_forward, linear_backward
+from chainrule.layers import Cache, layer_backward, layer_forward
 from chainrule.losses import OUTPUT_LOSS, check_cost_arrays, get_loss, objective, one_hot
 from chainrule.memory import FLOAT64, require
 from chainrule.optim import OptimizerConfig, get_optimizer, optimizer_config
@@ -92,23 +92,22 @@ def backward(
     grads: Grads = {}
     dA = dAL
     for l in reversed(range(1, L + 1)):
-        linear_cache, Z = caches[l - 1]
-        if l == L and dZL is not None:
-            dZ = dZL
-        else:  # dZ[l] = dA[l] * g'[l](Z[l]); in training written over dA[l], with a workspace g'[l](Z[l]) over Z[l]
-            dZ = activation_backward(dA, Z, activations[l - 1], inplace=parameters_only and dA is not dAL,
-                                     consume_Z=workspace is not None)  # fmt: skip
+        (_, W, _), Z = caches[l - 1]
+        dZ_given = dZL if l == L else None
         need_dA_prev = need_dA0 or l > 1
         dW_out = dA_out = None
         if workspace is not None:  # the same dW[l], dA[l-1] arrays at every step: no allocation
-            A_prev, W, _ = linear_cache
-            dW_out = workspace.array("dW", l, W.shape, np.result_type(dZ, A_prev))
+            dtype = np.result_type(dA if dZ_given is None else dZ_given, Z)  # dZ[l]'s, so dW[l]'s and dA[l-1]'s
+            dW_out = workspace.array("dW", l, W.shape, dtype)
             if need_dA_prev:
-                dA_out = workspace.array("dA", l - 1, (W.shape[1], dZ.shape[1]), np.result_type(W, dZ))
-        dA, dW, db = linear_backward(dZ, linear_cache, k, need_dA_prev, dW_out, dA_out)
+                dA_out = workspace.array("dA", l - 1, (W.shape[1], Z.shape[1]), dtype)
+        # dZ[l] = dA[l] * g'[l](Z[l]) (in training written over dA[l], with a workspace g'[l](Z[l]) over Z[l]),
         # dW[l] = k dZ[l] A[l-1]ᵀ,  db[l] = k Σᵢ dZ[l],  dA[l-1] = W[l]ᵀ dZ[l]
+        dZ, dA, dW, db = layer_backward(dA, caches[l - 1], activations[l - 1], k, dZ=dZ_given, need_dA_prev=need_dA_prev,
+                                        inplace=parameters_only and dA is not dAL, consume_Z=workspace is not None,
+                                        dW_out=dW_out, dA_prev_out=dA_out)  # fmt: skip
         if masks is not None and l > 1:
-            dA = apply_mask(dA, masks[l - 1], keep_prob)  # dA[l-1] := dA[l-1] * D[l-1] / keep_prob
+            dA = apply_mask(dA, masks[l - 1], keep_prob)  # type: ignore[arg-type]  # dA[l-1] := dA[l-1] * D[l-1] / keep_prob
         if not parameters_only:
             grads[f"dZ{l}"] = dZ
         grads[f"dW{l}"], grads[f"db{l}"] = dW, db

@@ -1,4 +1,4 @@
-"""A small table that prints in a terminal, renders as HTML in a notebook and serializes to JSON.
+"""A small table that prints in a terminal, renders as HTML in a notebook, as Markdown or LaTeX, and serializes to JSON.
 
 Reports (conventions, gradient checks, audits) hold their results as rows of plain values and
 use this for display, so the core needs nothing beyond NumPy.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,3 +86,64 @@ class Table:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+# -- Markdown and LaTeX renderers of a Table (explain's formats) -------------------------------------
+def markdown_escape(text: str) -> str:
+    """Plain text for Markdown: the characters that could start a link, emphasis, code or a table cell escaped."""
+    return re.sub(r"([\\`*_\[\]|<>])", r"\\\1", text)
+
+
+def latex_escape(text: str) -> str:
+    """Plain text for a LaTeX text paragraph: the ten special characters escaped."""
+    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+               "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}  # fmt: skip
+    return "".join(special.get(c, c) for c in text)
+
+
+def markdown_table(table: Table, code: Sequence[str] = ()) -> str:
+    """A report Table as a Markdown table (cells in ``code`` as code spans), its notes below."""
+    headers = [header for _, header in table.columns]
+    keys = [key for key, _ in table.columns]
+    lines = [f"**{markdown_escape(table.title)}**", "", "| " + " | ".join(map(markdown_escape, headers)) + " |",
+             "|" + "---|" * len(headers)]  # fmt: skip
+    for cells in table.cells():
+        cells = [f"`{c}`" if key in code else markdown_escape(c) for key, c in zip(keys, cells, strict=True)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join([*lines, "", *map(markdown_escape, table.notes)])
+
+
+def latex_table(table: Table, code: Sequence[str] = ()) -> list[str]:
+    """A report Table as a longtable (cells in ``code`` in typewriter type), its notes below."""
+    keys = [key for key, _ in table.columns]
+    lines = [rf"\subsection*{{{latex_escape(table.title)}}}", r"{\footnotesize\begin{longtable}{" + "l" * len(keys) + "}",
+             " & ".join(latex_escape(h) for _, h in table.columns) + r" \\ \hline"]  # fmt: skip
+    for cells in table.cells():
+        cells = [rf"\texttt{{{latex_escape(c)}}}" if key in code else latex_escape(c) for key, c in zip(keys, cells, strict=True)]
+        lines.append(" & ".join(cells) + r" \\")
+    lines.append(r"\end{longtable}}")
+    return lines + [latex_escape(note) for note in table.notes]
+
+
+UNICODE_IN_LATEX = {
+    "→": r"$\to$", "−": "-", "∂": r"$\partial$", "‖": r"$\|$", "·": r"$\cdot$", "ε": r"$\varepsilon$",
+    "×": r"$\times$", "≥": r"$\geq$", "ᵀ": r"$^\top$", "Σ": r"$\Sigma$", "ᵢ": r"$_i$", "—": "---", "’": "'",
+    "⁽": "$^{(", "ⁱ": "i", "⁾": ")}$", "…": r"\dots{}", "σ": r"$\sigma$", "λ": r"$\lambda$", "ₗ": r"$_l$",
+    "ₖ": r"$_k$", "²": r"$^2$",
+}  # fmt: skip
+
+
+def latex_document(body: list[str]) -> str:
+    """The body in an article; the few Unicode signs of the plain-text cells mapped to LaTeX for pdflatex."""
+    text = "\n".join(body)
+    text = "".join(UNICODE_IN_LATEX.get(c, c) for c in text)
+    preamble = [
+        r"\documentclass[10pt]{article}",
+        r"\usepackage[T1]{fontenc}",
+        r"\usepackage{amsmath}",
+        r"\usepackage{longtable}",
+        r"\setlength{\textwidth}{17cm}\setlength{\oddsidemargin}{-0.5cm}\setlength{\evensidemargin}{-0.5cm}",
+        r"\setlength{\textheight}{23cm}\setlength{\topmargin}{-1.5cm}\setlength{\parindent}{0pt}",
+        r"\begin{document}",
+    ]
+    return "\n".join([*preamble, text, r"\end{document}", ""])

@@ -138,7 +138,7 @@ def check_number(value: Any, name: str, low: float | None = None, high: float | 
     else:
         interval = "finite"
     given = value.item() if isinstance(value, np.generic) else value
-    ok = not isinstance(value, bool | np.bool_) and isinstance(value, Real) and np.isfinite(value)
+    ok = not isinstance(value, bool | np.bool_) and isinstance(value, Real) and np.isfinite(value)  # type: ignore[call-overload]
     ok = ok and (low is None or (value > low if low_open else value >= low))
     ok = ok and (high is None or (value < high if high_open else value <= high))
     if not ok:

@@ -4,10 +4,10 @@ A backward problem is a ``Chain``: the cached arrays of layers 1..L, the labels,
 backward pass starts (from dA[L] through the loss, from the fused dZ[L] = A[L] − Y, or from a
 given dA or dZ). ``backward_grads`` runs chainrule's own backward pass on it,
 
-    dZ[l] = dA[l] * g'[l]      dA[l-1], dW[l], db[l] = layers.linear_backward(dZ[l], (A[l-1], W[l], b[l]), k)
+    dZ[l], dA[l-1], dW[l], db[l] = layers.layer_backward(dA[l], ((A[l-1], W[l], b[l]), Z[l]), g[l], k, g_prime=g'[l])
 
-with (s, k) = conventions.scales(convention, m): the same loop as ``network.backward``, except that
-g'[l] is passed as an array. That is what lets a *variant* (another activation's g', no g', g'
+with (s, k) = conventions.scales(convention, m): the step ``network.backward`` loops over too, with
+g'[l] passed as an array. That is what lets a *variant* (another activation's g', no g', g'
 evaluated on A instead of Z, a cache entry from another layer, m from the wrong axis) be computed
 with the same code; the tests check that the unmodified pass equals ``network.backward``,
 ``chainrule.course.week4.L_model_backward`` and ``chainrule.course.week3.backward_propagation``.
@@ -22,7 +22,7 @@ import numpy as np
 
 from chainrule.activations import ACTIVATIONS, relu_prime, sigmoid, sigmoid_prime_from_A, tanh_prime_from_A
 from chainrule.conventions import CONVENTIONS, scales
-from chainrule.layers import linear_backward
+from chainrule.layers import layer_backward, linear_backward
 from chainrule.losses import binary_cross_entropy_dA, sigmoid_cross_entropy_dZ
 
 Grads = dict[str, np.ndarray]
@@ -115,11 +115,15 @@ def backward_grads(chain: Chain, convention: str, variant: Variant | None = None
     else:
         dZL = chain.given
     grads: Grads = {}
-    for l in reversed(range(1, L + 1)):
-        g_prime = variant.derivatives.get(l)
-        dZ = dZL if (l == L and dZL is not None) else dA * (chain.derivative(l) if g_prime is None else g_prime)  # dZ[l] = dA[l] * g'[l]
+    for l in reversed(range(1, L + 1)):  # the one backward step, layers.layer_backward, with the variant's overrides
+        given = dZL if l == L else None
+        g_prime = None if given is not None else variant.derivatives.get(l)
+        if given is None and g_prime is None:
+            g_prime = chain.derivative(l)  # g'[l] from Z[l], or written with A[l] as the course writes it
         A_prev = variant.A_prev.get(l, chain.A[l - 1])
-        dA, dW, db = linear_backward(dZ, (A_prev, chain.W[l], chain.b[l]), k)
+        cache = ((A_prev, chain.W[l], chain.b[l]), chain.Z[l])
+        # dZ[l] = dA[l] * g'[l],  dW[l] = k dZ[l] A[l-1]ᵀ,  db[l] = k Σᵢ dZ[l],  dA[l-1] = W[l]ᵀ dZ[l]
+        dZ, dA, dW, db = layer_backward(dA, cache, chain.activations[l - 1], k, dZ=given, g_prime=g_prime)
         if variant.db_sum and variant.db_sum[0] == l:
             axis = variant.db_sum[1]
             db = k * np.sum(dZ, axis=axis, keepdims=axis is not None)

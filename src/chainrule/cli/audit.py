@@ -16,8 +16,8 @@ from typer.core import TyperCommand
 
 from chainrule.audit import DEFAULT_TIMEOUT
 from chainrule.audit import audit as run_audit
-from chainrule.cli import app
 from chainrule.cli.common import console, print_error, rich_table
+from chainrule.cli.root import app
 from chainrule.errors import ChainruleError
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from chainrule import runs
-from chainrule.cli import app
 from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
+from chainrule.cli.root import app
 from chainrule.errors import ChainruleError
 from chainrule.gradcheck import AUTO_LIMIT, EPSILON, EPSILON_RANGE, MODES, RTOL, K, gradcheck, require_memory
 from chainrule.network import check_architecture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from chainrule import runs
-from chainrule.cli import app
 from chainrule.cli.common import console, percent, user_errors
+from chainrule.cli.root import app
 from chainrule.network import Network
 
 

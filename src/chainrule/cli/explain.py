@@ -7,8 +7,8 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from chainrule.cli import app
 from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
+from chainrule.cli.root import app
 from chainrule.errors import ChainruleError
 from chainrule.explain import CONVENTION_TITLES, Explanation, explain
 

@@ -7,8 +7,8 @@ import webbrowser
 
 import typer
 
-from chainrule.cli import app
 from chainrule.cli.common import err_console, print_error, user_errors
+from chainrule.cli.root import app
 from chainrule.errors import ChainruleError
 
 

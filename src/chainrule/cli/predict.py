@@ -8,8 +8,8 @@ import sys
 import typer
 
 from chainrule import runs
-from chainrule.cli import app
 from chainrule.cli.common import user_errors
+from chainrule.cli.root import app
 from chainrule.network import Network
 
 

@@ -12,8 +12,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chainrule import runs
-from chainrule.cli import app
 from chainrule.cli.common import console, err_console, percent, plain, rich_table, user_errors
+from chainrule.cli.root import app
 from chainrule.conventions import compare_conventions
 from chainrule.divergence import DivergenceError
 from chainrule.runs import FIXED_ON_RESUME, FLOWER, GENERIC, Run, dumps

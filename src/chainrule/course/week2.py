@@ -27,13 +27,13 @@ def initialize_with_zeros(dim: int) -> tuple[np.ndarray, float]:
     return np.zeros((dim, 1)), 0.0
 
 
-def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray) -> tuple[dict[str, np.ndarray | float], np.ndarray]:
     """({"dw": (n_x, 1), "db": a number}, cost as a 0-d array) for A = σ(wᵀX + b)."""
     m = X.shape[1]
     A = sigmoid(w.T @ X + b)  # A = σ(wᵀX + b), (1, m)
     cost = np.squeeze(np.asarray(_cost(A, Y)))  # J = −(1/m) Σ [y log a + (1 − y) log(1 − a)]
     dZ = sigmoid_cross_entropy_dZ(A, Y)  # ∂L/∂Z = A − Y per example
-    _, dW, db = linear_backward(dZ, (X, w.T, b), 1 / m, need_dA_prev=False)  # dW = (1/m)(A − Y) Xᵀ = dwᵀ
+    _, dW, db = linear_backward(dZ, (X, w.T, b), 1 / m, need_dA_prev=False)  # type: ignore[arg-type]  # dW = (1/m)(A − Y) Xᵀ = dwᵀ
     return {"dw": dW.T, "db": float(db[0, 0])}, cost
 
 

@@ -6,12 +6,14 @@ Model: Z1 = W1 X + b1, A1 = tanh(Z1), Z2 = W2 A1 + b2, A2 = σ(Z2). Gradients in
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from chainrule.activations import tanh_prime_from_A
 from chainrule.datasets.planar import flower
 from chainrule.initializers import initialize_parameters as _initialize
-from chainrule.layers import linear_backward
+from chainrule.layers import layer_backward
 from chainrule.losses import cost as _cost
 from chainrule.losses import sigmoid_cross_entropy_dZ
 from chainrule.network import forward, gradient_descent_step
@@ -50,12 +52,17 @@ def backward_propagation(
     dW1 = (1/m) dZ1 Xᵀ, db1 = (1/m) Σ dZ1.
     """
     m = X.shape[1]
-    A1, A2, W1, W2 = cache["A1"], cache["A2"], parameters["W1"], parameters["W2"]
-    dZ2 = sigmoid_cross_entropy_dZ(A2, Y)  # dZ2 = A2 − Y = ∂L/∂Z2
-    dA1, dW2, db2 = linear_backward(dZ2, (A1, W2, parameters["b2"]), 1 / m)
-    dZ1 = dA1 * tanh_prime_from_A(A1)  # dZ1 = W2ᵀ dZ2 * (1 − A1²)
-    _, dW1, db1 = linear_backward(dZ1, (X, W1, parameters["b1"]), 1 / m, need_dA_prev=False)
-    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+    A1, A2 = cache["A1"], cache["A2"]
+    # ((A[l-1], W[l], b[l]), Z[l]); Z[l] is not read (dZ2 and g'1 are given), and the course's test caches may lack it
+    caches: list[Any] = [((X, parameters["W1"], parameters["b1"]), cache.get("Z1")),
+                         ((A1, parameters["W2"], parameters["b2"]), cache.get("Z2"))]
+    g_prime = {1: tanh_prime_from_A(A1)}  # tanh'(Z1) written with A1, as the course: 1 − A1²
+    grads, dA = {}, None
+    for l in (2, 1):  # layer_backward, the one backward step: dZ2 given, then dZ1 = dA1 * (1 − A1²)
+        dZ = sigmoid_cross_entropy_dZ(A2, Y) if l == 2 else None  # dZ2 = A2 − Y = ∂L/∂Z2
+        _, dA, grads[f"dW{l}"], grads[f"db{l}"] = layer_backward(dA, caches[l - 1], ACTIVATIONS[l - 1], 1 / m, dZ=dZ,
+                                                                 g_prime=g_prime.get(l), need_dA_prev=l > 1)  # fmt: skip
+    return {key: grads[key] for key in ("dW1", "db1", "dW2", "db2")}
 
 
 def update_parameters(

@@ -6,8 +6,6 @@ W[l] = randn / √n[l-1]), plus the data loader, the two models and ``predict``.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from chainrule.course.week4 import (  # noqa: F401  (the application's namespace, as the course's)
@@ -25,7 +23,7 @@ from chainrule.course.week4 import (  # noqa: F401  (the application's namespace
     sigmoid_backward,
     update_parameters,
 )
-from chainrule.errors import ChainruleError
+from chainrule.datasets.catvnoncat import read_catvnoncat
 from chainrule.initializers import initialize_parameters as _initialize
 from chainrule.losses import binary_cross_entropy_dA
 
@@ -41,21 +39,7 @@ def load_data(path: str = "datasets"):
 
     Images are (m, 64, 64, 3) uint8; labels (1, m). Needs h5py (``pip install chainrule[data]``).
     """
-    try:
-        import h5py
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise ChainruleError("loading the cat data needs h5py: pip install 'chainrule[data]'") from None
-    files = {name: os.path.join(path, f"{name}_catvnoncat.h5") for name in ("train", "test")}
-    for name, file in files.items():
-        if not os.path.isfile(file):
-            raise ChainruleError(f"expected the {name} file {file!r} (from the course's datasets folder); not found")
-    with h5py.File(files["train"], "r") as train, h5py.File(files["test"], "r") as test:
-        train_x_orig = np.array(train["train_set_x"][:])
-        train_y = np.array(train["train_set_y"][:]).reshape(1, -1)
-        test_x_orig = np.array(test["test_set_x"][:])
-        test_y = np.array(test["test_set_y"][:]).reshape(1, -1)
-        classes = np.array(test["list_classes"][:])
-    return train_x_orig, train_y, test_x_orig, test_y, classes
+    return read_catvnoncat(path)
 
 
 def _report(i: int, cost, costs: list, num_iterations: int, print_cost: bool) -> None:

@@ -24,15 +24,19 @@ standardized with the training part's mean and std; images are divided by 255.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import numpy as np
 
 from chainrule.datasets import bundled, files
+from chainrule.datasets.catvnoncat import read_catvnoncat
 from chainrule.datasets.dataset import Dataset, apply_normalization, fit_standardization, prepare
 from chainrule.datasets.planar import blobs, circles, flower, gaussian_quantiles, moons, spiral, xor
 from chainrule.errors import ChainruleError
 
-PLANAR = {"flower": flower, "moons": moons, "blobs": blobs, "gaussian_quantiles": gaussian_quantiles, "spiral": spiral, "xor": xor}
+PLANAR: dict[str, Callable[[], tuple[np.ndarray, np.ndarray]]] = {
+    "flower": flower, "moons": moons, "blobs": blobs, "gaussian_quantiles": gaussian_quantiles, "spiral": spiral, "xor": xor,
+}
 TABLES = {"breast_cancer": bundled.breast_cancer, "digits": bundled.digits}
 NAMES = ("flower", "circles", "moons", "blobs", "gaussian_quantiles", "spiral", "xor", "cat", "breast_cancer", "digits")
 
@@ -81,11 +85,9 @@ def load_dataset(
 
 
 def _cat(data_dir: str | None, val_fraction: float, seed: int) -> Dataset:
-    from chainrule.course.week4_app import load_data
-
     if data_dir is None:
         raise ChainruleError("the cat data needs --data-dir: the folder holding train_catvnoncat.h5 and test_catvnoncat.h5")
-    train_x_orig, train_y, test_x_orig, test_y, classes = load_data(data_dir)
+    train_x_orig, train_y, test_x_orig, test_y, classes = read_catvnoncat(data_dir)
     X = train_x_orig.reshape(train_x_orig.shape[0], -1).T.astype(np.float64)
     X_test = test_x_orig.reshape(test_x_orig.shape[0], -1).T.astype(np.float64)
     pixels = {"mean": np.zeros((X.shape[0], 1)), "std": np.full((X.shape[0], 1), 255.0)}  # x / 255, as the course

@@ -66,8 +66,9 @@ class Dataset:
         normalization = self.normalization if normalization is None else normalization
         if normalization is None:
             return self
-        return replace(self, **{f"X_{name}": apply_normalization(getattr(self, f"X_{name}"), normalization)
-                                for name in SPLITS if getattr(self, f"X_{name}") is not None})
+        changes: dict[str, Any] = {f"X_{name}": apply_normalization(getattr(self, f"X_{name}"), normalization)
+                                   for name in SPLITS if getattr(self, f"X_{name}") is not None}
+        return replace(self, **changes)
 
     def summary(self) -> str:
         sizes = ", ".join(f"{name} {getattr(self, f'X_{name}').shape[1]}" for name in SPLITS if getattr(self, f"X_{name}") is not None)
@@ -125,6 +126,7 @@ def prepare(
             data[f"X_{part}"], data[f"y_{part}"] = X[:, index], y[index]
     if test is not None:
         data["X_test"], data["y_test"] = test
+    normalization: dict[str, np.ndarray] | None
     if isinstance(standardize, dict):
         normalization = standardize
     else:

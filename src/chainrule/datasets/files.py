@@ -81,14 +81,14 @@ def read_csv(path: str, label: str | None = "label") -> tuple[np.ndarray, np.nda
         raise ChainruleError(f"{path!r} has no label column {label!r}; its columns are {header[:20]} (choose one with --label)")
     features = [name for name in header if name != label]
     X = table_features(path, header, rows, features)
-    labels = None
+    labels: np.ndarray | None = None
     if label is not None:
         j = header.index(label)
-        labels = [row[j].strip() for row in rows]
-        if "" in labels:
-            r = labels.index("") + 2
+        texts = [row[j].strip() for row in rows]
+        if "" in texts:
+            r = texts.index("") + 2
             raise ChainruleError(f"{path!r} line {r}: the label column {label!r} (column {j + 1}) is empty; every example needs a label")
-        labels = np.asarray(labels)
+        labels = np.asarray(texts)
     return X, labels, features, header
 
 
@@ -103,6 +103,7 @@ def _is_number(text: str) -> bool:
 def load_csv(path: str, label: str = "label") -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
     """(X (n_x, m), integer labels (m,), classes, feature names) from a CSV with a header row."""
     X, labels, features, _ = read_csv(path, label)
+    assert labels is not None  # a label column was named, so read_csv returned it
     classes, y = _classes_of(labels)
     return X, y, classes, features
 

@@ -37,7 +37,7 @@ def flower(m: int = 400, a: float = 4.0, noise: float = 0.2, rng: Any = None) ->
     return X.T, Y.T
 
 
-def _sklearn_datasets():
+def _sklearn_datasets() -> Any:
     try:
         import sklearn.datasets
     except ImportError:  # pragma: no cover - depends on the installation
