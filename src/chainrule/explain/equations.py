@@ -1,7 +1,7 @@
 """The forward and backward equations of a network with the shape of every operand, in both conventions, and its tables.
 
 Which derivative each array holds comes from ``conventions.derivative_of``, (s, k) from
-``conventions.scales`` and each activation's derivative from ``activations.ACTIVATIONS``: this module
+``conventions.Convention`` and each activation's derivative from ``activations.ACTIVATIONS``: this module
 only writes them out.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chainrule.activations import ACTIVATIONS
-from chainrule.conventions import derivative_of, scales
+from chainrule.conventions import derivative_of, get_convention
 from chainrule.explain.notation import LATEX, TEXT, Dim, Shape, shape_text
 from chainrule.report import Table
 
@@ -123,12 +123,6 @@ def forward_equations(layer_dims: Sequence[int], activations: Sequence[str], m: 
     return out
 
 
-def _factors(convention: str) -> tuple[bool, bool]:
-    """(1/m at the output?, 1/m in dW and db?), read from ``scales`` (s, k): which of them is 1/m."""
-    s, k = scales(convention, 2)  # any m > 1 tells which factor is 1/m and which is 1
-    return s != 1, k != 1
-
-
 def backward_equations(layer_dims: Sequence[int], activations: Sequence[str], m: Dim, convention: str,
                        lambd: float = 0.0) -> list[Equation]:  # fmt: skip
     """dZ[L], then dW[l], db[l], dA[l-1], dZ[l-1] down to dA[0], in the order of the core's grads keys.
@@ -137,7 +131,8 @@ def backward_equations(layer_dims: Sequence[int], activations: Sequence[str], m:
     cross-entropy alike. With λ > 0 every dW[l] gains + (λ/m) W[l], in both conventions.
     """
     L = len(layer_dims) - 1
-    s_is_1_over_m, k_is_1_over_m = _factors(convention)
+    where = get_convention(convention)  # which of the two factors is 1/m (conventions.Convention)
+    s_is_1_over_m, k_is_1_over_m = where.output_has_1_over_m, where.dW_has_1_over_m
     s = (lambda N: N.over_m) if s_is_1_over_m else (lambda N: "")
     k = (lambda N: N.over_m) if k_is_1_over_m else (lambda N: "")
     out = []

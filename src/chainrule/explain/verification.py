@@ -1,7 +1,7 @@
 """The proof on numbers: the core's forward, backward and cost on a seeded random instance, in both conventions.
 
-Nothing here computes a gradient: the grads are ``Network.backward``'s, J is ``losses.cost`` (+
-``regularization.l2_cost``) through ``network.forward``, and the check compares them.
+Nothing here computes a gradient: the grads are ``Network.backward``'s, J is ``losses.objective`` (the
+mean cost + ``regularization.l2_cost``) through ``network.forward``, and the check compares them.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from chainrule.activations import ACTIVATIONS
 from chainrule.conventions import CONVENTIONS, compare_grads, expected_ratio
 from chainrule.errors import ChainruleError
 from chainrule.explain.notation import Shape
-from chainrule.losses import cost as mean_cost
-from chainrule.losses import one_hot
+from chainrule.losses import objective, one_hot
 from chainrule.memory import FLOAT64, require
 from chainrule.network import Network, forward, parameter_shapes
-from chainrule.regularization import l2_cost
+from chainrule.numerics import relative_difference
 from chainrule.report import Table
 
 VERIFY_M = 8  # examples in the random instance of verify when m is left symbolic
@@ -88,12 +87,6 @@ class Verification:
                 "threshold": self.threshold, "passed": self.passed, "failures": self.failures}  # fmt: skip
 
 
-def _relative_error(g: np.ndarray, g_fd: np.ndarray) -> float:
-    """‖g − g_fd‖ / (‖g‖ + ‖g_fd‖), 0 when both are 0 (the course's gradient-check measure)."""
-    denominator = np.linalg.norm(g) + np.linalg.norm(g_fd)
-    return float(np.linalg.norm(g - g_fd) / denominator) if denominator > 0 else 0.0
-
-
 def kinked_layers(activations: Sequence[str]) -> list[int]:
     """Indices l - 1 of the layers whose g' jumps at Z = 0 (relu, leaky_relu), from the activation table."""
     return [i for i, name in enumerate(activations) if ACTIVATIONS[name].kinked]
@@ -103,7 +96,7 @@ def finite_difference(net: Network, X: np.ndarray, Y: np.ndarray, key: str, indi
                       epsilon: float = EPSILON, lambd: float = 0.0) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """(J(θ + ε) − J(θ − ε)) / 2ε for the entries ``indices`` (flat) of parameter ``key`` ("W1", "b2", …).
 
-    J is the core's: ``network.forward``, ``losses.cost`` and, with ``lambd``, ``regularization.l2_cost``,
+    J is the core's: ``network.forward`` and ``losses.objective`` (with ``lambd``, ``regularization.l2_cost``),
     on a copy of the parameters. Also
     returns, per entry, whether the two steps put some Z[l] of a relu-type layer on different sides
     of 0: there the difference straddles a kink and measures no derivative.
@@ -114,7 +107,7 @@ def finite_difference(net: Network, X: np.ndarray, Y: np.ndarray, key: str, indi
 
     def J_and_sides() -> tuple[float, list[np.ndarray]]:
         AL, caches = forward(X, parameters, net.activations)
-        J = mean_cost(AL, Y, net.loss) + (l2_cost(parameters, lambd, X.shape[1]) if lambd else 0.0)
+        J = objective(AL, Y, net.loss, parameters, lambd)  # the one J of training (losses.objective)
         return J, [caches[i][1] > 0 for i in kinked]
 
     approx, crossed = np.empty(len(indices)), np.zeros(len(indices), dtype=bool)
@@ -206,7 +199,7 @@ def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape
             indices = np.arange(size) if size <= max_entries else np.sort(rng.choice(size, max_entries, replace=False))
             approx, crossed = finite_difference(net, X, Y, parameter, indices, epsilon, lambd)
             kept = indices[~crossed]
-            fd_error = max(_relative_error(grads[c][key].reshape(-1)[kept], approx[~crossed]) for c in CONVENTIONS)
+            fd_error = max(relative_difference(grads[c][key].reshape(-1)[kept], approx[~crossed]) for c in CONVENTIONS)
             fd_entries = f"{len(kept)}/{size}" + (f" ({crossed.sum()} at a kink)" if crossed.any() else "")
             if len(kept) == 0:
                 failures.append(f"{key}: every sampled entry straddles a relu kink; try another seed")
