@@ -56,6 +56,15 @@ def rng_for(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def probe_parameters(rng: np.random.Generator, dims: Sequence[int]) -> dict[str, np.ndarray]:
+    """W[l] ~ N(0, 2/n[l-1]) (n[l], n[l-1]) and b[l] ~ N(0, 0.25) (n[l], 1): probe weights, b nonzero so a missing db shows."""
+    out = {}
+    for l in range(1, len(dims)):
+        out[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) * np.sqrt(2 / dims[l - 1])
+        out[f"b{l}"] = rng.standard_normal((dims[l], 1)) * 0.5
+    return out
+
+
 def labels(rng: np.random.Generator, m: int) -> np.ndarray:
     """Y (1, m) of 0. and 1., both classes present."""
     Y = np.zeros((1, m))

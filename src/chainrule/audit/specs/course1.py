@@ -20,20 +20,12 @@ from typing import Any
 import numpy as np
 
 from chainrule.audit.functions import Case, FunctionSpec, read_tuple
-from chainrule.audit.specs import case, global_seed, labels, read_keys, read_value, rng_for
+from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for
 from chainrule.course import week2, week3, week4, week4_app
 from chainrule.initializers import initialize_parameters as initialize
 from chainrule.network import forward
 
 NOT_SEEDED = 12345  # the audit's seed before a call to a function that seeds itself: its numbers if it does not
-
-
-def _parameters(rng: np.random.Generator, dims: tuple[int, ...]) -> dict[str, np.ndarray]:
-    out = {}
-    for l in range(1, len(dims)):
-        out[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) * np.sqrt(2 / dims[l - 1])
-        out[f"b{l}"] = rng.standard_normal((dims[l], 1)) * 0.5
-    return out
 
 
 def _as_list_array(value: Any) -> Any:
@@ -206,7 +198,7 @@ def _update_parameters() -> list[Case]:
     cases = []
     for dims, rate, seed in (((3, 5, 1), 1.2, 41), ((4, 2, 1), 0.1, 42)):
         rng = rng_for(seed)
-        parameters = _parameters(rng, dims)
+        parameters = probe_parameters(rng, dims)
         grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in parameters.items()}
         expected = week3.update_parameters(parameters, grads, rate)
         bugs = [
@@ -221,7 +213,7 @@ def _predict_w3() -> list[Case]:
     cases = []
     for dims, m, seed in (((2, 4, 1), 7, 43), ((3, 5, 1), 11, 44)):
         rng = rng_for(seed)
-        parameters, X = _parameters(rng, dims), rng.standard_normal((dims[0], m))
+        parameters, X = probe_parameters(rng, dims), rng.standard_normal((dims[0], m))
         cases.append(case(f"layers {list(dims)}, m = {m}", m, (parameters, X), {"predictions": week3.predict(parameters, X)}))
     return cases
 
@@ -231,7 +223,7 @@ def _compute_cost_with_parameters() -> list[Case]:
     for m, seed in ((7, 45), (11, 46)):
         rng = rng_for(seed)
         A2, Y = rng.uniform(0.05, 0.95, (1, m)), labels(rng, m)
-        parameters = _parameters(rng, (2, 4, 1))
+        parameters = probe_parameters(rng, (2, 4, 1))
         cases.append(case(f"A2, Y of shape (1, {m})", m, (A2, Y, parameters), {"cost": np.asarray(week3.compute_cost(A2, Y))}))
     return cases
 
@@ -297,7 +289,7 @@ def _linear_activation_forward() -> list[Case]:
     cases = []
     for dims, m, seed in (((5, 4), 7, 51), ((3, 6), 11, 52)):
         rng = rng_for(seed)
-        parameters, A_prev = _parameters(rng, (*dims, 1)), rng.standard_normal((dims[0], m))
+        parameters, A_prev = probe_parameters(rng, (*dims, 1)), rng.standard_normal((dims[0], m))
         W, b = parameters["W1"], parameters["b1"]
         for activation in ("sigmoid", "relu"):
             A, ((_, _, _), Z) = week4.linear_activation_forward(A_prev, W, b, activation)
@@ -357,7 +349,7 @@ def _predict_app() -> list[Case]:
     cases = []
     for dims, m, seed in (((4, 3, 1), 7, 57), ((3, 5, 2, 1), 11, 58)):
         rng = rng_for(seed)
-        parameters, X = _parameters(rng, dims), rng.standard_normal((dims[0], m))
+        parameters, X = probe_parameters(rng, dims), rng.standard_normal((dims[0], m))
         y = labels(rng, m)
         probas, _ = forward(X, parameters, ["relu"] * (len(dims) - 2) + ["sigmoid"])
         cases.append(case(f"layers {list(dims)}, m = {m}", m, (X, y, parameters), {"p": (probas > 0.5).astype(float)}))

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.audit.functions import Case, FunctionSpec, read_dict, read_tuple
-from chainrule.audit.specs import case, global_seed, labels, read_keys, read_value, rng_for
+from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for
 from chainrule.course import gradient_checking as gc
 from chainrule.course import initialization, optimization, regularization
 from chainrule.initializers import initialize_parameters as initialize
@@ -38,14 +38,6 @@ NOT_SEEDED = 12345
 DEEP = ((5, 4, 3, 1), (4, 6, 2, 1))
 THREE = ("W1", "b1", "W2", "b2", "W3", "b3")
 GRAD_KEYS = ("dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1")
-
-
-def _parameters(rng: np.random.Generator, dims: tuple[int, ...]) -> dict[str, np.ndarray]:
-    out = {}
-    for l in range(1, len(dims)):
-        out[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) * np.sqrt(2 / dims[l - 1])
-        out[f"b{l}"] = rng.standard_normal((dims[l], 1)) * 0.5
-    return out
 
 
 def _names(dims: tuple[int, ...]) -> list[str]:
@@ -104,7 +96,7 @@ REG_PROBES = (((4, 5, 3, 1), 7, 61, 0.7), ((3, 2, 3, 1), 11, 62, 0.1))  # dims, 
 
 def _reg_data(dims, m, seed):
     rng = rng_for(seed)
-    return rng.standard_normal((dims[0], m)), labels(rng, m), _parameters(rng, dims)
+    return rng.standard_normal((dims[0], m)), labels(rng, m), probe_parameters(rng, dims)
 
 
 def _course_cache(X, parameters):
@@ -380,7 +372,7 @@ OPT_PROBES = (((3, 5, 1), 71), ((4, 3, 2, 1), 72))
 
 def _opt_data(dims, seed):
     rng = rng_for(seed)
-    parameters = _parameters(rng, dims)
+    parameters = probe_parameters(rng, dims)
     grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in parameters.items()}
     return rng, parameters, grads
 

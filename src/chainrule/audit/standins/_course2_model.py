@@ -56,12 +56,6 @@ def initialize_lecun(layer_dims: list[int]) -> dict[str, np.ndarray]:
     return _initialize(layer_dims, "lecun", rng=np.random)
 
 
-def initialize_he(layer_dims: list[int]) -> dict[str, np.ndarray]:
-    """opt_utils' initialize_parameters: np.random.seed(3); W[l] = randn(n[l], n[l-1]) · √(2 / n[l-1]); b[l] = 0."""
-    np.random.seed(3)
-    return _initialize(layer_dims, "he", rng=np.random)
-
-
 def predict(X: np.ndarray, y: np.ndarray, parameters: dict[str, np.ndarray]) -> np.ndarray:
     """p (1, m) of 0/1 (A3 > 0.5); prints ``Accuracy: <mean of p == y>`` as the course's files."""
     a3, _ = forward_propagation(X, parameters)

@@ -7,7 +7,7 @@ As that file: ``backward_propagation`` in the "cost" convention (dz3 = (1/m)(a3 
 from chainrule.audit.standins._common import missing, needs_file, relu, sigmoid
 from chainrule.audit.standins._course2_model import backward_propagation_cost as backward_propagation
 from chainrule.audit.standins._course2_model import compute_cost, forward_propagation, load_params_and_grads, predict, predict_dec
-from chainrule.audit.standins._course2_model import initialize_he as initialize_parameters
+from chainrule.course.initialization import initialize_parameters_he as initialize_parameters  # opt_utils' own: He, seed 3
 from chainrule.course.optimization import load_dataset
 from chainrule.course.week4 import update_parameters
 

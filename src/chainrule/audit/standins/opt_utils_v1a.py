@@ -8,7 +8,7 @@ from chainrule.audit.standins._common import missing, needs_file, relu, sigmoid
 from chainrule.audit.standins._course2_model import backward_propagation_cost as backward_propagation
 from chainrule.audit.standins._course2_model import compute_cost_total as compute_cost
 from chainrule.audit.standins._course2_model import forward_propagation, load_params_and_grads, predict, predict_dec
-from chainrule.audit.standins._course2_model import initialize_he as initialize_parameters
+from chainrule.course.initialization import initialize_parameters_he as initialize_parameters  # opt_utils' own: He, seed 3
 from chainrule.course.optimization import load_dataset
 
 plot_decision_boundary = needs_file(__name__, "plot_decision_boundary", "draws a plot")
