@@ -69,7 +69,7 @@ def check(
             console.print(
                 f"network {net.layer_dims} {net.activations}  ·  random batch m = {m}, seed {seed}  ·  "
                 f"convention {convention!r}"
-                + (f"  ·  dropout keep_prob {regularization.keep_prob:g}, one fixed mask set drawn from seed {seed}" if masks is not None else "")
+                + (f"  ·  dropout keep_prob {keep_prob:g}, one fixed mask set drawn from seed {seed}" if masks is not None else "")
                 + (f"  ·  gradients computed in {grads_convention!r}" if grads_convention else "")
                 + (f"  ·  planted: {scale}" if scale else ""),
                 highlight=False,
