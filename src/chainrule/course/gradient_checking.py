@@ -11,8 +11,8 @@ reported as a mistake above 2e-7. It is the course's published algorithm, not a 
 one parameter at a time, ε = 1e-7, its difference (``numerics.relative_difference``) and its 2e-7
 threshold, so that a learner gets the notebook's numbers (0.2850931567761623 for the planted bugs,
 1.19e-07 for the correct backward). ``chainrule.gradcheck`` is the project's checker: it names the
-wrong tensor, and is fast enough for real networks; in "full" mode its ``difference`` over dW, db
-is this same number.
+wrong tensor, and is fast enough for real networks; its ``difference`` over dW, db is this same
+measure.
 """
 
 from __future__ import annotations
