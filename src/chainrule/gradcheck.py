@@ -57,11 +57,13 @@ it). Without masks keep_prob < 1 is refused: each evaluation would draw a new ma
 
 from __future__ import annotations
 
+import functools
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from numbers import Real
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -701,6 +703,30 @@ def require_memory(layer_dims: list[int], m: int, mode: str = "auto", k: int = K
 
 
 # -- the entry point --------------------------------------------------------------------------------
+REGULARIZATION_OPTIONS = tuple(name for name, group in LEGACY_OPTIONS.items() if group == "regularization")  # lambd, keep_prob
+_Check = TypeVar("_Check", bound=Callable[..., Any])
+
+
+def _with_fit_names(check: _Check) -> _Check:
+    """``check`` that also takes fit's old keywords ``lambd=``, ``keep_prob=``, grouped into its ``regularization``.
+
+    They are grouped by ``training.fit_options``: fit's one mapping of the old names, its rule
+    (``Regularization``: λ a finite number ≥ 0, keep_prob in (0, 1], neither a bool) and its words
+    (an object and its old names at once are refused).
+    """
+
+    @functools.wraps(check)
+    def with_fit_names(*args: Any, **options: Any) -> Any:
+        legacy = {name: options.pop(name) for name in REGULARIZATION_OPTIONS if name in options}
+        if legacy:
+            given = {} if options.get("regularization") is None else {"regularization": options["regularization"]}
+            options["regularization"] = fit_options("gd", {**legacy, **given})["regularization"]
+        return check(*args, **options)
+
+    return cast(_Check, with_fit_names)  # the signature of check: the names it adds become one of check's own
+
+
+@_with_fit_names
 def gradcheck(
     net: Network,
     X: np.ndarray,
@@ -717,7 +743,6 @@ def gradcheck(
     kinks: str = "one-sided",
     keys: list[str] | None = None,
     seed: int | None = 0,
-    **legacy: float,
 ) -> GradcheckReport:
     """Check every array of ``grads`` against central differences of the cost of ``net`` on (X, Y).
 
@@ -740,7 +765,9 @@ def gradcheck(
     """
     start = time.perf_counter()
     check_convention(convention)
-    regularization = _regularization(regularization, legacy)
+    regularization = Regularization() if regularization is None else regularization
+    if not isinstance(regularization, Regularization):
+        raise ChainruleError(f"regularization must be a training.Regularization(lambd=..., keep_prob=...); got {regularization!r}")
     lambd, keep_prob = regularization.lambd, regularization.keep_prob
     _check_options(mode, k, epsilon, rtol, keep_prob, masks is not None, kinks)
     settings = _Settings(convention, mode, k, float(epsilon), float(rtol), lambd, kinks)  # NumPy scalars too: JSON takes floats
@@ -765,26 +792,6 @@ def gradcheck(
         seconds=time.perf_counter() - start, not_checked=others, keep_prob=keep_prob,
         hint=convention_hint(rows, convention, problem.m),
     )  # fmt: skip
-
-
-REGULARIZATION_OPTIONS = tuple(name for name, group in LEGACY_OPTIONS.items() if group == "regularization")  # lambd, keep_prob
-
-
-def _regularization(regularization: Regularization | None, legacy: dict[str, Any]) -> Regularization:
-    """The Regularization to check with: the one given, or the old keywords lambd=, keep_prob= grouped into one.
-
-    Grouped by ``training.fit_options``, fit's own rule and words: one mapping of the old names, and
-    one validation (``Regularization``: λ a finite number ≥ 0, keep_prob in (0, 1], neither a bool).
-    """
-    unknown = sorted(set(legacy) - set(REGULARIZATION_OPTIONS))
-    if unknown:
-        raise TypeError(f"gradcheck() got an unexpected keyword argument {unknown[0]!r}")
-    if regularization is not None and not isinstance(regularization, Regularization):
-        raise ChainruleError(
-            f"regularization must be a chainrule.training.Regularization(lambd=..., keep_prob=...); got {regularization!r}"
-        )
-    given = {} if regularization is None else {"regularization": regularization}
-    return fit_options("gd", {**legacy, **given}).get("regularization") or Regularization()
 
 
 @dataclass(frozen=True)
