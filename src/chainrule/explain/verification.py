@@ -135,12 +135,13 @@ def require_verify_memory(layer_dims: Sequence[int], m: int) -> None:
     """Refuse (``memory.require``) a ``verify`` that would not fit, before anything is drawn.
 
     Estimate, in float64 values: the random instance's parameters (P), X and Y, the caches Z[l],
-    A[l] and, for each of the two conventions, the gradients dZ[l], dA[l-1] (m (n_x + n[L] + 6 Σₗ n[l])
-    about), plus the peak of one gradcheck (``gradcheck.memory_estimate``: its float64 copy of the
-    problem and its largest batch of perturbed copies).
+    A[l] and, for each of the two conventions, the gradients dZ[l], dA[l-1] down to dA[0]
+    (m (3 n_x + n[L] + 6 Σₗ n[l]) in all), plus the peak of one gradcheck at a time
+    (``gradcheck.memory_estimate``: its forward pass and backward bounds, and its largest batch of
+    perturbed copies).
     """
     P = sum(math.prod(shape) for shape in parameter_shapes(layer_dims).values())
-    values = P + m * (layer_dims[0] + layer_dims[-1] + 6 * sum(layer_dims[1:]))
+    values = P + m * (3 * layer_dims[0] + layer_dims[-1] + 6 * sum(layer_dims[1:]))
     checker = memory_estimate(list(layer_dims), m, MODE)
     require(FLOAT64 * values + checker, f"explain --verify of layer_dims {list(layer_dims)} on m = {m:,} examples")
 
