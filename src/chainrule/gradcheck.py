@@ -10,7 +10,8 @@ when it is one), the worst element, and pass or fail against a stated tolerance.
 
 Which f each key is the derivative of (see ``chainrule.conventions``):
 
-- dW[l], db[l]: always the cost J = (1/m) Σᵢ L⁽ⁱ⁾, plus λ/(2m) Σₗ ‖W[l]‖²_F when ``lambd > 0``;
+- dW[l], db[l]: always the cost J = (1/m) Σᵢ L⁽ⁱ⁾, plus λ/(2m) Σₗ ‖W[l]‖²_F when λ > 0
+  (``regularization=Regularization(lambd=λ)``, fit's);
 - dZ[l], dA[l]: the summed losses Σᵢ L⁽ⁱ⁾ in the "loss" convention (so column i is ∂L⁽ⁱ⁾/∂·
   per example), the mean cost J in the "cost" convention. The L2 term does not depend on them.
 
@@ -143,10 +144,13 @@ class _Problem:
         roundoff bounds, never ĝ.
         """
         caches = [((A_prev, np.abs(W), b), Z) for (A_prev, W, b), Z in self.caches]
-        terms, sensitivity = (
-            backward(caches, self.activations, 1 / self.m, dZL=dZL, need_dA0=False, masks=self.masks, keep_prob=self.keep_prob)
-            for dZL in (np.abs(AL) + np.abs(self.Y), _output_sensitivity(self.Z[self.L], AL, self.Y, self.activations[-1]))
-        )
+
+        def bounded(dZL: np.ndarray) -> dict[str, np.ndarray]:  # the core's backward on |W| from a bound of |dZ[L]|
+            return backward(caches, self.activations, 1 / self.m, dZL=dZL, need_dA0=False, masks=self.masks,
+                            keep_prob=self.keep_prob)  # fmt: skip
+
+        terms = bounded(np.abs(AL) + np.abs(self.Y))
+        sensitivity = bounded(_output_sensitivity(self.Z[self.L], AL, self.Y, self.activations[-1]))
         B = [_UNUSED] + [terms[f"dZ{k}"] for k in range(1, self.L + 1)]
         C = [_UNUSED] * (self.L + 1) + [np.zeros(self.m)]
         for k in range(self.L, 0, -1):
