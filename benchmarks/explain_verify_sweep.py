@@ -1,11 +1,12 @@
-"""The finite-difference errors of ``explain --verify`` over activations, architectures and seeds.
+"""The relative differences of ``explain --verify`` over activations, architectures and seeds.
 
     python benchmarks/explain_verify_sweep.py [epsilon]
 
-Prints the largest relative error ‖g − g_fd‖ / (‖g‖ + ‖g_fd‖) of any dW, db per hidden activation (with a
-sigmoid output, and with a softmax output and an L2 term) and
-the failures at the threshold (chainrule.explain.THRESHOLD). It justifies EPSILON and THRESHOLD;
-it is not a unit test (a few minutes on one core).
+Prints the largest relative difference ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) of any gradient (dZ, dW, db, dA, in either
+convention, from gradcheck's rows) per hidden activation (with a sigmoid output, and with a softmax output
+and an L2 term) and the failures. The check is gradcheck's at its defaults (chainrule.explain.EPSILON =
+gradcheck.EPSILON, THRESHOLD = gradcheck.RTOL): the sweep shows the margin correct gradients keep under
+them. It is not a unit test (a minute or two on one core).
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ def main() -> None:
                     worst, runs = max(worst, v.worst_fd_error), runs + 1
                     if not v.passed:
                         failures.append(f"{hidden},{output} λ={lambd:g} {dims} m={m} seed={seed}: {v.verdict()}")
-            print(f"{hidden:>10} → {output:<7} λ = {lambd:g}: largest FD relative error {worst:.1e}  "
-                  f"(ε = {epsilon:g}, threshold {THRESHOLD:g})")
+            print(f"{hidden:>10} → {output:<7} λ = {lambd:g}: largest relative difference {worst:.1e}  "
+                  f"(ε = {epsilon:g}, rtol {THRESHOLD:g})")
     print(f"{len(failures)} failure(s) of {runs} runs")
     for failure in failures[:10]:
         print(" ", failure)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import re
 import shutil
@@ -16,10 +17,11 @@ import chainrule as cr
 from chainrule.activations import ACTIVATIONS
 from chainrule.cli import app
 from chainrule.conventions import CONVENTIONS, derivative_of
-from chainrule.explain import explain, finite_difference, kinked_layers, verify
+from chainrule.explain import THRESHOLD, explain, kinked_layers, verify
 from chainrule.losses import get_loss, one_hot
 
 runner = CliRunner()
+GRADCHECK = importlib.import_module("chainrule.gradcheck")  # the module (chainrule.gradcheck is also a function's name)
 NETWORKS = [
     ([12288, 20, 7, 5, 1], ["relu", "sigmoid"], 209, 0.0),  # the course's cat network
     ([2, 4, 1], ["tanh", "sigmoid"], 400, 0.0),  # the flower
@@ -130,31 +132,23 @@ def test_verify_passes_for_every_activation(hidden):
     assert list(rows) == [eq.key for eq in ex.backward["loss"]]
     for key, row in rows.items():
         assert row["ratio"] == pytest.approx(7.0 if key[1] in "ZA" else 1.0, rel=1e-12)
-        assert (row["fd_rel_error"] is not None) == (key[1] in "Wb")
+        assert row["fd_rel_error"] is not None and row["fd_entries"]  # every key, dZ and dA too, is gradcheck's
     assert v.worst_fd_error < 1e-7
 
 
-def test_finite_differences_flag_steps_across_a_relu_kink():
-    """A step of 0.05 moves many Z[l] of relu layers across 0; tanh has no kink, so nothing is flagged."""
-    rng = np.random.default_rng(0)
-    X, Y = rng.standard_normal((4, 30)), (rng.random((1, 30)) < 0.5).astype(float)
-    relu = cr.Network([4, 6, 1], ["relu", "sigmoid"], seed=0)
-    _, crossed = finite_difference(relu, X, Y, "b1", np.arange(6), epsilon=0.05)
-    assert crossed.any()
-    _, crossed = finite_difference(relu, X, Y, "b1", np.arange(6), epsilon=1e-9)
-    assert not crossed.any()
-    tanh = cr.Network([4, 6, 1], ["tanh", "sigmoid"], seed=0)
-    _, crossed = finite_difference(tanh, X, Y, "b1", np.arange(6), epsilon=0.05)
-    assert not crossed.any()
+def test_the_kinked_layers_are_read_from_the_activation_table():
     assert kinked_layers(["relu", "leaky_relu", "tanh", "linear", "sigmoid"]) == [0, 1]
     assert kinked_layers(["relu", "softmax"]) == [0]
 
 
-def test_verify_leaves_kinks_out_and_still_passes():
+def test_verify_counts_kinks_and_still_passes():
+    """Checks whose steps cross a relu kink are gradcheck's one-sided ones, counted in the table, and still pass."""
     v = explain([20, 30, 30, 1], m=209, activations=["relu", "sigmoid"], verify=True, seed=15).verification
     assert v.passed, v.verdict()
     assert any("at a kink" in (row["fd_entries"] or "") for row in v.rows)
-    assert "left out of the FD error" in str(v.table)
+    assert "differences them on the side that did not cross" in str(v.table)
+    tanh = explain([20, 30, 30, 1], m=209, activations=["tanh", "sigmoid"], verify=True, seed=15).verification
+    assert tanh.passed and not any("kink" in row["fd_entries"] for row in tanh.rows)  # no kink, none counted
 
 
 @pytest.mark.parametrize(("layer_dims", "activations", "lambd"), [
@@ -183,11 +177,13 @@ def test_verify_fails_when_dW_misses_the_l2_term(monkeypatch):
     assert {"dW1", "dW2"} <= failing and not failing & {"db1", "db2"}, v.verdict()
 
 
-def test_verify_samples_large_parameters_and_checks_two_outputs():
-    v = explain([60, 3, 2], m=4, verify=True).verification
+def test_verify_checks_large_parameters_along_directions_and_two_outputs():
+    """gradcheck's "auto": every element where that needs at most AUTO_LIMIT example-columns, else K directions."""
+    v = explain([600, 3, 2], m=30, verify=True).verification
     assert v.passed, v.verdict()
     rows = {row["key"]: row for row in v.rows}
-    assert rows["dW1"]["fd_entries"] == "50/180" and rows["dW2"]["fd_entries"] == "6/6"
+    assert rows["dW1"]["fd_entries"] == "32 directional" and rows["dW2"]["fd_entries"] == "6/6"
+    assert rows["dZ1"]["fd_entries"] == "90/90" and rows["dA0"]["fd_entries"] == "18000/18000"  # one column each
 
 
 def test_verify_fails_on_a_planted_double_1_over_m(monkeypatch):
@@ -201,8 +197,8 @@ def test_verify_fails_on_a_planted_double_1_over_m(monkeypatch):
 
 
 def test_verify_threshold_catches_a_subtle_error(monkeypatch):
-    """Negative control for THRESHOLD itself: dW1 off by 4e-5 (relative error about 2e-5, thousands of times the
-    finite differences' own error) fails at the threshold of 1e-6, and would pass at a loosened 1e-3."""
+    """Negative control for the rtol verify passes to gradcheck (THRESHOLD = gradcheck.RTOL = 1e-5): dW1 off by 4e-5
+    (relative difference 2e-5, about 1e4 times that of the correct dW2) fails at it, and would pass at a loosened 1e-4."""
     original = cr.Network.backward
 
     def slightly_off(self, *args, **kwargs):
@@ -216,7 +212,50 @@ def test_verify_threshold_catches_a_subtle_error(monkeypatch):
     rows = {row["key"]: row for row in v.rows}
     assert not v.passed and [key for key, row in rows.items() if not row["ok"]] == ["dW1"], v.verdict()
     assert 1e-5 < rows["dW1"]["fd_rel_error"] < 1e-4 and rows["dW2"]["fd_rel_error"] < 1e-8
-    assert verify(net, m=6, seed=1, threshold=1e-3).passed  # the same error, under a loose threshold
+    assert v.rtol == THRESHOLD == GRADCHECK.RTOL == 1e-5 and v.mode == "auto" and v.epsilon == GRADCHECK.EPSILON
+    assert "dW1 finite-difference relative error 2.00e-05 fails gradcheck ('loss': " in v.verdict()
+    assert "; 'cost': " in v.verdict()  # both conventions' grads are checked
+    assert verify(net, m=6, seed=1, rtol=1e-4).passed  # the same error, under a loosened rtol
+
+
+def dW1_scaled_by(monkeypatch, factor):
+    """Network.backward with dW1 multiplied by ``factor`` in both conventions: a relative difference of (f − 1)/(f + 1)."""
+    original = cr.Network.backward
+
+    def scaled(self, *args, **kwargs):
+        grads = original(self, *args, **kwargs)
+        grads["dW1"] = grads["dW1"] * factor
+        return grads
+
+    monkeypatch.setattr(cr.Network, "backward", scaled)
+
+
+@pytest.mark.parametrize(("factor", "passes"), [(1 + 1e-5, True), (1 + 4e-5, False)])
+def test_verify_and_gradcheck_agree_on_one_network(monkeypatch, factor, passes):
+    """verify's numeric verdict is gradcheck's on the same instance: dW1 off by a relative 5e-6 passes both (within
+    rtol 1e-5; explain's own checker, with its threshold of 1e-6, failed it) and off by 2e-5 fails both."""
+    from chainrule.explain.verification import random_problem
+
+    dW1_scaled_by(monkeypatch, factor)
+    net = cr.Network([4, 3, 1], activations=["tanh", "sigmoid"], seed=0)
+    v = verify(net, m=6, seed=1)
+    instance, X, Y = random_problem(net, 6, 1)
+    for convention in CONVENTIONS:
+        report = cr.gradcheck(instance, X, Y, convention=convention, seed=1)  # the built-in (scaled) grads
+        assert report.passed is v.passed is passes, (convention, v.verdict(), str(report))
+        assert report["dW1"]["relative_difference"] == pytest.approx((factor - 1) / (factor + 1), rel=1e-3)
+
+
+@pytest.mark.parametrize(("factor", "code"), [(1 + 1e-5, 0), (1 + 4e-5, 1)])
+def test_explain_verify_and_chainrule_check_agree(monkeypatch, factor, code):
+    """On the command line: the same architecture, the same planted dW1 error, the same exit code and the same name."""
+    dW1_scaled_by(monkeypatch, factor)
+    explained = runner.invoke(app, ["explain", "--layers", "4,3,1", "--activations", "tanh,sigmoid", "--m", "6", "--verify",
+                                    "--format", "json"])  # fmt: skip
+    checked = runner.invoke(app, ["check", "--layers", "4,3,1", "--activations", "tanh,sigmoid", "--m", "6", "--json"])
+    assert explained.exit_code == checked.exit_code == code, (explained.output, checked.output)
+    verification, report = json.loads(explained.stdout)["verification"], json.loads(checked.stdout)
+    assert [row["key"] for row in verification["rows"] if row["ok"] is False] == report["failed_tensors"] == (["dW1"] if code else [])
 
 
 def test_verify_fails_on_a_planted_wrong_derivative(monkeypatch):

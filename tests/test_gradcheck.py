@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import numpy as np
@@ -10,11 +11,13 @@ import pytest
 import chainrule as cr
 from chainrule.gradcheck import exact_factor
 from chainrule.network import backward
+from chainrule.training import Regularization
 from conftest import random_problem
 
 MODES = ["full", "sample", "directional", "auto"]
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 AUTO_LIMIT = 400  # small, so that "auto" mixes full and directional on these small networks
+GRADCHECK = importlib.import_module("chainrule.gradcheck")  # the module (chainrule.gradcheck is also a function's name)
 
 
 def problem(dims=(6, 5, 4, 1), hidden="tanh", m=7, seed=0):
@@ -28,7 +31,9 @@ def builtin(net, X, Y, convention="loss"):
 
 
 def check(net, X, Y, grads=None, mode="auto", **kwargs):
-    return cr.gradcheck(net, X, Y, grads, mode=mode, auto_limit=AUTO_LIMIT, **kwargs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(GRADCHECK, "AUTO_LIMIT", AUTO_LIMIT)
+        return cr.gradcheck(net, X, Y, grads, mode=mode, **kwargs)
 
 
 # -- correct gradients pass ----------------------------------------------------------------------------
@@ -202,6 +207,26 @@ def test_options_follow_fits_rules(options):
     with pytest.raises(cr.ChainruleError) as from_fit:
         net.fit(X, Y, 0.1, num_iterations=1, **options)
     assert str(from_gradcheck.value) == str(from_fit.value) and str(from_fit.value).startswith(name)
+
+
+def test_regularization_is_fits_object_and_the_old_keywords_still_work():
+    """regularization=Regularization(λ) is the lambd= of before, to the last digit; both at once, or a name fit
+    does not group into the Regularization, are refused (training.fit_options: one mapping of the old names)."""
+    net, X, Y = problem(hidden="relu", seed=8)
+    plain = builtin(net, X, Y)  # no (λ/m) W term
+    given = check(net, X, Y, plain, mode="full", regularization=Regularization(lambd=0.7))
+    old = check(net, X, Y, plain, mode="full", lambd=0.7)
+    assert given.failed_tensors == old.failed_tensors == ["dW3", "dW2", "dW1"]
+    assert [row["relative_difference"] for row in given.rows] == [row["relative_difference"] for row in old.rows]
+    assert given.lambd == 0.7 and check(net, X, Y, regularization=Regularization(lambd=0.7)).passed
+    with pytest.raises(cr.ChainruleError, match="give lambd inside the regularization object, not beside it"):
+        cr.gradcheck(net, X, Y, regularization=Regularization(lambd=0.7), lambd=0.7)
+    with pytest.raises(TypeError, match="gradcheck\\(\\) got an unexpected keyword argument 'beta'"):
+        cr.gradcheck(net, X, Y, beta=0.9)
+    with pytest.raises(TypeError, match="'auto_limit'"):  # the module's AUTO_LIMIT now
+        cr.gradcheck(net, X, Y, auto_limit=400)
+    with pytest.raises(cr.ChainruleError, match="regularization must be a training.Regularization"):
+        cr.gradcheck(net, X, Y, regularization=0.7)
 
 
 def test_dropout_is_refused_with_the_reason():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import numpy as np
@@ -11,10 +12,12 @@ from typer.testing import CliRunner
 import chainrule as cr
 from chainrule.cli import app
 from chainrule.regularization import dropout_masks
+from chainrule.training import Regularization
 from conftest import random_problem
 
 MODES = ["full", "sample", "directional", "auto"]
 AUTO_LIMIT = 400  # small, so that "auto" mixes full and directional on these small networks
+GRADCHECK = importlib.import_module("chainrule.gradcheck")  # the module (chainrule.gradcheck is also a function's name)
 KEEP_PROB = 0.6
 DIMS = (6, 5, 4, 3, 1)  # three hidden layers: a perturbed copy passes through two masks above it
 
@@ -35,7 +38,10 @@ def grads_with(net, X, Y, masks, convention="loss", backward_masks="same", backw
 
 
 def check(net, X, Y, masks, grads=None, mode="auto", keep_prob=KEEP_PROB, **kwargs):
-    return cr.gradcheck(net, X, Y, grads, mode=mode, keep_prob=keep_prob, masks=masks, auto_limit=AUTO_LIMIT, **kwargs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(GRADCHECK, "AUTO_LIMIT", AUTO_LIMIT)
+        return cr.gradcheck(net, X, Y, grads, mode=mode, regularization=Regularization(keep_prob=keep_prob), masks=masks,
+                            **kwargs)
 
 
 # -- correct gradients pass --------------------------------------------------------------------------------

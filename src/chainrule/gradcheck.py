@@ -10,7 +10,8 @@ when it is one), the worst element, and pass or fail against a stated tolerance.
 
 Which f each key is the derivative of (see ``chainrule.conventions``):
 
-- dW[l], db[l]: always the cost J = (1/m) Σᵢ L⁽ⁱ⁾, plus λ/(2m) Σₗ ‖W[l]‖²_F when ``lambd > 0``;
+- dW[l], db[l]: always the cost J = (1/m) Σᵢ L⁽ⁱ⁾, plus λ/(2m) Σₗ ‖W[l]‖²_F when λ > 0
+  (``regularization=Regularization(lambd=λ)``, fit's);
 - dZ[l], dA[l]: the summed losses Σᵢ L⁽ⁱ⁾ in the "loss" convention (so column i is ∂L⁽ⁱ⁾/∂·
   per example), the mean cost J in the "cost" convention. The L2 term does not depend on them.
 
@@ -57,11 +58,13 @@ it). Without masks keep_prob < 1 is refused: each evaluation would draw a new ma
 
 from __future__ import annotations
 
+import functools
 import math
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from numbers import Real
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -69,10 +72,11 @@ from chainrule.activations import get_activation
 from chainrule.conventions import check_convention, derivative_of, get_convention, parse_key
 from chainrule.errors import ChainruleError
 from chainrule.losses import get_loss
-from chainrule.network import backward, forward
+from chainrule.network import Network, backward, forward
 from chainrule.numerics import best_fit_ratio, factor_of_m, factor_value, relative_difference
-from chainrule.regularization import Masks, apply_mask, check_keep_prob, check_lambd, l2_cost
+from chainrule.regularization import Masks, apply_mask, l2_cost
 from chainrule.report import Table
+from chainrule.training import LEGACY_OPTIONS, Regularization, fit_options
 from chainrule.validation import check_X, check_Y
 
 EPSILON = 1e-6  # the step of each element, or the RMS size of ΔZ[l] along a direction
@@ -86,6 +90,7 @@ MODES = ("auto", "full", "sample", "directional")
 KINKS = ("one-sided", "skip", "keep")  # what to do with a check whose perturbation crosses a relu kink
 COURSE_THRESHOLD = 2e-7  # the course's gradient_check_n: "There is a mistake" above this
 _UNIT = np.finfo(np.float64).eps
+_UNUSED = np.empty(0)  # the slot of layer 0 in the per-layer lists Z[l], B[l], C[l] (l = 1..L)
 
 
 # -- the network, evaluated once below and many times above the perturbed layer -------------------
@@ -106,14 +111,24 @@ class _Problem:
         AL, caches = forward(X, parameters, activations, masks, keep_prob)
         self.caches = caches
         self.base_losses = self.losses(caches[-1][1], Y).sum(axis=0)  # L⁽ʲ⁾ of the unperturbed network
-        self.Z = [None] + [Z for _, Z in caches]  # Z[l], l = 1..L
+        self.Z = [_UNUSED] + [Z for _, Z in caches]  # Z[l], l = 1..L
         self.A = [A_prev for (A_prev, _, _), _ in caches]  # A[l], l = 0..L-1
         self.sizes, self.condition = self._roundoff_sizes(AL)
         self.upper = [  # the layers above l, renumbered from 1, for the core's forward
             {f"{p}{i - l}": parameters[f"{p}{i}"] for i in range(l + 1, self.L + 1) for p in "Wb"} for l in range(self.L + 1)
         ]
 
-    def _roundoff_sizes(self, AL: np.ndarray) -> tuple[list[np.ndarray | None], list[np.ndarray | None]]:
+    @classmethod
+    def of(cls, net: Network, X: np.ndarray, Y: np.ndarray, masks: Masks | None, keep_prob: float) -> _Problem:
+        """The problem of ``net`` on (X, Y), checked and in float64 (the network's own arrays are left alone)."""
+        parameters = {key: np.asarray(value, dtype=np.float64) for key, value in net.parameters.items()}
+        X = check_X(X, net.n_x).astype(np.float64, copy=False)
+        Y = check_Y(Y, net.n_y, X.shape[1], binary=net.loss == "binary_cross_entropy").astype(np.float64, copy=False)
+        if masks is not None:
+            masks = _check_masks(masks, net.layer_dims, X.shape[1])
+        return cls(parameters, list(net.activations), net.loss, X, Y, masks, float(keep_prob))
+
+    def _roundoff_sizes(self, AL: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """(B, C): the sizes that bound the float64 roundoff of each side of a check, per layer l = 1..L.
 
         Both come from the core's backward run on |W| (every g' here is ≥ 0), which propagates an
@@ -128,14 +143,16 @@ class _Problem:
         way), which moves L⁽ʲ⁾ by ∂L/∂Z[k] times that, however small L⁽ʲ⁾ is. Both only size the
         roundoff bounds, never ĝ.
         """
-        kept = {"need_dA0": False, "masks": self.masks, "keep_prob": self.keep_prob}
         caches = [((A_prev, np.abs(W), b), Z) for (A_prev, W, b), Z in self.caches]
-        terms = backward(caches, self.activations, 1 / self.m, dZL=np.abs(AL) + np.abs(self.Y), **kept)
-        output = _output_sensitivity(self.Z[self.L], AL, self.Y, self.activations[-1])
-        sensitivity = backward(caches, self.activations, 1 / self.m, dZL=output, **kept)
-        B: list[np.ndarray | None] = [None] + [terms[f"dZ{k}"] for k in range(1, self.L + 1)]
-        C: list[np.ndarray | None] = [None] * (self.L + 2)
-        C[self.L + 1] = np.zeros(self.m)
+
+        def bounded(dZL: np.ndarray) -> dict[str, np.ndarray]:  # the core's backward on |W| from a bound of |dZ[L]|
+            return backward(caches, self.activations, 1 / self.m, dZL=dZL, need_dA0=False, masks=self.masks,
+                            keep_prob=self.keep_prob)  # fmt: skip
+
+        terms = bounded(np.abs(AL) + np.abs(self.Y))
+        sensitivity = bounded(_output_sensitivity(self.Z[self.L], AL, self.Y, self.activations[-1]))
+        B = [_UNUSED] + [terms[f"dZ{k}"] for k in range(1, self.L + 1)]
+        C = [_UNUSED] * (self.L + 1) + [np.zeros(self.m)]
         for k in range(self.L, 0, -1):
             W, b = self.parameters[f"W{k}"], self.parameters[f"b{k}"]
             summed = np.abs(W) @ np.abs(self.A[k - 1]) + np.abs(b)  # Σ |W[k]ᵢₚ A[k-1]ₚⱼ| + |b[k]ᵢ|
@@ -212,13 +229,15 @@ class _Target:
 
 def _targets(keys: list[str], L: int, layer_dims: list[int], m: int, convention: str) -> tuple[list[_Target], list[str]]:
     """The checkable keys in backward order (dZ[L], dW[L], db[L], dA[L-1], dZ[L-1], …) and the others."""
-    order = {}
+    order: dict[str, int] = {}
     for l in range(L, 0, -1):
         for j, kind in enumerate("ZWbA"):
             order[f"d{kind}{l - (kind == 'A')}"] = (L - l) * 4 + j
     targets = []
-    for key in sorted((k for k in keys if k in order), key=order.get):
-        kind, index, _ = parse_key(key)
+    for key in sorted((k for k in keys if k in order), key=order.__getitem__):
+        parsed = parse_key(key)
+        assert parsed is not None and parsed.layer is not None  # every key of ``order`` is d<W|b|Z|A><l>
+        kind, index = parsed.letter, parsed.layer
         l = index + 1 if kind == "A" else index
         shape = {
             "W": (layer_dims[l], layer_dims[l - 1]),
@@ -335,7 +354,7 @@ def _check_elements(
         P = flat.size
         columns = np.zeros(0, dtype=int)
         if target.kind == "W":  # W[l][i, j] += ε  ⇒  Z[l][i, :] += ε A[l-1][j, :]
-            T = np.zeros((problem.Z[l].shape[0], P, m))
+            T: np.ndarray = np.zeros((problem.Z[l].shape[0], P, m))
             T[i, np.arange(P), :] = problem.A[l - 1][j, :]
         elif target.kind == "b":  # b[l][i] += ε  ⇒  Z[l][i, :] += ε
             T = np.zeros((problem.Z[l].shape[0], P, m))
@@ -481,7 +500,7 @@ def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comp
         "epsilon": epsilon,
         "seconds": seconds,
     }
-    if worst is not None:
+    if worst is not None and worst.elements is not None:  # per-element checks (a located follow-up always is)
         ok = _kept(worst, kinks)
         if ok.any():
             errors = np.where(ok, np.abs(worst.analytic - worst.numeric), -1.0)
@@ -648,8 +667,10 @@ class GradcheckReport:
 
 
 # -- memory -----------------------------------------------------------------------------------------
-def memory_estimate(layer_dims: list[int], m: int, mode: str = "auto", k: int = K, auto_limit: int = AUTO_LIMIT) -> int:
+def memory_estimate(layer_dims: list[int], m: int, mode: str = "auto", k: int = K, auto_limit: int | None = None) -> int:
     """Bytes a check of ``layer_dims`` on m examples needs at its peak (float64), from the sizes alone.
+
+    auto_limit: where "auto" checks per element (default: the module's AUTO_LIMIT, read when called).
 
     The one forward pass, its conditioning backward and the built-in grads hold X, Y and about six
     (n[l], m) arrays per layer: 8 m (n_x + n[L] + 6 Σₗ n[l]). Each tensor's check then pushes C
@@ -659,6 +680,7 @@ def memory_estimate(layer_dims: list[int], m: int, mode: str = "auto", k: int = 
     MAX_COLUMNS (dZ, dA) per batch of elements. The estimate is the base plus the largest check.
     """
     L = len(layer_dims) - 1
+    auto_limit = AUTO_LIMIT if auto_limit is None else auto_limit
     n_x, units = layer_dims[0], sum(layer_dims[1:])
     base = m * (n_x + layer_dims[-1] + 6 * units)
     largest = 0
@@ -677,7 +699,7 @@ def memory_estimate(layer_dims: list[int], m: int, mode: str = "auto", k: int = 
     return 8 * (base + largest)
 
 
-def require_memory(layer_dims: list[int], m: int, mode: str = "auto", k: int = K, auto_limit: int = AUTO_LIMIT) -> None:
+def require_memory(layer_dims: list[int], m: int, mode: str = "auto", k: int = K, auto_limit: int | None = None) -> None:
     """Refuse, with the estimate (``memory_estimate``), a check that would not fit in the memory available."""
     from chainrule.memory import require
 
@@ -685,8 +707,32 @@ def require_memory(layer_dims: list[int], m: int, mode: str = "auto", k: int = K
 
 
 # -- the entry point --------------------------------------------------------------------------------
+REGULARIZATION_OPTIONS = tuple(name for name, group in LEGACY_OPTIONS.items() if group == "regularization")  # lambd, keep_prob
+_Check = TypeVar("_Check", bound=Callable[..., Any])
+
+
+def _with_fit_names(check: _Check) -> _Check:
+    """``check`` that also takes fit's old keywords ``lambd=``, ``keep_prob=``, grouped into its ``regularization``.
+
+    They are grouped by ``training.fit_options``: fit's one mapping of the old names, its rule
+    (``Regularization``: λ a finite number ≥ 0, keep_prob in (0, 1], neither a bool) and its words
+    (an object and its old names at once are refused).
+    """
+
+    @functools.wraps(check)
+    def with_fit_names(*args: Any, **options: Any) -> Any:
+        legacy = {name: options.pop(name) for name in REGULARIZATION_OPTIONS if name in options}
+        if legacy:
+            given = {} if options.get("regularization") is None else {"regularization": options["regularization"]}
+            options["regularization"] = fit_options("gd", {**legacy, **given})["regularization"]
+        return check(*args, **options)
+
+    return cast(_Check, with_fit_names)  # the signature of check: the names it adds become one of check's own
+
+
+@_with_fit_names
 def gradcheck(
-    net: Any,
+    net: Network,
     X: np.ndarray,
     Y: np.ndarray,
     grads: dict[str, np.ndarray] | None = None,
@@ -696,82 +742,103 @@ def gradcheck(
     k: int = K,
     epsilon: float = EPSILON,
     rtol: float = RTOL,
-    lambd: float = 0.0,
-    keep_prob: float = 1.0,
+    regularization: Regularization | None = None,
     masks: Masks | None = None,
     kinks: str = "one-sided",
     keys: list[str] | None = None,
     seed: int | None = 0,
-    auto_limit: int = AUTO_LIMIT,
 ) -> GradcheckReport:
     """Check every array of ``grads`` against central differences of the cost of ``net`` on (X, Y).
 
     net: a ``chainrule.Network`` (its parameters are copied to float64). grads: a dict with keys
     dW{l}, db{l} (required, l = 1..L) and optionally dZ{l}, dA{l-1}; by default the network's own
-    backward in ``convention`` (plus the L2 term (λ/m) W[l] in dW[l] when ``lambd > 0``).
+    backward in ``convention`` (plus the L2 term (λ/m) W[l] in dW[l] when λ > 0).
     convention: what dZ, dA are: "loss" (∂L/∂· per example, checked against Σ L) or "cost"
     (∂J/∂·, checked against J). dW, db are always ∂J/∂W, ∂J/∂b.
     mode: "full", "sample" (k elements per tensor), "directional" (k directions per tensor),
-    "auto" (full where it needs at most ``auto_limit`` example-columns of forward pass, else
-    directional). k: elements ("sample") or directions ("directional") per tensor. lambd: checks
-    dW against J + λ/(2m) Σₗ ‖W[l]‖²_F. keep_prob < 1 (inverted dropout) needs ``masks`` {l: D[l]},
-    one fixed 0/1 array (n[l], m) per hidden layer l = 1..L−1 (``regularization.dropout_masks``):
-    J is then the cost of the network thinned by those masks, the built-in grads are the backward
-    with them, and dA[l] is ∂/∂A[l] before the mask, as ``Network.backward`` returns it.
+    "auto" (full where it needs at most AUTO_LIMIT example-columns of forward pass, else
+    directional). k: elements ("sample") or directions ("directional") per tensor.
+    regularization: ``training.Regularization(lambd, keep_prob)``, fit's. λ > 0 checks dW against
+    J + λ/(2m) Σₗ ‖W[l]‖²_F. keep_prob < 1 (inverted dropout) needs ``masks`` {l: D[l]}, one fixed
+    0/1 array (n[l], m) per hidden layer l = 1..L−1 (``regularization.dropout_masks``): J is then
+    the cost of the network thinned by those masks, the built-in grads are the backward with them,
+    and dA[l] is ∂/∂A[l] before the mask, as ``Network.backward`` returns it. The keywords
+    ``lambd=``, ``keep_prob=`` still work in its place (fit's old names, grouped by ``training.fit_options``).
     kinks: "one-sided" (default), "skip" or "keep", for checks that cross a relu kink. keys:
     check only these. seed: of the random elements and directions.
     """
     start = time.perf_counter()
     check_convention(convention)
-    _check_options(mode, k, epsilon, rtol, lambd, keep_prob, masks is not None, kinks)
-    epsilon, rtol = float(epsilon), float(rtol)  # NumPy scalars too; the report's JSON takes Python floats
-    require_memory(list(net.layer_dims), int(np.shape(X)[-1]) if np.ndim(X) == 2 else 1, mode, k, auto_limit)
-    parameters = {key: np.asarray(value, dtype=np.float64) for key, value in net.parameters.items()}
-    activations = list(net.activations)
-    X = check_X(X, net.n_x).astype(np.float64, copy=False)
-    Y = check_Y(Y, net.n_y, X.shape[1], binary=net.loss == "binary_cross_entropy").astype(np.float64, copy=False)
-    if masks is not None:
-        masks = _check_masks(masks, net.layer_dims, X.shape[1])
-    problem = _Problem(parameters, activations, net.loss, X, Y, masks, float(keep_prob))
-    m, L = problem.m, problem.L
+    regularization = Regularization() if regularization is None else regularization
+    if not isinstance(regularization, Regularization):
+        raise ChainruleError(f"regularization must be a training.Regularization(lambd=..., keep_prob=...); got {regularization!r}")
+    lambd, keep_prob = regularization.lambd, regularization.keep_prob
+    _check_options(mode, k, epsilon, rtol, keep_prob, masks is not None, kinks)
+    settings = _Settings(convention, mode, k, float(epsilon), float(rtol), lambd, kinks)  # NumPy scalars too: JSON takes floats
+    require_memory(list(net.layer_dims), int(np.shape(X)[-1]) if np.ndim(X) == 2 else 1, mode, k)
+    problem = _Problem.of(net, X, Y, masks, keep_prob)
     if grads is None:
         grads = _builtin_grads(net, problem, convention, lambd)
-    wanted = [*grads, *(f"d{p}{l}" for l in range(1, L + 1) for p in "Wb")] if keys is None else list(keys)
-    targets, others = _targets(list(dict.fromkeys(wanted)), L, net.layer_dims, m, convention)
-    rows, parameter_comparisons = [], []
+    wanted = [*grads, *(f"d{p}{l}" for l in range(1, problem.L + 1) for p in "Wb")] if keys is None else list(keys)
+    targets, others = _targets(list(dict.fromkeys(wanted)), problem.L, net.layer_dims, problem.m, convention)
+    rows, parameter_comparisons, evaluations = [], [], 0
     rng = np.random.default_rng(seed)
-    evaluations = 0
     for target in targets:
-        if target.key not in grads:
-            rows.append(_failed_row(target.key, target.shape, target.shape, convention, "missing from grads"))
-            continue
-        g = np.asarray(grads[target.key])
-        if g.shape != target.shape:
-            hint = " (the transpose)" if g.shape == target.shape[::-1] else ""
-            rows.append(_failed_row(target.key, g.shape, target.shape, convention,
-                                    f"shape {g.shape}{hint}, expected {target.shape}"))  # fmt: skip
-            continue
-        g = np.asarray(g, dtype=np.float64)
-        t0 = time.perf_counter()
-        comparison, located, used = _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol, kinks)
-        evaluations += comparison.evaluations + (located.evaluations if located is not None else 0)
-        checked_at, first = epsilon, None
-        verdict = _verdict(comparison, _kept(comparison, kinks), rtol)
-        if verdict.on_floor and epsilon < EPSILON_RANGE[1]:  # this ε cannot see errors here: look again at the largest
-            checked_at, first = EPSILON_RANGE[1], (epsilon, verdict.floor / max(verdict.numeric, np.finfo(float).tiny))
-            comparison, located, used = _compare(problem, target, g, mode, k, checked_at, lambd, rng, auto_limit, rtol, kinks)
-            evaluations += comparison.evaluations + (located.evaluations if located is not None else 0)
-        row = _row(target, g, comparison, located, used, rtol, m, convention, kinks, time.perf_counter() - t0, checked_at, first)
+        row, comparison, count = _check_target(problem, target, grads, settings, rng)
         rows.append(row)
-        if target.kind in "Wb":
+        evaluations += count
+        if comparison is not None and target.kind in "Wb":
             keep = _kept(comparison, kinks)
             parameter_comparisons.append((comparison.analytic[keep], comparison.numeric[keep]))
-    difference = _course_difference(parameter_comparisons)
     return GradcheckReport(
-        rows=rows, mode=mode, convention=convention, epsilon=epsilon, rtol=rtol, m=m, lambd=float(lambd), kinks=kinks,
-        difference=difference, evaluations=evaluations, seconds=time.perf_counter() - start, not_checked=others,
-        keep_prob=float(keep_prob), hint=convention_hint(rows, convention, m),
+        rows=rows, mode=mode, convention=convention, epsilon=settings.epsilon, rtol=settings.rtol, m=problem.m, lambd=lambd,
+        kinks=kinks, difference=_course_difference(parameter_comparisons), evaluations=evaluations,
+        seconds=time.perf_counter() - start, not_checked=others, keep_prob=keep_prob,
+        hint=convention_hint(rows, convention, problem.m),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """How every tensor is checked: gradcheck's options, validated."""
+
+    convention: str
+    mode: str
+    k: int
+    epsilon: float
+    rtol: float
+    lambd: float
+    kinks: str
+
+
+def _check_target(problem: _Problem, target: _Target, grads: dict[str, np.ndarray], settings: _Settings,
+                  rng: np.random.Generator) -> tuple[dict[str, Any], _Comparison | None, int]:  # fmt: skip
+    """One tensor's row of the report, the comparison it rests on (None when the tensor is missing or of the wrong
+    shape) and how many cost evaluations it took.
+
+    A pass that rests on too large a numeric roundoff floor at the ε asked for (``_Verdict.on_floor``)
+    is checked again at the largest accepted ε, and the row says so.
+    """
+    if target.key not in grads:
+        return _failed_row(target.key, target.shape, target.shape, settings.convention, "missing from grads"), None, 0
+    g = np.asarray(grads[target.key])
+    if g.shape != target.shape:
+        hint = " (the transpose)" if g.shape == target.shape[::-1] else ""
+        problem_text = f"shape {g.shape}{hint}, expected {target.shape}"
+        return _failed_row(target.key, g.shape, target.shape, settings.convention, problem_text), None, 0
+    g = np.asarray(g, dtype=np.float64)
+    t0 = time.perf_counter()
+    comparison, located, used = _compare(problem, target, g, settings, rng)
+    evaluations = comparison.evaluations + (located.evaluations if located is not None else 0)
+    checked_at, first = settings.epsilon, None
+    verdict = _verdict(comparison, _kept(comparison, settings.kinks), settings.rtol)
+    if verdict.on_floor and settings.epsilon < EPSILON_RANGE[1]:  # this ε cannot see errors here: look again at the largest
+        checked_at, first = EPSILON_RANGE[1], (settings.epsilon, verdict.floor / max(verdict.numeric, np.finfo(float).tiny))
+        comparison, located, used = _compare(problem, target, g, replace(settings, epsilon=checked_at), rng)
+        evaluations += comparison.evaluations + (located.evaluations if located is not None else 0)
+    row = _row(target, g, comparison, located, used, settings.rtol, problem.m, settings.convention, settings.kinks,
+               time.perf_counter() - t0, checked_at, first)  # fmt: skip
+    return row, comparison, evaluations  # the first look's evaluations too, when the tensor was checked again
 
 
 def convention_hint(rows: list[dict[str, Any]], convention: str, m: int) -> str | None:
@@ -806,11 +873,14 @@ def convention_hint(rows: list[dict[str, Any]], convention: str, m: int) -> str 
     return text
 
 
-def _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol, kinks):
-    """The comparison of one tensor in ``mode`` (auto resolved), and a per-element follow-up if directions failed."""
+def _compare(problem: _Problem, target: _Target, g: np.ndarray, settings: _Settings,
+             rng: np.random.Generator) -> tuple[_Comparison, _Comparison | None, str]:  # fmt: skip
+    """The comparison of one tensor in its mode ("auto" resolved, returned), and a per-element follow-up if directions failed."""
     per = 1 if target.per_example else problem.m
+    k, epsilon, lambd, kinks = settings.k, settings.epsilon, settings.lambd, settings.kinks
+    mode = settings.mode
     if mode == "auto":
-        mode = "full" if 2 * g.size * per <= auto_limit else "directional"
+        mode = "full" if 2 * g.size * per <= AUTO_LIMIT else "directional"
     one_sided = kinks == "one-sided"
     if mode == "full":
         return _check_elements(problem, target, g, np.arange(g.size), epsilon, lambd, one_sided), None, mode
@@ -822,7 +892,7 @@ def _compare(problem, target, g, mode, k, epsilon, lambd, rng, auto_limit, rtol,
     if not keep.any():  # every direction crossed a kink on both sides: look at single elements instead
         elements = np.sort(rng.choice(g.size, size=min(k, g.size), replace=False))
         return _check_elements(problem, target, g, elements, epsilon, lambd, one_sided), None, "sample"
-    if _verdict(comparison, keep, rtol).passed:
+    if _verdict(comparison, keep, settings.rtol).passed:
         return comparison, None, mode
     located = _check_elements(problem, target, g, _suspects(target, g, comparison, UV, k), epsilon, lambd, one_sided)
     return comparison, located, mode
@@ -874,7 +944,7 @@ def _course_difference(comparisons: list[tuple[np.ndarray, np.ndarray]]) -> floa
     return relative_difference(np.concatenate([c[0] for c in comparisons]), np.concatenate([c[1] for c in comparisons]))
 
 
-def _builtin_grads(net: Any, problem: _Problem, convention: str, lambd: float) -> dict[str, np.ndarray]:
+def _builtin_grads(net: Network, problem: _Problem, convention: str, lambd: float) -> dict[str, np.ndarray]:
     """The network's own backward on the float64 caches; with L2 its dW[l] include (λ/m) W[l], ∂/∂W[l] of λ/(2m) Σ‖W‖².
 
     With dropout it is given the same masks and keep_prob as the forward pass.
@@ -883,8 +953,8 @@ def _builtin_grads(net: Any, problem: _Problem, convention: str, lambd: float) -
                         keep_prob=problem.keep_prob)  # fmt: skip
 
 
-def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float, keep_prob: float, has_masks: bool,
-                   kinks: str) -> None:  # fmt: skip
+def _check_options(mode: str, k: int, epsilon: float, rtol: float, keep_prob: float, has_masks: bool, kinks: str) -> None:
+    """A ChainruleError naming the first bad option (λ and keep_prob themselves are checked by ``Regularization``)."""
     if mode not in MODES:
         raise ChainruleError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
     if kinks not in KINKS:
@@ -901,8 +971,6 @@ def _check_options(mode: str, k: int, epsilon: float, rtol: float, lambd: float,
             f"J(θ + ε) − J(θ − ε) (about 1e-16 |J| / ε) swamps the differences a check must see, above {high:g} "
             "the truncation error of the differences (ε² in the central ones, ε one-sided at a relu kink) fails correct gradients"
         )
-    check_lambd(lambd)  # the rules (and words) of fit's: a finite number >= 0, not a bool
-    check_keep_prob(keep_prob)  # in (0, 1]
     if keep_prob < 1 and not has_masks:
         raise ChainruleError(
             f"cannot check gradients with dropout on (keep_prob = {keep_prob:g}) without fixed masks: every cost evaluation "

@@ -8,9 +8,9 @@ from chainrule import runs
 from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
 from chainrule.cli.root import app
 from chainrule.errors import ChainruleError
-from chainrule.gradcheck import AUTO_LIMIT, EPSILON, EPSILON_RANGE, MODES, RTOL, K, gradcheck, require_memory
+from chainrule.gradcheck import EPSILON, EPSILON_RANGE, MODES, RTOL, K, gradcheck, require_memory
 from chainrule.network import check_architecture
-from chainrule.regularization import check_keep_prob
+from chainrule.training import Regularization
 
 
 def _parse_scale(text: str | None) -> tuple[str, float] | None:
@@ -53,15 +53,16 @@ def check(
         dims = parse_ints(layers, "--layers")
         if m < 1:
             raise ChainruleError(f"--m must be a positive number of examples; got {m}")
-        keep_prob = check_keep_prob(keep_prob)
+        regularization = Regularization(lambd=lambd, keep_prob=keep_prob)  # fit's rules for λ and keep_prob
         if mode in MODES:  # else gradcheck names the modes
             require_memory(check_architecture(dims, parse_names(activations))[0], m, mode, k)  # before X or W is drawn
-        net, X, Y, masks = runs.check_problem(dims, parse_names(activations), m, seed, keep_prob)
+        net, X, Y, masks = runs.check_problem(dims, parse_names(activations), m, seed, regularization.keep_prob)
         grads = None
         if scale is not None or grads_convention is not None:
-            grads = runs.planted_grads(net, X, Y, masks, keep_prob, grads_convention or convention, lambd, _parse_scale(scale))
+            grads = runs.planted_grads(net, X, Y, masks, regularization.keep_prob, grads_convention or convention,
+                                       regularization.lambd, _parse_scale(scale))  # fmt: skip
         report = gradcheck(net, X, Y, grads, convention=convention, mode=mode, k=k, epsilon=epsilon, rtol=rtol,
-                           lambd=lambd, keep_prob=keep_prob, masks=masks, seed=seed, auto_limit=AUTO_LIMIT)  # fmt: skip
+                           regularization=regularization, masks=masks, seed=seed)  # fmt: skip
         if json:
             print(report.to_json())
         else:

@@ -67,8 +67,8 @@ def _print_terminal(explanation: Explanation, shapes_only: bool) -> None:
         out.print()
         out.print(rich_table(plain, notes=False))
         out.print(Text(verification.verdict(), style="bold green" if verification.passed else "bold red"), width=min(out.width, 120))
-        for note in plain.notes[1:]:
-            out.print(Text(note), width=min(out.width, 120))
+        for line in plain.notes[1:]:  # after the verdict: the kink note
+            out.print(Text(line), width=min(out.width, 120))
 
 
 def _equation_table(explanation: Explanation) -> RichTable:
@@ -89,6 +89,6 @@ def _backward_table(explanation: Explanation) -> RichTable:
     table.add_column("is", style="magenta", no_wrap=True)
     table.add_column("shapes", no_wrap=True)
     for eq_loss, eq_cost in zip(explanation.backward["loss"], explanation.backward["cost"], strict=True):
-        table.add_row(Text(eq_loss.text), Text(eq_loss.derivative_of), Text(eq_cost.text), Text(eq_cost.derivative_of),
-                      Text(eq_loss.shapes))  # fmt: skip
+        table.add_row(Text(eq_loss.text), Text(eq_loss.derivative_of or ""), Text(eq_cost.text),
+                      Text(eq_cost.derivative_of or ""), Text(eq_loss.shapes))  # fmt: skip
     return table

@@ -12,7 +12,8 @@ Backward, output → input:  dZ[L] = s (A[L] − Y),  dW[l] = k dZ[l] A[l-1]ᵀ,
 with (s, k) = ``conventions.scales``: (1, 1/m) in the course's "loss" convention, (1/m, 1) in
 "cost". Which derivative each array holds comes from ``conventions.derivative_of`` and each
 activation's derivative from ``activations.ACTIVATIONS``: this module only writes them out.
-The verification runs the core's forward, backward and cost; nothing here computes a gradient.
+The verification runs the core's forward and backward, and ``chainrule.gradcheck`` (the one numeric
+checker) on the result in each convention; nothing here computes a gradient.
 
 The package: ``notation`` (the symbols, as text and as LaTeX), ``equations`` (the forward and backward
 equations and the tables of shapes), ``notes`` (the paragraphs, each written once), ``verification``
@@ -43,13 +44,14 @@ from chainrule.explain.notes import Note, notes
 from chainrule.explain.verification import (
     EPSILON,
     MAX_ENTRIES,
+    MODE,
     RATIO_TOLERANCE,
     THRESHOLD,
     VERIFY_M,
     Verification,
-    finite_difference,
     kinked_layers,
     random_instance,
+    random_problem,
     require_verify_memory,
     verify,
 )
@@ -238,7 +240,7 @@ def explain(
     examples; None writes the shapes with the letter m. ``lambd`` = λ > 0 adds the L2 term
     (λ/2m) Σ‖W‖² to J and (λ/m) W[l] to every dW[l]. ``verify=True`` also runs the core on a
     random instance seeded by ``seed`` (m examples, or VERIFY_M when m is None) in both conventions
-    and checks every shape, the ratio m or 1 of every key, and every dW, db against finite differences.
+    and checks every shape, the ratio m or 1 of every key, and every gradient with ``gradcheck`` in each convention.
     """
     if m is not None and (isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1):
         raise ChainruleError(f"m must be a positive integer (the number of examples); got {m!r}")
@@ -274,9 +276,9 @@ verify_network = verify  # ``explain``'s keyword ``verify`` shadows the function
 
 
 __all__ = [
-    "CONVENTION_TITLES", "EPSILON", "LATEX", "MAX_ENTRIES", "RATIO_TOLERANCE", "TEXT", "THRESHOLD", "VERIFY_M", "Dim",
-    "Equation", "Explanation", "Note", "Operand", "Shape", "Verification", "activations_table", "backward_equations",
-    "derivative_latex", "explain", "finite_difference", "forward_equations", "kinked_layers", "latex_escape",
-    "latex_number", "markdown_escape", "notes", "random_instance", "require_verify_memory", "shape_text",
-    "shapes_table", "verify",
+    "CONVENTION_TITLES", "EPSILON", "LATEX", "MAX_ENTRIES", "MODE", "RATIO_TOLERANCE", "TEXT", "THRESHOLD", "VERIFY_M",
+    "Dim", "Equation", "Explanation", "Note", "Operand", "Shape", "Verification", "activations_table",
+    "backward_equations", "derivative_latex", "explain", "forward_equations", "kinked_layers", "latex_escape",
+    "latex_number", "markdown_escape", "notes", "random_instance", "random_problem", "require_verify_memory",
+    "shape_text", "shapes_table", "verify",
 ]

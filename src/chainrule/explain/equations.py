@@ -132,9 +132,8 @@ def backward_equations(layer_dims: Sequence[int], activations: Sequence[str], m:
     """
     L = len(layer_dims) - 1
     where = get_convention(convention)  # which of the two factors is 1/m (conventions.Convention)
-    s_is_1_over_m, k_is_1_over_m = where.output_has_1_over_m, where.dW_has_1_over_m
-    s = (lambda N: N.over_m) if s_is_1_over_m else (lambda N: "")
-    k = (lambda N: N.over_m) if k_is_1_over_m else (lambda N: "")
+    s = (lambda N: N.over_m) if where.output_has_1_over_m else (lambda N: "")  # s: the factor of dZ[L]
+    k = (lambda N: N.over_m) if where.dW_has_1_over_m else (lambda N: "")  # k: the factor of dW, db
     out = []
 
     def add(key: str, lhs: tuple[str, str], rhs: tuple[str, str], shapes: tuple[str, str], operands: Sequence[Operand],

@@ -318,9 +318,10 @@ class Session:
         """``gradcheck`` of the current weights (or of ``net``'s) on the training set, per tensor, dropout off (as the
         course checks)."""
         from chainrule.gradcheck import gradcheck
+        from chainrule.training import Regularization
 
         net = self.copy_network() if net is None else net
-        report = gradcheck(net, *self.train, convention=convention, lambd=self.options["lambd"])
+        report = gradcheck(net, *self.train, convention=convention, regularization=Regularization(lambd=self.options["lambd"]))
         return {"type": "gradcheck", **report.to_dict(), "title": report.table.title, "notes": report.notes()}
 
     def export(self) -> dict[str, Any]:
