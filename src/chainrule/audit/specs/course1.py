@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.audit.functions import Case, FunctionSpec, read_tuple
+from chainrule.audit.spec import Case, FunctionSpec, read_tuple
 from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for
 from chainrule.course import week2, week3, week4, week4_app
 from chainrule.initializers import initialize_parameters as initialize

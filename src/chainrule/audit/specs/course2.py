@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.audit.functions import Case, FunctionSpec, read_dict, read_tuple
+from chainrule.audit.spec import Case, FunctionSpec, read_dict, read_tuple
 from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for
 from chainrule.course import gradient_checking as gc
 from chainrule.course import initialization, optimization, regularization
