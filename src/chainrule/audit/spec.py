@@ -11,7 +11,7 @@ wrong one: backward order from the output for backward functions, forward order 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,9 @@ import numpy as np
 from chainrule.audit.reference import Chain, Variant
 from chainrule.audit.report import Finding
 
-Arrays = dict[str, np.ndarray]
+Arrays = dict[str, np.ndarray]  # key → array: a backward pass's grads, a forward pass's Z and A
+Value = np.ndarray | float  # what a call should return under a key: an array, or a number (a cost, n_x, a difference)
+Expected = Mapping[str, Value]  # key → value, as the learner's function should return it
 Reader = Callable[[Any], tuple[dict[str, Any], str | None]]  # value → (key → array, a note on its structure)
 
 
@@ -28,16 +30,17 @@ Reader = Callable[[Any], tuple[dict[str, Any], str | None]]  # value → (key �
 class Case:
     """One call of the learner's function: its arguments, the expected arrays per convention, and the variants'.
 
-    expected: convention → key → array ("" for forward functions, which have no convention).
-    variants: label → (the Variant, convention → key → array).
+    expected: convention → key → value ("" for forward functions, which have no convention; the
+    specs of ``audit.specs``: a version's label when the course's versions differ, else "").
+    variants: label → (the Variant, convention → key → value).
     """
 
     label: str
     m: int
     consistent: bool
     args: tuple[Any, ...]
-    expected: dict[str, Arrays]
-    variants: dict[str, tuple[Variant, dict[str, Arrays]]] = field(default_factory=dict)
+    expected: dict[str, Expected]
+    variants: dict[str, tuple[Variant, dict[str, Expected]]] = field(default_factory=dict)
     prefix: str = ""  # put before the names ``read`` gives, e.g. "relu: " for linear_activation_backward
     chain: Chain | None = None  # the backward problem (backward functions)
     key_map: dict[str, str] = field(default_factory=dict)  # the spec's key → the chain's, e.g. "relu: dW" → "dW1"

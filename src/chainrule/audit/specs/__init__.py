@@ -10,13 +10,13 @@ test before it) have one expectation per version, named in the verdict.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from chainrule.audit.reference import Variant
-from chainrule.audit.spec import Arrays, Case, Reader, what
+from chainrule.audit.spec import Case, Expected, Reader, what
 
 
 @contextlib.contextmanager
@@ -35,19 +35,25 @@ def global_seed(seed: int | None) -> Iterator[None]:
 def case(
     label: str,
     m: int,
-    args: tuple,
-    expected: Arrays | dict[str, Arrays],
-    bugs: Sequence[tuple[str, str, Arrays]] = (),
-    versions: bool = False,
+    args: tuple[Any, ...],
+    expected: Expected,
+    bugs: Sequence[tuple[str, str, Expected]] = (),
 ) -> Case:
-    """One call and what it should return; ``bugs``: (diagnosis, label, what that bug returns).
+    """One call and what it should return; ``bugs``: (diagnosis, label, what that bug returns)."""
+    return versioned_case(label, m, args, {"": expected}, bugs)
 
-    With ``versions=True``, ``expected`` maps a version's label ("np.random.seed(3) inside the
-    function, as the course") to its arrays; the learner's arrays are read in the one they follow.
-    """
-    alternatives = expected if versions else {"": expected}
-    known = {text: (Variant(diagnosis, text), dict.fromkeys(alternatives, arrays)) for diagnosis, text, arrays in bugs}
-    return Case(label, m, True, args, alternatives, known)
+
+def versioned_case(
+    label: str,
+    m: int,
+    args: tuple[Any, ...],
+    versions: Mapping[str, Expected],
+    bugs: Sequence[tuple[str, str, Expected]] = (),
+) -> Case:
+    """One call of a function whose course versions differ: ``versions`` maps a version's label ("np.random.seed(3)
+    inside the function, as the course") to what it returns; the learner's values are read in the one they follow."""
+    known = {text: (Variant(diagnosis, text), dict.fromkeys(versions, values)) for diagnosis, text, values in bugs}
+    return Case(label, m, True, args, dict(versions), known)
 
 
 def rng_for(seed: int) -> np.random.Generator:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.audit.spec import Case, FunctionSpec, read_tuple
-from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for
+from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for, versioned_case
 from chainrule.course import week2, week3, week4, week4_app
 from chainrule.initializers import initialize_parameters as initialize
 from chainrule.network import forward
@@ -190,7 +190,7 @@ def _initialize_parameters() -> list[Case]:
             ("wrong-formula", "W = np.random.randn(…) without the · 0.01", unscaled),
             ("shape", "W1 drawn as randn(n_x, n_h): the shape (n[l-1], n[l]) instead of (n[l], n[l-1])", transposed),
         ]
-        cases.append(case(f"n_x, n_h, n_y = {dims}", 7, dims, versions, bugs, versions=True))
+        cases.append(versioned_case(f"n_x, n_h, n_y = {dims}", 7, dims, versions, bugs))
     return cases
 
 
@@ -247,7 +247,7 @@ def _nn_model() -> list[Case]:
             parameters = week3.update_parameters(parameters, week3.backward_propagation(parameters, cache, X, Y))
         versions = {"np.random.seed(3) in nn_model, then initialize_parameters (the course's)": newer,
                     "initialize_parameters seeding 2 inside (older versions)": parameters}  # fmt: skip
-        cases.append(case(f"X ({n_x}, {m}), n_h = 4, 20 iterations", m, (X, Y, 4, 20), versions, versions=True))
+        cases.append(versioned_case(f"X ({n_x}, {m}), n_h = 4, 20 iterations", m, (X, Y, 4, 20), versions))
     return cases
 
 
@@ -270,7 +270,7 @@ def _initialize_parameters_deep() -> list[Case]:
             ("seed", "random numbers not seeded inside the function (the course calls np.random.seed(3) first)", unseeded),
             ("wrong-formula", "W = np.random.randn(…) without the · 0.01", unscaled),
         ]
-        cases.append(case(f"layer_dims = {list(dims)}", 7, (list(dims),), versions, bugs, versions=True))
+        cases.append(versioned_case(f"layer_dims = {list(dims)}", 7, (list(dims),), versions, bugs))
     return cases
 
 

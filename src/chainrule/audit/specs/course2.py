@@ -21,12 +21,12 @@ known errors. ``compute_cost_with_regularization`` calls the course's reg_utils 
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from chainrule.audit.spec import Case, FunctionSpec, read_dict, read_tuple
-from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for
+from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for, versioned_case
 from chainrule.course import gradient_checking as gc
 from chainrule.course import initialization, optimization, regularization
 from chainrule.initializers import initialize_parameters as initialize
@@ -99,17 +99,33 @@ def _reg_data(dims, m, seed):
     return rng.standard_normal((dims[0], m)), labels(rng, m), probe_parameters(rng, dims)
 
 
-def _course_cache(X, parameters):
-    A3, caches = forward(X, parameters, ["relu", "relu", "sigmoid"])
-    ((_, W1, b1), Z1), ((A1, W2, b2), Z2), ((A2, W3, b3), Z3) = caches
-    return A3, (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
+class RegProblem(NamedTuple):
+    """One of REG_PROBES as the course's regularization notebook's functions take it: the 3-layer [relu, relu, sigmoid] problem."""
+
+    label: str
+    m: int
+    lambd: float
+    X: np.ndarray
+    Y: np.ndarray
+    parameters: dict[str, np.ndarray]
+    A3: np.ndarray
+    cache: tuple[np.ndarray, ...]  # the course's (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
+
+
+def _reg_problems() -> list[RegProblem]:
+    out = []
+    for dims, m, seed, lambd in REG_PROBES:
+        X, Y, parameters = _reg_data(dims, m, seed)
+        A3, caches = forward(X, parameters, ["relu", "relu", "sigmoid"])
+        ((_, W1, b1), Z1), ((A1, W2, b2), Z2), ((A2, W3, b3), Z3) = caches
+        cache = (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
+        out.append(RegProblem(f"layers {list(dims)}, m = {m}, λ = {lambd}", m, lambd, X, Y, parameters, A3, cache))
+    return out
 
 
 def _cost_with_regularization() -> list[Case]:
     cases = []
-    for dims, m, seed, lambd in REG_PROBES:
-        X, Y, parameters = _reg_data(dims, m, seed)
-        A3, _ = _course_cache(X, parameters)
+    for label, m, lambd, _, Y, parameters, A3, _ in _reg_problems():
         cross_entropy = regularization.compute_cost_with_regularization(A3, Y, parameters, 0.0)
         squares = l2_cost(parameters, 1.0, 1) * 2  # Σ ‖W[l]‖²
         bugs = [
@@ -119,7 +135,7 @@ def _cost_with_regularization() -> list[Case]:
             ("wrong-formula", "the cross-entropy part left out: only (λ/2m) Σ ‖W‖²", {"cost": lambd / (2 * m) * squares}),
         ]
         expected = {"cost": regularization.compute_cost_with_regularization(A3, Y, parameters, lambd)}
-        cases.append(case(f"layers {list(dims)}, m = {m}, λ = {lambd}", m, (A3, Y, parameters, lambd), expected, bugs))
+        cases.append(case(label, m, (A3, Y, parameters, lambd), expected, bugs))
     return cases
 
 
@@ -129,9 +145,7 @@ def _grads(grads: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def _backward_with_regularization() -> list[Case]:
     cases = []
-    for dims, m, seed, lambd in REG_PROBES:
-        X, Y, parameters = _reg_data(dims, m, seed)
-        _, cache = _course_cache(X, parameters)
+    for label, m, lambd, X, Y, parameters, _, cache in _reg_problems():
         plain = regularization.backward_propagation_with_regularization(X, Y, cache, 0.0)
 
         def with_term(k: float, plain=plain, parameters=parameters) -> dict[str, np.ndarray]:
@@ -143,7 +157,7 @@ def _backward_with_regularization() -> list[Case]:
             ("wrong-formula", "the L2 term as λ W, without the 1/m", with_term(lambd)),
         ]
         expected = _grads(regularization.backward_propagation_with_regularization(X, Y, cache, lambd))
-        cases.append(case(f"layers {list(dims)}, m = {m}, λ = {lambd}", m, (X, Y, cache, lambd), expected, bugs))
+        cases.append(case(label, m, (X, Y, cache, lambd), expected, bugs))
     return cases
 
 
@@ -270,7 +284,7 @@ def _gradient_check() -> list[Case]:
                 {"difference": 0.0},
         }  # fmt: skip
         label = f"x = {x:g}, theta = {theta:g}, epsilon = 2^{int(np.log2(epsilon))}"
-        cases.append(case(label, 7, (x, theta, epsilon), versions, bugs, versions=True))
+        cases.append(versioned_case(label, 7, (x, theta, epsilon), versions, bugs))
     return cases
 
 
