@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -150,7 +151,8 @@ def describe_exception(error: BaseException, user_files: set[str]) -> dict[str, 
     return described
 
 
-def _deepest_frame(error: BaseException, user_files: set[str]):
+def _deepest_frame(error: BaseException, user_files: set[str]) -> types.FrameType | None:
+    """The innermost frame of the traceback that runs in the learner's own files."""
     tb, frame = error.__traceback__, None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename in user_files:

@@ -32,12 +32,15 @@ def global_seed(seed: int | None) -> Iterator[None]:
         np.random.set_state(state)
 
 
+Bug = tuple[str, str, Expected]  # (diagnosis, label, what the function returns with that bug)
+
+
 def case(
     label: str,
     m: int,
     args: tuple[Any, ...],
     expected: Expected,
-    bugs: Sequence[tuple[str, str, Expected]] = (),
+    bugs: Sequence[Bug] = (),
 ) -> Case:
     """One call and what it should return; ``bugs``: (diagnosis, label, what that bug returns)."""
     return versioned_case(label, m, args, {"": expected}, bugs)
@@ -48,7 +51,7 @@ def versioned_case(
     m: int,
     args: tuple[Any, ...],
     versions: Mapping[str, Expected],
-    bugs: Sequence[tuple[str, str, Expected]] = (),
+    bugs: Sequence[Bug] = (),
 ) -> Case:
     """One call of a function whose course versions differ: ``versions`` maps a version's label ("np.random.seed(3)
     inside the function, as the course") to what it returns; the learner's values are read in the one they follow."""

@@ -15,11 +15,12 @@ What each call should return comes from ``chainrule.course.week2``, ``week3``, `
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from chainrule.audit.spec import Case, FunctionSpec, read_tuple
+from chainrule.audit.spec import Case, FunctionSpec, Reader, read_tuple
 from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for, versioned_case
 from chainrule.course import week2, week3, week4, week4_app
 from chainrule.initializers import initialize_parameters as initialize
@@ -38,7 +39,7 @@ def _as_list_array(value: Any) -> Any:
     return value
 
 
-def _with_costs(*names: str):
+def _with_costs(*names: str) -> Reader:
     base = read_keys(*names)
 
     def read(value: Any) -> tuple[dict[str, Any], str | None]:
@@ -55,7 +56,8 @@ def _with_costs(*names: str):
 W2_PROBES = ((3, 7, 21), (4, 11, 22))  # (n_x, m, seed)
 
 
-def _lr_data(n_x: int, m: int, seed: int):
+def _lr_data(n_x: int, m: int, seed: int) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """w (n_x, 1), b, X (n_x, m), Y (1, m): a logistic regression problem."""
     rng = rng_for(seed)
     w = rng.standard_normal((n_x, 1)) * 0.5
     b = float(rng.standard_normal())
@@ -82,7 +84,7 @@ def _initialize_with_zeros() -> list[Case]:
     return [case(f"dim = {dim}", 7, (dim,), dict(zip(("w", "b"), week2.initialize_with_zeros(dim), strict=True))) for dim in (3, 5)]
 
 
-def _propagate_arrays(w, b, X, Y) -> dict[str, Any]:
+def _propagate_arrays(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray) -> dict[str, Any]:
     grads, cost = week2.propagate(w, b, X, Y)
     return {"cost": cost, "dw": grads["dw"], "db": grads["db"]}
 
@@ -106,7 +108,7 @@ def _propagate() -> list[Case]:
     return cases
 
 
-def _optimize_arrays(w, b, X, Y, iterations, rate) -> dict[str, Any]:
+def _optimize_arrays(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, iterations: int, rate: float) -> dict[str, Any]:
     params, grads, costs = week2.optimize(w, b, X, Y, iterations, rate)
     return {"w": params["w"], "b": params["b"], "dw": grads["dw"], "db": grads["db"], "costs": _as_list_array(costs)}
 
@@ -228,7 +230,7 @@ def _compute_cost_with_parameters() -> list[Case]:
     return cases
 
 
-def _planar_data(n_x: int, m: int, seed: int):
+def _planar_data(n_x: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = rng_for(seed)
     X = rng.standard_normal((n_x, m))
     return X, (X[:1] * X[-1:] > 0).astype(float)
@@ -300,7 +302,7 @@ def _linear_activation_forward() -> list[Case]:
     return cases
 
 
-def _train_data(n_x: int, m: int, seed: int):
+def _train_data(n_x: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = rng_for(seed)
     X = rng.standard_normal((n_x, m))
     return X, labels(rng, m)
@@ -318,7 +320,7 @@ def _two_layer_model() -> list[Case]:
     return cases
 
 
-def read_model_tuple(keys: tuple[str, ...]):
+def read_model_tuple(keys: tuple[str, ...]) -> Reader:
     def read(value: Any) -> tuple[dict[str, Any], str | None]:
         out, note = read_tuple("parameters", "costs")(value)
         parameters = out.pop("parameters", None)
@@ -366,7 +368,8 @@ def read_predictions(value: Any) -> tuple[dict[str, Any], str | None]:
 PASSES = {"sigmoid", "propagate", "linear_activation_forward", "compute_cost"}  # a forward pass; the others: results in order
 
 
-def _spec(name, signature, keys, read, build, summary="", **options) -> FunctionSpec:
+def _spec(name: str, signature: str, keys: Sequence[str], read: Reader, build: Callable[[], list[Case]], summary: str = "",
+          **options: Any) -> FunctionSpec:
     kind = "forward" if name in PASSES else "result"
     return FunctionSpec(name, signature, kind, list(keys), read, build, summary=summary, **options)
 
