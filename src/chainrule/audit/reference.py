@@ -6,11 +6,11 @@ given dA or dZ). ``backward_grads`` runs chainrule's own backward pass on it,
 
     dZ[l], dA[l-1], dW[l], db[l] = layers.layer_backward(dA[l], ((A[l-1], W[l], b[l]), Z[l]), g[l], k, g_prime=g'[l])
 
-with s = Convention.output_scale(m) at the output and k = Convention.dW_scale(m) in dW and db (the
-``conventions.Convention`` value: "loss" s = 1, k = 1/m; "cost" s = 1/m, k = 1): the step ``network.backward`` loops over too, with
-g'[l] passed as an array. That is what lets a *variant* (another activation's g', no g', g'
-evaluated on A instead of Z, a cache entry from another layer, m from the wrong axis) be computed
-with the same code; the tests check that the unmodified pass equals ``network.backward``,
+with s = ``output_scale(m)`` at the output and k = ``dW_scale(m)`` in dW and db, read from the
+``conventions.Convention`` value ("loss": s = 1, k = 1/m; "cost": s = 1/m, k = 1): the step
+``network.backward`` loops over too, with g'[l] passed as an array. That is what lets a *variant*
+(another activation's g', no g', g' evaluated on A instead of Z, a cache entry from another layer,
+m from the wrong axis) be computed with the same code; the tests check that the unmodified pass equals ``network.backward``,
 ``chainrule.course.week4.L_model_backward`` and ``chainrule.course.week3.backward_propagation``.
 """
 
