@@ -137,7 +137,7 @@ def describe_exception(error: BaseException, user_files: set[str]) -> dict[str, 
         message = f"sys.exit({error.code!r}) was called"
     else:
         message = str(error)
-    code = (where.line or linecache.getline(where.filename, where.lineno or 0).strip()) if where else None  # line 0: none
+    code = (where.line or linecache.getline(where.filename, where.lineno or 0).strip()) if where else None  # no line number: ""
     described: dict[str, Any] = {
         "type": type(error).__name__,
         "message": message[:MESSAGE_LIMIT],
