@@ -16,12 +16,14 @@ from chainrule.audit import find_functions
 from chainrule.audit.codec import Opaque, decode, encode, load_arrays, save_arrays
 from chainrule.audit.compare import Factor, name_factor, relate
 from chainrule.audit.functions import SPECS
-from chainrule.audit.probes import DEEP, SHALLOW, chain
-from chainrule.audit.reference import backward_grads
+from chainrule.audit.probes import DEEP, SHALLOW, chain, layer
+from chainrule.audit.reference import Variant, backward_grads
 from chainrule.audit.report import DIAGNOSES
 from chainrule.audit.versions import file_version
 from chainrule.cli import app
+from chainrule.conventions import LOSS
 from chainrule.course import week3, week4
+from chainrule.errors import ChainruleError
 from chainrule.network import backward
 
 runner = CliRunner()
@@ -165,6 +167,33 @@ def test_reference_is_the_core(consistent):
             grads = backward_grads(problem, convention)
             for key, value in course.items():
                 np.testing.assert_allclose(grads[key], value, rtol=1e-12)
+
+
+def test_reference_reads_s_and_k_from_the_convention_value():
+    """dZ[L] = s (A[L] − Y), dW = k dZ A_prevᵀ with (s, k) = (1, 1/m) in "loss" and (1/m, 1) in "cost"; a Convention
+    value or its name give the same pass."""
+    net = DEEP[1]
+    problem = chain(net, ["relu", "relu", "sigmoid"], True, "fused", "A")
+    loss, cost = backward_grads(problem, LOSS), backward_grads(problem, "cost")
+    assert all(np.array_equal(loss[k], v) for k, v in backward_grads(problem, "loss").items())
+    np.testing.assert_allclose(loss["dZ3"], problem.A[3] - problem.Y, rtol=1e-15)  # s = 1: ∂L/∂Z[L] per example
+    np.testing.assert_allclose(cost["dZ3"], (problem.A[3] - problem.Y) / net.m, rtol=1e-15)  # s = 1/m: ∂J/∂Z[L]
+    np.testing.assert_allclose(loss["dW3"], loss["dZ3"] @ problem.A[2].T / net.m, rtol=1e-12)  # k = 1/m
+    np.testing.assert_allclose(cost["dW3"], cost["dZ3"] @ problem.A[2].T, rtol=1e-12)  # k = 1
+    for key in loss:  # one factor 1/m in each: dW, db equal; dZ, dA differ by m
+        np.testing.assert_allclose(loss[key], (net.m if key[1] in "ZA" else 1) * cost[key], rtol=1e-12, atol=1e-15)
+
+
+def test_a_chain_reads_only_the_slots_it_has():
+    """One layer on its own has no A[1] and no Y: its pass starts from the given dA, and asking for the loss's start names
+    the missing array instead of failing inside NumPy."""
+    one = layer(DEEP[0], 2, "relu", "dA")
+    (A_prev, W, b), Z = one.cache(1)
+    assert A_prev is one.A[0] and W is one.W[1] and b is one.b[1] and Z is one.Z[1]
+    assert one.dims == (4, 3) and one.m == DEEP[0].m
+    assert set(backward_grads(one, "loss")) == {"dZ1", "dW1", "db1", "dA0"}
+    with pytest.raises(ChainruleError, match="no A1"):
+        backward_grads(one, "loss", Variant("", "", start="dAL"))
 
 
 def test_probe_networks_identify_transposes_and_factors():

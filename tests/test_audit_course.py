@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 import chainrule as cr
 from audit_planted import WEEK3, WEEK4, plant
 from audit_planted_course import COURSE2_GC, COURSE2_INIT, PLANTED_COURSE, WEEK2
-from chainrule.audit import audit_functions, definition, find_functions
-from chainrule.audit.functions import SPECS, build, named
+from chainrule.audit import audit_functions, definition, find_functions, functions
+from chainrule.audit import spec as spec_module
+from chainrule.audit.functions import SPECS, FunctionSpec, build, named, read_dict
 from chainrule.audit.signatures import Parameters, of_callable
 from chainrule.audit.specs import global_seed
 from chainrule.cli import app
@@ -117,6 +118,19 @@ def test_course_2s_1d_functions_are_not_week_3s(tmp_path):
 def test_matching_by_name_and_signature(name, parameters, signature):
     found = definition(name, parameters)
     assert found.spec is not None and found.spec.signature == signature, found
+
+
+def test_the_table_keys_each_spec_by_its_name_or_its_signature_and_builds_its_cases_once():
+    """A second spec of a name is keyed by its signature (``register``); the types live in audit.spec, importable from
+    audit.functions as before (the spec modules import them there, and functions gathers the spec modules)."""
+    assert all(SPECS[spec.key] is spec for spec in SPECS.values())
+    first, second = named("forward_propagation")
+    assert (first.key, second.key) == ("forward_propagation", "forward_propagation(x, theta)")
+    assert SPECS["forward_propagation"] is first and SPECS["forward_propagation(x, theta)"] is second
+    assert FunctionSpec("f", "f(x)", "forward", ["y"], read_dict, list).key == "f"  # not registered: its name
+    assert second.cases() is second.cases() and len(second.cases()) == 2
+    old_home = (functions.Case, functions.FunctionSpec, functions.Naming, functions.build, functions.read_tuple)
+    assert old_home == (spec_module.Case, spec_module.FunctionSpec, spec_module.Naming, spec_module.build, spec_module.read_tuple)
 
 
 def test_a_course_name_that_fits_no_signature_is_not_audited():

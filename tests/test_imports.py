@@ -35,10 +35,6 @@ PENDING = {
     # io.load builds a Network and Network.save / Network.load call io (both public): the way out is a file-format module
     # that knows no Network, under io.py's training-state rewrite (wip/i15b's TrainingState)
     ("chainrule.io", "chainrule.network"): "io.load builds a Network (and reads network.parameter_shapes)",
-    # audit.functions gathers the spec modules into SPECS and they import its Case, FunctionSpec: the types want a module
-    # of their own (wip/i11c's registration, merged as this was written)
-    ("chainrule.audit.functions", "chainrule.audit.specs.course1"): "SPECS gathers course 1's specs",
-    ("chainrule.audit.functions", "chainrule.audit.specs.course2"): "SPECS gathers course 2's specs",
 }
 
 

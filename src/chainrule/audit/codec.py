@@ -50,7 +50,7 @@ def encode(value: Any, arrays: dict[str, np.ndarray], prefix: str = "a", _open: 
         if len(_open) >= DEPTH_LIMIT:
             return {"object": "too deep", "repr": f"a {kind} nested more than {DEPTH_LIMIT} levels deep"}
         inner = (*_open, id(value))
-        if kind == "dict":
+        if isinstance(value, dict):
             return {"dict": [[str(k), encode(v, arrays, prefix, inner)] for k, v in value.items()]}
         return {kind: [encode(v, arrays, prefix, inner) for v in value]}
     try:
@@ -90,7 +90,7 @@ def decode(data: Any, arrays: Any) -> Any:
 def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
     """Write ``arrays`` to ``path`` (an .npz file)."""
     with open(path, "wb") as file:
-        np.savez(file, **arrays)
+        np.savez(file, **arrays)  # type: ignore[arg-type]  # mypy matches **arrays against savez's allow_pickle: bool
 
 
 def load_arrays(path: str) -> dict[str, np.ndarray]:

@@ -1,139 +1,67 @@
 """The audited functions: the course's names and signatures, the calls the audit makes, what each call should return.
 
-Each ``FunctionSpec`` says how to call the learner's function on the probe networks (``cases``),
-how to read its return value into named arrays (``read``) and in which order to look for the first
-wrong one: backward order from the output for backward functions, forward order for forward ones.
+Here: the backward and forward functions of course 1 weeks 3-4 and course 2's backward_propagation_n,
+checked on the probe networks against chainrule's own backward pass (``reference``), and ``SPECS``,
+the table of every audited function, these and the specs of ``audit.specs`` (course 1 weeks 2-4,
+course 2). What a spec is (``FunctionSpec``, ``Case``, the readers) is ``audit.spec``, which both
+import; the names stay importable from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cache
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from chainrule.audit import probes
 from chainrule.audit.codec import Opaque
-from chainrule.audit.reference import Chain, Variant, backward_grads, cost_variants, variants
+from chainrule.audit.probes import ProbeNetwork
+from chainrule.audit.reference import Chain, backward_grads, cost_variants, variants
+from chainrule.audit.report import Finding
+from chainrule.audit.spec import Arrays, Case, Expected, FunctionSpec, Naming, read_dict, read_tuple, what
+from chainrule.audit.spec import build as build  # re-exported: its old home, where the audit's tests import it
+from chainrule.audit.specs import course1, course2
 from chainrule.audit.versions import OLDER
 from chainrule.conventions import CONVENTIONS
 from chainrule.losses import cost
 from chainrule.network import forward
 
-Arrays = dict[str, np.ndarray]
 DEEP_ACTIVATIONS = ["relu", "relu", "sigmoid"]
 SHALLOW_ACTIVATIONS = ["tanh", "sigmoid"]
 
 
-@dataclass
-class Case:
-    """One call of the learner's function: its arguments, the expected arrays per convention, and the variants'.
+def _backward_case(chain: Chain, label: str, m: int, args: tuple[Any, ...], key_map: dict[str, str]) -> Case:
+    """One call of a backward function on ``chain``; key_map: the spec's key → the chain's ("dW" → "dW1")."""
 
-    expected: convention → key → array ("" for forward functions, which have no convention).
-    variants: label → (the Variant, convention → key → array).
+    def pick(grads: Arrays) -> Expected:
+        return {key: grads[chain_key] for key, chain_key in key_map.items()}
+
+    expected = {convention: pick(backward_grads(chain, convention)) for convention in CONVENTIONS}
+    found = {v.label: (v, {c: pick(backward_grads(chain, c, v)) for c in CONVENTIONS}) for v in variants(chain)}
+    return Case(label, m, chain.consistent, args, expected, found, chain=chain, key_map=dict(key_map), dims=chain.dims)
+
+
+def _chain_cases(nets: Sequence[ProbeNetwork], activations: list[str], start: str, derivative_from: str,
+                 args: Callable[[Chain], tuple[Any, ...]], keys: Callable[[int], list[str]]) -> list[Case]:
+    """One case per probe network, with the caches of a forward pass and with the course's inconsistent ones.
+
+    args: the chain → the learner's arguments; keys: L → the grads keys returned, in backward order.
     """
-
-    label: str
-    m: int
-    consistent: bool
-    args: tuple
-    expected: dict[str, Arrays]
-    variants: dict[str, tuple[Variant, dict[str, Arrays]]] = field(default_factory=dict)
-    prefix: str = ""  # put before the names ``read`` gives, e.g. "relu: " for linear_activation_backward
-    chain: Chain | None = None  # the backward problem (backward functions)
-    key_map: dict[str, str] = field(default_factory=dict)  # the spec's key → the chain's, e.g. "relu: dW" → "dW1"
-    dims: tuple[int, ...] = ()  # [n[0], …, n[L]] of the problem, to state a product's expected shapes
+    cases = []
+    for net in nets:
+        for consistent in (True, False):
+            chain = probes.chain(net, activations, consistent, start, derivative_from)
+            key_map = {k: k for k in keys(chain.L)}
+            cases.append(_backward_case(chain, net.describe(consistent), net.m, args(chain), key_map))
+    return cases
 
 
-@dataclass(frozen=True)
-class Naming:
-    """A notebook version's own names for returned arrays (``versions``): the learner's key → the audit's key.
-
-    It applies to what a function returned when every key it renames is there and none of the
-    audit's own keys that only the other naming has (``absent``).
-    """
-
-    version: str
-    rename: dict[str, str]
-    absent: tuple[str, ...]
-
-    def applies(self, keys: set[str]) -> bool:
-        return set(self.rename) <= keys and not keys & set(self.absent)
-
-
-@dataclass
-class FunctionSpec:
-    name: str
-    signature: str
-    kind: str  # "backward", "forward", or "result" (an initialization, an update, a check: its results in order)
-    keys: list[str]
-    read: Callable[[Any], tuple[dict[str, Any], str | None]]  # value → (key → array, a note on its structure)
-    build: Callable[[], list[Case]]
-    returns: str | None = None  # the order of a returned tuple, e.g. "(dA_prev, dW, db)"
-    seed: int | None = None  # np.random.seed(seed) before every call, as the course's tests seed before calling
-    stubs: dict[str, str] = field(default_factory=dict)  # name → source of a function its calls use instead of the file's
-    summary: str = ""  # what the function computes, stated in a correct verdict
-    recognise: Callable[[list], str | None] | None = None  # findings → a sentence naming a known pattern, for a wrong verdict
-    recognised_is_given: bool = False  # the recognised pattern is the course's own code as handed out (FunctionAudit.as_given)
-    namings: tuple[Naming, ...] = ()  # older versions' names for the same arrays
-
-    @property
-    def parameters(self) -> tuple[str, ...]:
-        inside = self.signature.split("(", 1)[1].rstrip(")")
-        return tuple(p.strip() for p in inside.split(",") if p.strip())
-
-    @property
-    def arity(self) -> int:
-        return len(self.parameters)
-
-    @property
-    def key(self) -> str:
-        """The spec's key in SPECS: its name, or its signature when an earlier spec has the name."""
-        return self.name if SPECS.get(self.name, self) is self else self.signature
-
-    def cases(self) -> list[Case]:
-        return _cases(self.key)
-
-
-def _backward_case(chain: Chain, label: str, m: int, args: tuple, keys: Callable[[dict], Arrays]) -> Case:
-    expected = {convention: keys(backward_grads(chain, convention)) for convention in CONVENTIONS}
-    found = {v.label: (v, {c: keys(backward_grads(chain, c, v)) for c in CONVENTIONS}) for v in variants(chain)}
-    names = {k: k for k in backward_grads(chain, CONVENTIONS[0])}
-    dims = (chain.A[0].shape[0], *(chain.W[l].shape[0] for l in range(1, chain.L + 1)))
-    return Case(label, m, chain.consistent, args, expected, found, chain=chain, key_map=keys(names), dims=dims)
-
-
-def _caches(chain: Chain) -> list:
+def _caches(chain: Chain) -> list[Any]:
     return [((chain.A[l - 1], chain.W[l], chain.b[l]), chain.Z[l]) for l in range(1, chain.L + 1)]
 
 
 # ---- readers: the learner's return value as named arrays ---------------------------------------------
-
-
-def read_dict(value: Any) -> tuple[dict[str, Any], str | None]:
-    if isinstance(value, dict):
-        return dict(value), None
-    return {}, f"returned {_what(value)}, not a dict of gradients"
-
-
-def read_tuple(*names: str) -> Callable[[Any], tuple[dict[str, Any], str | None]]:
-    def read(value: Any) -> tuple[dict[str, Any], str | None]:
-        if isinstance(value, tuple | list):
-            note = None if len(value) == len(names) else f"returned {len(value)} values; expected {len(names)}: ({', '.join(names)})"
-            return dict(zip(names, value, strict=False)), note
-        return {}, f"returned {_what(value)}; expected a tuple ({', '.join(names)})"
-
-    return read
-
-
-def _what(value: Any) -> str:
-    if value is None:
-        return "None (is a return statement missing?)"
-    if isinstance(value, np.ndarray):
-        return f"one array of shape {value.shape}"
-    return f"a {type(value).__name__}"
 
 
 def read_L_model_forward(value: Any) -> tuple[dict[str, Any], str | None]:
@@ -159,7 +87,7 @@ def read_forward_propagation(value: Any) -> tuple[dict[str, Any], str | None]:
     if isinstance(cache_dict, dict):
         out.update({k: v for k, v in cache_dict.items() if k in ("Z1", "A1", "Z2", "A2")})
     elif note is None:
-        note = f"cache is {_what(cache_dict)}, not a dict with Z1, A1, Z2, A2"
+        note = f"cache is {what(cache_dict)}, not a dict with Z1, A1, Z2, A2"
     return out, note
 
 
@@ -167,60 +95,46 @@ def read_forward_propagation(value: Any) -> tuple[dict[str, Any], str | None]:
 
 
 def _L_model_backward() -> list[Case]:
-    cases = []
-    for net in probes.DEEP:
-        for consistent in (True, False):
-            chain = probes.chain(net, DEEP_ACTIVATIONS, consistent, "dAL", "Z")
-            L = chain.L
+    def args(chain: Chain) -> tuple[Any, ...]:
+        return chain.A[chain.L], chain.Y, _caches(chain)
 
-            def keys(g: dict, L: int = L) -> Arrays:
-                return {k: g[k] for l in reversed(range(1, L + 1)) for k in (f"dW{l}", f"db{l}", f"dA{l - 1}")}
+    def keys(L: int) -> list[str]:
+        return [k for l in reversed(range(1, L + 1)) for k in (f"dW{l}", f"db{l}", f"dA{l - 1}")]
 
-            cases.append(_backward_case(chain, net.describe(consistent), net.m, (chain.A[L], chain.Y, _caches(chain)), keys))
-    return cases
+    return _chain_cases(probes.DEEP, DEEP_ACTIVATIONS, "dAL", "Z", args, keys)
 
 
 def _backward_propagation_n() -> list[Case]:
-    cases = []
-    for net in probes.DEEP:
-        for consistent in (True, False):
-            chain = probes.chain(net, DEEP_ACTIVATIONS, consistent, "fused", "A")
-            A, W, b, Z = chain.A, chain.W, chain.b, chain.Z
-            cache = (Z[1], A[1], W[1], b[1], Z[2], A[2], W[2], b[2], Z[3], A[3], W[3], b[3])
+    def args(chain: Chain) -> tuple[Any, ...]:
+        A, W, b, Z = chain.A, chain.W, chain.b, chain.Z
+        return A[0], chain.Y, (Z[1], A[1], W[1], b[1], Z[2], A[2], W[2], b[2], Z[3], A[3], W[3], b[3])
 
-            def keys(g: dict) -> Arrays:
-                return {k: g[k] for l in (3, 2, 1) for k in ((f"dA{l}",) if l < 3 else ()) + (f"dZ{l}", f"dW{l}", f"db{l}")}
+    def keys(L: int) -> list[str]:
+        return [k for l in (3, 2, 1) for k in ((f"dA{l}",) if l < 3 else ()) + (f"dZ{l}", f"dW{l}", f"db{l}")]
 
-            cases.append(_backward_case(chain, net.describe(consistent), net.m, (A[0], chain.Y, cache), keys))
-    return cases
+    return _chain_cases(probes.DEEP, DEEP_ACTIVATIONS, "fused", "A", args, keys)
 
 
 def _backward_propagation() -> list[Case]:
-    cases = []
-    for net in probes.SHALLOW:
-        for consistent in (True, False):
-            chain = probes.chain(net, SHALLOW_ACTIVATIONS, consistent, "fused", "A")
-            A, W, b, Z = chain.A, chain.W, chain.b, chain.Z
-            parameters = {"W1": W[1], "b1": b[1], "W2": W[2], "b2": b[2]}
-            cache = {"Z1": Z[1], "A1": A[1], "Z2": Z[2], "A2": A[2]}
+    def args(chain: Chain) -> tuple[Any, ...]:
+        A, W, b, Z = chain.A, chain.W, chain.b, chain.Z
+        parameters = {"W1": W[1], "b1": b[1], "W2": W[2], "b2": b[2]}
+        cache = {"Z1": Z[1], "A1": A[1], "Z2": Z[2], "A2": A[2]}
+        return parameters, cache, A[0], chain.Y
 
-            def keys(g: dict) -> Arrays:
-                return {k: g[k] for k in ("dW2", "db2", "dW1", "db1")}
+    def keys(L: int) -> list[str]:
+        return ["dW2", "db2", "dW1", "db1"]
 
-            cases.append(_backward_case(chain, net.describe(consistent), net.m, (parameters, cache, A[0], chain.Y), keys))
-    return cases
+    return _chain_cases(probes.SHALLOW, SHALLOW_ACTIVATIONS, "fused", "A", args, keys)
 
 
 def _linear_backward() -> list[Case]:
     cases = []
     for net in probes.DEEP:
         chain = probes.layer(net, 2, "linear", "dZ")
-
-        def keys(g: dict) -> Arrays:
-            return {"dW": g["dW1"], "db": g["db1"], "dA_prev": g["dA0"]}
-
         args = (chain.given, (chain.A[0], chain.W[1], chain.b[1]))
-        cases.append(_backward_case(chain, f"layer 2 of {list(net.layer_dims)}, m = {net.m}", net.m, args, keys))
+        key_map = {"dW": "dW1", "db": "db1", "dA_prev": "dA0"}
+        cases.append(_backward_case(chain, f"layer 2 of {list(net.layer_dims)}, m = {net.m}", net.m, args, key_map))
     return cases
 
 
@@ -229,18 +143,16 @@ def _linear_activation_backward() -> list[Case]:
     for net in probes.DEEP:
         for activation in ("sigmoid", "relu"):
             chain = probes.layer(net, 2, activation, "dA")
-
-            def keys(g: dict, a: str = activation) -> Arrays:
-                return {f"{a}: dW": g["dW1"], f"{a}: db": g["db1"], f"{a}: dA_prev": g["dA0"]}
-
+            key_map = {f"{activation}: dW": "dW1", f"{activation}: db": "db1", f"{activation}: dA_prev": "dA0"}
             args = (chain.given, ((chain.A[0], chain.W[1], chain.b[1]), chain.Z[1]), activation)
-            case = _backward_case(chain, f"layer 2 of {list(net.layer_dims)}, m = {net.m}, {activation}", net.m, args, keys)
+            label = f"layer 2 of {list(net.layer_dims)}, m = {net.m}, {activation}"
+            case = _backward_case(chain, label, net.m, args, key_map)
             case.prefix = f"{activation}: "
             cases.append(case)
     return cases
 
 
-def _forward_case(label: str, m: int, args: tuple, expected: Arrays, dims: tuple[int, ...] = ()) -> Case:
+def _forward_case(label: str, m: int, args: tuple[Any, ...], expected: Arrays, dims: tuple[int, ...] = ()) -> Case:
     return Case(label, m, True, args, {"": expected}, dims=dims)
 
 
@@ -291,7 +203,7 @@ def _compute_cost() -> list[Case]:
     return cases
 
 
-def course2_planted_bugs(findings: list) -> str | None:
+def course2_planted_bugs(findings: list[Finding]) -> str | None:
     """The sentence for course 2's backward_propagation_n as the notebook hands it out: dW2 × 2 and db1 with 4/m."""
     factors = {f.key: f.factor for f in findings if f.diagnosis != "ok"}
     if factors.get("dW2") == "2" and factors.get("db1") == "4" and set(factors) <= {"dW2", "db1"}:
@@ -306,7 +218,8 @@ SPECS: dict[str, FunctionSpec] = {}  # key (the name, or the signature for a sec
 def register(*specs: FunctionSpec) -> None:
     """Add specs to SPECS; a second spec of a name (course 2's forward_propagation(x, theta)) is keyed by its signature."""
     for spec in specs:
-        SPECS[spec.name if spec.name not in SPECS else spec.signature] = spec
+        spec.key = spec.name if spec.name not in SPECS else spec.signature
+        SPECS[spec.key] = spec
 
 
 def named(name: str) -> list[FunctionSpec]:
@@ -339,21 +252,4 @@ register(
 )  # fmt: skip
 
 
-@cache
-def _cases(key: str) -> list[Case]:
-    return build(SPECS[key])
-
-
-def build(spec: FunctionSpec) -> list[Case]:
-    """The spec's cases, leaving NumPy's global generator as it was: the course's functions that compute the
-    expected values seed it (np.random.seed(3) …), and the audit must not change a notebook's random numbers."""
-    state = np.random.get_state()
-    try:
-        return spec.build()
-    finally:
-        np.random.set_state(state)
-
-
-from chainrule.audit.specs import course1, course2  # noqa: E402  (the specs of course 1 weeks 2-4 and course 2)
-
-register(*course1.SPECS, *course2.SPECS)
+register(*course1.SPECS, *course2.SPECS)  # the specs of course 1 weeks 2-4 and course 2

@@ -67,18 +67,20 @@ def chain(net: ProbeNetwork, activations: list[str], consistent: bool, start: st
     """A backward problem on ``net``: the caches of a forward pass, or independent random entries."""
     X, Y, parameters = data(net)
     L = len(net.layer_dims) - 1
-    W = [None] + [parameters[f"W{l}"] for l in range(1, L + 1)]
-    b = [None] + [parameters[f"b{l}"] for l in range(1, L + 1)]
+    W: list[np.ndarray | None] = [None, *(parameters[f"W{l}"] for l in range(1, L + 1))]  # W[0], b[0], Z[0] unused
+    b: list[np.ndarray | None] = [None, *(parameters[f"b{l}"] for l in range(1, L + 1))]
+    A: list[np.ndarray | None]
+    Z: list[np.ndarray | None]
     if consistent:
         AL, caches = forward(X, parameters, activations)
-        A = [X] + [caches[l][0][0] for l in range(1, L)] + [AL]
-        Z = [None] + [cache[1] for cache in caches]
+        A = [X, *(caches[l][0][0] for l in range(1, L)), AL]
+        Z = [None, *(cache[1] for cache in caches)]
     else:
         rng = np.random.default_rng(net.seed + 100)
-        A = [X] + [_random_output(rng, activations[l - 1], (net.layer_dims[l], net.m)) for l in range(1, L + 1)]
-        Z = [None] + [rng.standard_normal((net.layer_dims[l], net.m)) for l in range(1, L + 1)]
-        W = [None] + [rng.standard_normal(w.shape) for w in W[1:]]
-        b = [None] + [rng.standard_normal(v.shape) for v in b[1:]]
+        A = [X, *(_random_output(rng, activations[l - 1], (net.layer_dims[l], net.m)) for l in range(1, L + 1))]
+        Z = [None, *(rng.standard_normal((net.layer_dims[l], net.m)) for l in range(1, L + 1))]
+        W = [None, *(rng.standard_normal(parameters[f"W{l}"].shape) for l in range(1, L + 1))]
+        b = [None, *(rng.standard_normal(parameters[f"b{l}"].shape) for l in range(1, L + 1))]
     return Chain(A, W, b, Z, list(activations), start, Y=Y, derivative_from=derivative_from, consistent=consistent)
 
 

@@ -6,10 +6,11 @@ given dA or dZ). ``backward_grads`` runs chainrule's own backward pass on it,
 
     dZ[l], dA[l-1], dW[l], db[l] = layers.layer_backward(dA[l], ((A[l-1], W[l], b[l]), Z[l]), g[l], k, g_prime=g'[l])
 
-with (s, k) = conventions.scales(convention, m): the step ``network.backward`` loops over too, with
-g'[l] passed as an array. That is what lets a *variant* (another activation's g', no g', g'
-evaluated on A instead of Z, a cache entry from another layer, m from the wrong axis) be computed
-with the same code; the tests check that the unmodified pass equals ``network.backward``,
+with s = ``output_scale(m)`` at the output and k = ``dW_scale(m)`` in dW and db, read from the
+``conventions.Convention`` value ("loss": s = 1, k = 1/m; "cost": s = 1/m, k = 1): the step
+``network.backward`` loops over too, with g'[l] passed as an array. That is what lets a *variant*
+(another activation's g', no g', g' evaluated on A instead of Z, a cache entry from another layer,
+m from the wrong axis) be computed with the same code; the tests check that the unmodified pass equals ``network.backward``,
 ``chainrule.course.week4.L_model_backward`` and ``chainrule.course.week3.backward_propagation``.
 """
 
@@ -21,8 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from chainrule.activations import ACTIVATIONS, relu_prime, sigmoid, sigmoid_prime_from_A, tanh_prime_from_A
-from chainrule.conventions import CONVENTIONS, scales
-from chainrule.layers import layer_backward, linear_backward
+from chainrule.conventions import CONVENTIONS, Convention, get_convention
+from chainrule.errors import ChainruleError
+from chainrule.layers import Cache, layer_backward, linear_backward
 from chainrule.losses import binary_cross_entropy_dA, sigmoid_cross_entropy_dZ
 
 Grads = dict[str, np.ndarray]
@@ -63,17 +65,36 @@ class Chain:
 
     @property
     def m(self) -> int:
-        return self.A[0].shape[1]
+        return present(self.A[0], self.input_name).shape[1]
+
+    @property
+    def dims(self) -> tuple[int, ...]:
+        """(n[0], n[1], …, n[L]): the rows of A[0] and of each W[l]."""
+        n_0 = present(self.A[0], self.input_name).shape[0]
+        return (n_0, *(present(self.W[l], f"W{l}").shape[0] for l in range(1, self.L + 1)))
 
     def name_of_A(self, j: int) -> str:
         return self.input_name if j == 0 else f"A{j}"
+
+    def cache(self, l: int, A_prev: np.ndarray | None = None) -> Cache:
+        """((A[l-1], W[l], b[l]), Z[l]), layer l's cache as layers.layer_backward reads it; ``A_prev``: another array for A[l-1]."""
+        A_prev = present(self.A[l - 1], self.name_of_A(l - 1)) if A_prev is None else A_prev
+        return (A_prev, present(self.W[l], f"W{l}"), present(self.b[l], f"b{l}")), present(self.Z[l], f"Z{l}")
 
     def derivative(self, l: int) -> np.ndarray:
         """g'[l] as the course computes it: from Z[l], or written with the cached A[l]."""
         activation = self.activations[l - 1]
         if self.derivative_from == "A" and activation in DERIVATIVE_FROM_A:
-            return DERIVATIVE_FROM_A[activation][0](self.A[l])
-        return ACTIVATIONS[activation].g_prime(self.Z[l])
+            return DERIVATIVE_FROM_A[activation][0](present(self.A[l], f"A{l}"))
+        return ACTIVATIONS[activation].g_prime(present(self.Z[l], f"Z{l}"))
+
+
+def present(array: np.ndarray | None, name: str) -> np.ndarray:
+    """``array``, an entry of a Chain that the backward pass reads; the slots a chain leaves empty (W[0], Z[0], and
+    A[L], Y of one layer on its own, whose pass starts from a given dA or dZ) are never read."""
+    if array is None:
+        raise ChainruleError(f"the backward problem has no {name}: a slot of the Chain that its start never reads")
+    return array
 
 
 @dataclass
@@ -94,40 +115,42 @@ class Variant:
     db_sum: tuple[int, int | None] | None = None  # (layer, axis): db summed over the wrong axis
 
 
-def backward_grads(chain: Chain, convention: str, variant: Variant | None = None) -> Grads:
+def _start(chain: Chain, start: str, s: float) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(dA[L], dZ[L]) where the pass starts, one of them None: from the loss (s the output scale), or given."""
+    if start in ("dAL", "fused", "fused_Z", "fused_as_dA"):
+        L = chain.L
+        AL, Y = present(chain.A[L], f"A{L}"), present(chain.Y, "Y")
+        if start == "dAL":
+            return s * binary_cross_entropy_dA(AL, Y), None  # dA[L] = s ∂L/∂A[L]
+        if start == "fused":
+            return None, s * sigmoid_cross_entropy_dZ(AL, Y)  # dZ[L] = s (A[L] − Y)
+        if start == "fused_Z":
+            return None, s * sigmoid_cross_entropy_dZ(sigmoid(present(chain.Z[L], f"Z{L}")), Y)  # dZ[L] = s (σ(Z[L]) − Y)
+        return s * sigmoid_cross_entropy_dZ(AL, Y), None  # the bug: dA[L] = s (A[L] − Y), then σ' again
+    return (chain.given, None) if start == "dA" else (None, chain.given)  # dA[L] or dZ[L] given
+
+
+def backward_grads(chain: Chain, convention: str | Convention, variant: Variant | None = None) -> Grads:
     """{dZ{l}, dW{l}, db{l}, dA{l-1}} for l = L..1 in ``convention``, with ``variant``'s overrides."""
     variant = variant or Variant("", "")
-    s, k = scales(convention, chain.m)
-    k = k if variant.k is None else variant.k
-    start = variant.start or chain.start
+    where = get_convention(convention)  # which factor is 1/m: s at the output or k in dW, db
+    k = where.dW_scale(chain.m) if variant.k is None else variant.k
     L = chain.L
-    dA, dZL = None, None
-    if start == "dAL":
-        dA = s * binary_cross_entropy_dA(chain.A[L], chain.Y)  # dA[L] = s ∂L/∂A[L]
-    elif start == "fused":
-        dZL = s * sigmoid_cross_entropy_dZ(chain.A[L], chain.Y)  # dZ[L] = s (A[L] − Y)
-    elif start == "fused_Z":
-        dZL = s * sigmoid_cross_entropy_dZ(sigmoid(chain.Z[L]), chain.Y)  # dZ[L] = s (σ(Z[L]) − Y)
-    elif start == "fused_as_dA":
-        dA = s * sigmoid_cross_entropy_dZ(chain.A[L], chain.Y)  # the bug: dA[L] = s (A[L] − Y), then σ' again
-    elif start == "dA":
-        dA = chain.given
-    else:
-        dZL = chain.given
+    dA, dZL = _start(chain, variant.start or chain.start, where.output_scale(chain.m))
     grads: Grads = {}
     for l in reversed(range(1, L + 1)):  # the one backward step, layers.layer_backward, with the variant's overrides
         given = dZL if l == L else None
         g_prime = None if given is not None else variant.derivatives.get(l)
         if given is None and g_prime is None:
             g_prime = chain.derivative(l)  # g'[l] from Z[l], or written with A[l] as the course writes it
-        A_prev = variant.A_prev.get(l, chain.A[l - 1])
-        cache = ((A_prev, chain.W[l], chain.b[l]), chain.Z[l])
+        cache = chain.cache(l, variant.A_prev.get(l))
         # dZ[l] = dA[l] * g'[l],  dW[l] = k dZ[l] A[l-1]ᵀ,  db[l] = k Σᵢ dZ[l],  dA[l-1] = W[l]ᵀ dZ[l]
-        dZ, dA, dW, db = layer_backward(dA, cache, chain.activations[l - 1], k, dZ=given, g_prime=g_prime)
+        dZ, dA_prev, dW, db = layer_backward(dA, cache, chain.activations[l - 1], k, dZ=given, g_prime=g_prime)
         if variant.db_sum and variant.db_sum[0] == l:
             axis = variant.db_sum[1]
             db = k * np.sum(dZ, axis=axis, keepdims=axis is not None)
-        grads[f"dZ{l}"], grads[f"dW{l}"], grads[f"db{l}"], grads[f"dA{l - 1}"] = dZ, dW, db, dA
+        grads[f"dZ{l}"], grads[f"dW{l}"], grads[f"db{l}"], grads[f"dA{l - 1}"] = dZ, dW, db, present(dA_prev, f"dA{l - 1}")
+        dA = dA_prev
     return grads
 
 
@@ -155,14 +178,14 @@ def variants(chain: Chain) -> list[Variant]:
         found.append(Variant("shape", f"db{l} summed over axis 0 (the units) instead of axis 1 (the m examples)", db_sum=(l, 0)))
         found.append(Variant("shape", f"db{l} summed over all axes (np.sum without axis=1)", db_sum=(l, None)))
     if chain.L == 1:
-        n_prev = chain.A[0].shape[0]
+        n_prev = chain.dims[0]  # n[l-1], the rows of A_prev
         found.append(Variant("wrong-input", "m read as A_prev.shape[0] (n[l-1]) instead of A_prev.shape[1] (m)", k=1 / n_prev))
     return found
 
 
 def _derivative_variants(chain: Chain, l: int) -> list[Variant]:
     activation = chain.activations[l - 1]
-    A, Z = chain.A[l], chain.Z[l]
+    A, Z = chain.A[l], present(chain.Z[l], f"Z{l}")
     out = []
     for name, entry in ACTIVATIONS.items():
         if not entry.elementwise:  # softmax: no g'(Z) a hand-written backward pass could have used
@@ -196,7 +219,7 @@ def _derivative_variants(chain: Chain, l: int) -> list[Variant]:
 def _every_layer_variants(chain: Chain, single: list[Variant]) -> list[Variant]:
     """The same wrong derivative in every hidden layer of one activation (one line of a loop, or of linear_activation_backward)."""
     out = []
-    by_label: dict[str, dict[int, np.ndarray]] = {}
+    by_label: dict[tuple[str, str], dict[int, np.ndarray]] = {}  # (diagnosis, label with the layer left out) → g'[l]
     for variant in single:
         if variant.diagnosis in ("wrong-activation-derivative", "missing-activation-derivative", "wrong-input") and variant.derivatives:
             (l, g_prime), = variant.derivatives.items()
@@ -250,7 +273,7 @@ def cost_variants(AL: np.ndarray, Y: np.ndarray) -> list[tuple[Variant, np.ndarr
     ]
 
 
-def local_grads(chain: Chain, convention: str, user: Grads) -> Grads:
+def local_grads(chain: Chain, convention: str | Convention, user: Grads) -> Grads:
     """Each array recomputed one step from the learner's own arrays upstream of it (where they returned one).
 
         dZ[l] = dA_user[l] * g'[l]          dW[l], db[l], dA[l-1] from dZ_user[l] (or that dZ[l])
@@ -260,7 +283,7 @@ def local_grads(chain: Chain, convention: str, user: Grads) -> Grads:
     difference comes from upstream; when it differs here too, it is a bug of its own.
     """
     reference = backward_grads(chain, convention)
-    _, k = scales(convention, chain.m)
+    k = get_convention(convention).dW_scale(chain.m)  # dW[l] = k dZ[l] A[l-1]ᵀ
     out: Grads = {}
 
     def mine(key: str, fallback: np.ndarray) -> np.ndarray:
@@ -275,6 +298,6 @@ def local_grads(chain: Chain, convention: str, user: Grads) -> Grads:
         else:
             dZ = mine(f"dA{l}", reference[f"dA{l}"]) * chain.derivative(l)  # dZ[l] = dA[l] * g'[l]
         out[f"dZ{l}"] = dZ
-        dA_prev, dW, db = linear_backward(mine(f"dZ{l}", dZ), (chain.A[l - 1], chain.W[l], chain.b[l]), k)
-        out[f"dW{l}"], out[f"db{l}"], out[f"dA{l - 1}"] = dW, db, dA_prev
+        dA_prev, dW, db = linear_backward(mine(f"dZ{l}", dZ), chain.cache(l)[0], k)
+        out[f"dW{l}"], out[f"db{l}"], out[f"dA{l - 1}"] = dW, db, present(dA_prev, f"dA{l - 1}")
     return out

@@ -35,7 +35,8 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+import types
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from chainrule.audit.codec import decode, encode, load_arrays, save_arrays
@@ -136,8 +137,8 @@ def describe_exception(error: BaseException, user_files: set[str]) -> dict[str, 
         message = f"sys.exit({error.code!r}) was called"
     else:
         message = str(error)
-    code = (where.line or linecache.getline(where.filename, where.lineno).strip()) if where else None
-    described = {
+    code = (where.line or linecache.getline(where.filename, where.lineno or 0).strip()) if where else None  # no line number: ""
+    described: dict[str, Any] = {
         "type": type(error).__name__,
         "message": message[:MESSAGE_LIMIT],
         "file": where.filename if where else None,
@@ -150,7 +151,8 @@ def describe_exception(error: BaseException, user_files: set[str]) -> dict[str, 
     return described
 
 
-def _deepest_frame(error: BaseException, user_files: set[str]):
+def _deepest_frame(error: BaseException, user_files: set[str]) -> types.FrameType | None:
+    """The innermost frame of the traceback that runs in the learner's own files."""
     tb, frame = error.__traceback__, None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename in user_files:
@@ -179,7 +181,7 @@ def _import_names(statement: ast.stmt) -> list[str]:
 
 
 def execute_source(
-    path: str, source: str, run: list[list[int]] | None = None, exclude: list[list[int]] = (), progress: str | None = None,
+    path: str, source: str, run: Sequence[Sequence[int]] | None = None, exclude: Sequence[Sequence[int]] = (), progress: str | None = None,
     optimize: int = 0,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Run the program's chosen top-level statements one by one; (its namespace, the statements that raised).
@@ -299,10 +301,9 @@ def run_job(jobdir: str, lookup: Callable[[str], Any] | None = None, user_files:
     for i, function in enumerate(job["functions"]):
         fn = lookup(function["name"]) if lookup else None
         outputs: dict[str, Any] = {}
-        calls = []
-        if not callable(fn):
-            calls = None
-        else:
+        calls: list[dict[str, Any]] | None = None  # None: nothing callable of that name
+        if callable(fn):
+            calls = []
             for j, encoded_args in enumerate(function["calls"]):
                 args = decode(encoded_args, inputs)
                 try:

@@ -1,6 +1,6 @@
 """The specs of the rest of the specialization: course 1 weeks 2–4 (``course1``) and course 2 (``course2``).
 
-Each is a ``functions.FunctionSpec`` read by the same diagnosis rules as the backward functions
+Each is a ``spec.FunctionSpec`` read by the same diagnosis rules as the backward functions
 (``diagnose``): the expected arrays come from the course-compatible API (``chainrule.course``,
 itself a thin layer over the core), and each known bug is a variant computed the same way with
 one thing changed. Functions whose course versions differ (a seed inside the function or in the
@@ -10,15 +10,13 @@ test before it) have one expectation per version, named in the verdict.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from chainrule.audit.functions import Arrays, Case
 from chainrule.audit.reference import Variant
-
-Reader = Callable[[Any], tuple[dict[str, Any], str | None]]
+from chainrule.audit.spec import Case, Expected, Reader, what
 
 
 @contextlib.contextmanager
@@ -34,22 +32,31 @@ def global_seed(seed: int | None) -> Iterator[None]:
         np.random.set_state(state)
 
 
+Bug = tuple[str, str, Expected]  # (diagnosis, label, what the function returns with that bug)
+
+
 def case(
     label: str,
     m: int,
-    args: tuple,
-    expected: Arrays | dict[str, Arrays],
-    bugs: Sequence[tuple[str, str, Arrays]] = (),
-    versions: bool = False,
+    args: tuple[Any, ...],
+    expected: Expected,
+    bugs: Sequence[Bug] = (),
 ) -> Case:
-    """One call and what it should return; ``bugs``: (diagnosis, label, what that bug returns).
+    """One call and what it should return; ``bugs``: (diagnosis, label, what that bug returns)."""
+    return versioned_case(label, m, args, {"": expected}, bugs)
 
-    With ``versions=True``, ``expected`` maps a version's label ("np.random.seed(3) inside the
-    function, as the course") to its arrays; the learner's arrays are read in the one they follow.
-    """
-    alternatives = expected if versions else {"": expected}
-    known = {text: (Variant(diagnosis, text), dict.fromkeys(alternatives, arrays)) for diagnosis, text, arrays in bugs}
-    return Case(label, m, True, args, alternatives, known)
+
+def versioned_case(
+    label: str,
+    m: int,
+    args: tuple[Any, ...],
+    versions: Mapping[str, Expected],
+    bugs: Sequence[Bug] = (),
+) -> Case:
+    """One call of a function whose course versions differ: ``versions`` maps a version's label ("np.random.seed(3)
+    inside the function, as the course") to what it returns; the learner's values are read in the one they follow."""
+    known = {text: (Variant(diagnosis, text), dict.fromkeys(versions, values)) for diagnosis, text, values in bugs}
+    return Case(label, m, True, args, dict(versions), known)
 
 
 def rng_for(seed: int) -> np.random.Generator:
@@ -78,19 +85,13 @@ def read_keys(*names: str) -> Reader:
     def read(value: Any) -> tuple[dict[str, Any], str | None]:
         if isinstance(value, dict):
             return {k: value[k] for k in names if k in value}, None
-        return {}, f"returned {_what(value)}, not a dict with {', '.join(names)}"
+        return {}, f"returned {what(value)}, not a dict with {', '.join(names)}"
 
     return read
 
 
 def read_value(key: str) -> Reader:
-    return lambda value: ({key: value}, None) if value is not None else ({}, f"returned {_what(value)}")
-
-
-def _what(value: Any) -> str:
-    from chainrule.audit.functions import _what as what
-
-    return what(value)
+    return lambda value: ({key: value}, None) if value is not None else ({}, f"returned {what(value)}")
 
 
 def prefixed(prefix: str, arrays: dict[str, Any]) -> dict[str, Any]:

@@ -15,12 +15,13 @@ What each call should return comes from ``chainrule.course.week2``, ``week3``, `
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from chainrule.audit.functions import Case, FunctionSpec, read_tuple
-from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for
+from chainrule.audit.spec import Case, FunctionSpec, Reader, read_tuple
+from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for, versioned_case
 from chainrule.course import week2, week3, week4, week4_app
 from chainrule.initializers import initialize_parameters as initialize
 from chainrule.network import forward
@@ -38,7 +39,7 @@ def _as_list_array(value: Any) -> Any:
     return value
 
 
-def _with_costs(*names: str):
+def _with_costs(*names: str) -> Reader:
     base = read_keys(*names)
 
     def read(value: Any) -> tuple[dict[str, Any], str | None]:
@@ -55,7 +56,8 @@ def _with_costs(*names: str):
 W2_PROBES = ((3, 7, 21), (4, 11, 22))  # (n_x, m, seed)
 
 
-def _lr_data(n_x: int, m: int, seed: int):
+def _lr_data(n_x: int, m: int, seed: int) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """w (n_x, 1), b, X (n_x, m), Y (1, m): a logistic regression problem."""
     rng = rng_for(seed)
     w = rng.standard_normal((n_x, 1)) * 0.5
     b = float(rng.standard_normal())
@@ -82,7 +84,7 @@ def _initialize_with_zeros() -> list[Case]:
     return [case(f"dim = {dim}", 7, (dim,), dict(zip(("w", "b"), week2.initialize_with_zeros(dim), strict=True))) for dim in (3, 5)]
 
 
-def _propagate_arrays(w, b, X, Y) -> dict[str, Any]:
+def _propagate_arrays(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray) -> dict[str, Any]:
     grads, cost = week2.propagate(w, b, X, Y)
     return {"cost": cost, "dw": grads["dw"], "db": grads["db"]}
 
@@ -106,7 +108,7 @@ def _propagate() -> list[Case]:
     return cases
 
 
-def _optimize_arrays(w, b, X, Y, iterations, rate) -> dict[str, Any]:
+def _optimize_arrays(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, iterations: int, rate: float) -> dict[str, Any]:
     params, grads, costs = week2.optimize(w, b, X, Y, iterations, rate)
     return {"w": params["w"], "b": params["b"], "dw": grads["dw"], "db": grads["db"], "costs": _as_list_array(costs)}
 
@@ -190,7 +192,7 @@ def _initialize_parameters() -> list[Case]:
             ("wrong-formula", "W = np.random.randn(…) without the · 0.01", unscaled),
             ("shape", "W1 drawn as randn(n_x, n_h): the shape (n[l-1], n[l]) instead of (n[l], n[l-1])", transposed),
         ]
-        cases.append(case(f"n_x, n_h, n_y = {dims}", 7, dims, versions, bugs, versions=True))
+        cases.append(versioned_case(f"n_x, n_h, n_y = {dims}", 7, dims, versions, bugs))
     return cases
 
 
@@ -228,7 +230,7 @@ def _compute_cost_with_parameters() -> list[Case]:
     return cases
 
 
-def _planar_data(n_x: int, m: int, seed: int):
+def _planar_data(n_x: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = rng_for(seed)
     X = rng.standard_normal((n_x, m))
     return X, (X[:1] * X[-1:] > 0).astype(float)
@@ -247,7 +249,7 @@ def _nn_model() -> list[Case]:
             parameters = week3.update_parameters(parameters, week3.backward_propagation(parameters, cache, X, Y))
         versions = {"np.random.seed(3) in nn_model, then initialize_parameters (the course's)": newer,
                     "initialize_parameters seeding 2 inside (older versions)": parameters}  # fmt: skip
-        cases.append(case(f"X ({n_x}, {m}), n_h = 4, 20 iterations", m, (X, Y, 4, 20), versions, versions=True))
+        cases.append(versioned_case(f"X ({n_x}, {m}), n_h = 4, 20 iterations", m, (X, Y, 4, 20), versions))
     return cases
 
 
@@ -270,7 +272,7 @@ def _initialize_parameters_deep() -> list[Case]:
             ("seed", "random numbers not seeded inside the function (the course calls np.random.seed(3) first)", unseeded),
             ("wrong-formula", "W = np.random.randn(…) without the · 0.01", unscaled),
         ]
-        cases.append(case(f"layer_dims = {list(dims)}", 7, (list(dims),), versions, bugs, versions=True))
+        cases.append(versioned_case(f"layer_dims = {list(dims)}", 7, (list(dims),), versions, bugs))
     return cases
 
 
@@ -300,7 +302,7 @@ def _linear_activation_forward() -> list[Case]:
     return cases
 
 
-def _train_data(n_x: int, m: int, seed: int):
+def _train_data(n_x: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = rng_for(seed)
     X = rng.standard_normal((n_x, m))
     return X, labels(rng, m)
@@ -318,7 +320,7 @@ def _two_layer_model() -> list[Case]:
     return cases
 
 
-def read_model_tuple(keys: tuple[str, ...]):
+def read_model_tuple(keys: tuple[str, ...]) -> Reader:
     def read(value: Any) -> tuple[dict[str, Any], str | None]:
         out, note = read_tuple("parameters", "costs")(value)
         parameters = out.pop("parameters", None)
@@ -366,7 +368,8 @@ def read_predictions(value: Any) -> tuple[dict[str, Any], str | None]:
 PASSES = {"sigmoid", "propagate", "linear_activation_forward", "compute_cost"}  # a forward pass; the others: results in order
 
 
-def _spec(name, signature, keys, read, build, summary="", **options) -> FunctionSpec:
+def _spec(name: str, signature: str, keys: Sequence[str], read: Reader, build: Callable[[], list[Case]], summary: str = "",
+          **options: Any) -> FunctionSpec:
     kind = "forward" if name in PASSES else "result"
     return FunctionSpec(name, signature, kind, list(keys), read, build, summary=summary, **options)
 

@@ -21,12 +21,13 @@ known errors. ``compute_cost_with_regularization`` calls the course's reg_utils 
 from __future__ import annotations
 
 import copy
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from chainrule.audit.functions import Case, FunctionSpec, read_dict, read_tuple
-from chainrule.audit.specs import case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for
+from chainrule.audit.spec import Arrays, Case, FunctionSpec, Reader, read_dict, read_tuple
+from chainrule.audit.specs import Bug, case, global_seed, labels, probe_parameters, read_keys, read_value, rng_for, versioned_case
 from chainrule.course import gradient_checking as gc
 from chainrule.course import initialization, optimization, regularization
 from chainrule.initializers import initialize_parameters as initialize
@@ -47,7 +48,8 @@ def _names(dims: tuple[int, ...]) -> list[str]:
 # ---- week 1: initialization -------------------------------------------------------------------------------
 
 
-def _initialization(method: str, course_function, seed_text: str, bugs_for) -> list[Case]:
+def _initialization(method: str, course_function: Callable[[list[int]], Arrays], seed_text: str,
+                    bugs_for: Callable[[tuple[int, ...]], list[Bug]]) -> list[Case]:
     cases = []
     for dims in DEEP:
         expected = course_function(list(dims))
@@ -60,7 +62,8 @@ def _initialization(method: str, course_function, seed_text: str, bugs_for) -> l
     return cases
 
 
-def _seeded(seed: int, method: str, dims: tuple[int, ...], scale=lambda W, l, dims: W) -> dict[str, np.ndarray]:
+def _seeded(seed: int, method: str, dims: tuple[int, ...],
+            scale: Callable[[np.ndarray, int, tuple[int, ...]], np.ndarray] = lambda W, l, dims: W) -> Arrays:
     with global_seed(seed):
         drawn = initialize(list(dims), method, rng=np.random)
     return {k: scale(v, int(k[1:]), dims) if k.startswith("W") else v for k, v in drawn.items()}
@@ -71,14 +74,14 @@ def _zeros() -> list[Case]:
 
 
 def _random() -> list[Case]:
-    def bugs(dims):
+    def bugs(dims: tuple[int, ...]) -> list[Bug]:
         return [("wrong-formula", "W = np.random.randn(…) without the · 10", _seeded(3, "large_normal", dims, lambda W, l, d: W / 10))]
 
     return _initialization("large_normal", initialization.initialize_parameters_random, "np.random.seed(3)", bugs)
 
 
 def _he() -> list[Case]:
-    def bugs(dims):
+    def bugs(dims: tuple[int, ...]) -> list[Bug]:
         return [
             ("wrong-formula", "W · √(1/n[l-1]) instead of He's √(2/n[l-1])",
              _seeded(3, "he", dims, lambda W, l, d: W / np.sqrt(2))),
@@ -94,22 +97,38 @@ def _he() -> list[Case]:
 REG_PROBES = (((4, 5, 3, 1), 7, 61, 0.7), ((3, 2, 3, 1), 11, 62, 0.1))  # dims, m, seed, λ
 
 
-def _reg_data(dims, m, seed):
+def _reg_data(dims: Sequence[int], m: int, seed: int) -> tuple[np.ndarray, np.ndarray, Arrays]:
     rng = rng_for(seed)
     return rng.standard_normal((dims[0], m)), labels(rng, m), probe_parameters(rng, dims)
 
 
-def _course_cache(X, parameters):
-    A3, caches = forward(X, parameters, ["relu", "relu", "sigmoid"])
-    ((_, W1, b1), Z1), ((A1, W2, b2), Z2), ((A2, W3, b3), Z3) = caches
-    return A3, (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
+class RegProblem(NamedTuple):
+    """One of REG_PROBES as the course's regularization notebook's functions take it: the 3-layer [relu, relu, sigmoid] problem."""
+
+    label: str
+    m: int
+    lambd: float
+    X: np.ndarray
+    Y: np.ndarray
+    parameters: dict[str, np.ndarray]
+    A3: np.ndarray
+    cache: tuple[np.ndarray, ...]  # the course's (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
+
+
+def _reg_problems() -> list[RegProblem]:
+    out = []
+    for dims, m, seed, lambd in REG_PROBES:
+        X, Y, parameters = _reg_data(dims, m, seed)
+        A3, caches = forward(X, parameters, ["relu", "relu", "sigmoid"])
+        ((_, W1, b1), Z1), ((A1, W2, b2), Z2), ((A2, W3, b3), Z3) = caches
+        cache = (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
+        out.append(RegProblem(f"layers {list(dims)}, m = {m}, λ = {lambd}", m, lambd, X, Y, parameters, A3, cache))
+    return out
 
 
 def _cost_with_regularization() -> list[Case]:
     cases = []
-    for dims, m, seed, lambd in REG_PROBES:
-        X, Y, parameters = _reg_data(dims, m, seed)
-        A3, _ = _course_cache(X, parameters)
+    for label, m, lambd, _, Y, parameters, A3, _ in _reg_problems():
         cross_entropy = regularization.compute_cost_with_regularization(A3, Y, parameters, 0.0)
         squares = l2_cost(parameters, 1.0, 1) * 2  # Σ ‖W[l]‖²
         bugs = [
@@ -119,7 +138,7 @@ def _cost_with_regularization() -> list[Case]:
             ("wrong-formula", "the cross-entropy part left out: only (λ/2m) Σ ‖W‖²", {"cost": lambd / (2 * m) * squares}),
         ]
         expected = {"cost": regularization.compute_cost_with_regularization(A3, Y, parameters, lambd)}
-        cases.append(case(f"layers {list(dims)}, m = {m}, λ = {lambd}", m, (A3, Y, parameters, lambd), expected, bugs))
+        cases.append(case(label, m, (A3, Y, parameters, lambd), expected, bugs))
     return cases
 
 
@@ -129,12 +148,10 @@ def _grads(grads: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def _backward_with_regularization() -> list[Case]:
     cases = []
-    for dims, m, seed, lambd in REG_PROBES:
-        X, Y, parameters = _reg_data(dims, m, seed)
-        _, cache = _course_cache(X, parameters)
+    for label, m, lambd, X, Y, parameters, _, cache in _reg_problems():
         plain = regularization.backward_propagation_with_regularization(X, Y, cache, 0.0)
 
-        def with_term(k: float, plain=plain, parameters=parameters) -> dict[str, np.ndarray]:
+        def with_term(k: float, plain: Arrays = plain, parameters: Arrays = parameters) -> Arrays:
             return {f"dW{l}": plain[f"dW{l}"] + k * parameters[f"W{l}"] for l in (1, 2, 3)}
 
         bugs = [
@@ -143,7 +160,7 @@ def _backward_with_regularization() -> list[Case]:
             ("wrong-formula", "the L2 term as λ W, without the 1/m", with_term(lambd)),
         ]
         expected = _grads(regularization.backward_propagation_with_regularization(X, Y, cache, lambd))
-        cases.append(case(f"layers {list(dims)}, m = {m}, λ = {lambd}", m, (X, Y, cache, lambd), expected, bugs))
+        cases.append(case(label, m, (X, Y, cache, lambd), expected, bugs))
     return cases
 
 
@@ -163,7 +180,7 @@ def read_dropout_forward(value: Any) -> tuple[dict[str, Any], str | None]:
     return out, note
 
 
-def _dropout_forward_arrays(X, parameters, keep_prob, seed=1, divided=True):
+def _dropout_forward_arrays(X: np.ndarray, parameters: Arrays, keep_prob: float, seed: int = 1, divided: bool = True) -> Arrays:
     """The course's masks (np.random.seed(seed), then rand for layer 1 and 2) and the dropped-out activations."""
     dims = [X.shape[0], parameters["W1"].shape[0], parameters["W2"].shape[0], 1]
     with global_seed(seed):
@@ -186,7 +203,7 @@ def _dropout_forward() -> list[Case]:
     return cases
 
 
-def _dropout_cache(X, parameters, keep_prob, seed):
+def _dropout_cache(X: np.ndarray, parameters: Arrays, keep_prob: float, seed: int) -> tuple[np.ndarray, ...]:
     rng = rng_for(seed)
     masks = {
         1: rng.random((parameters["W1"].shape[0], X.shape[1])) < keep_prob,
@@ -205,7 +222,7 @@ def _dropout_backward() -> list[Case]:
         ones = tuple(np.ones_like(v) if i in (1, 6) else v for i, v in enumerate(cache))
         pick = ("dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1")
 
-        def grads(c, k, X=X, Y=Y, pick=pick):
+        def grads(c: tuple[np.ndarray, ...], k: float, X: np.ndarray = X, Y: np.ndarray = Y, pick: tuple[str, ...] = pick) -> Arrays:
             out = _grads(regularization.backward_propagation_with_dropout(X, Y, c, k))
             return {key: out[key] for key in pick}
 
@@ -243,7 +260,7 @@ STUBS_1D = {
 }
 
 
-def _difference(grad, approx) -> float:
+def _difference(grad: np.ndarray | float, approx: np.ndarray | float) -> float:
     return float(np.linalg.norm(grad - approx) / (np.linalg.norm(grad) + np.linalg.norm(approx)))
 
 
@@ -270,7 +287,7 @@ def _gradient_check() -> list[Case]:
                 {"difference": 0.0},
         }  # fmt: skip
         label = f"x = {x:g}, theta = {theta:g}, epsilon = 2^{int(np.log2(epsilon))}"
-        cases.append(case(label, 7, (x, theta, epsilon), versions, bugs, versions=True))
+        cases.append(versioned_case(label, 7, (x, theta, epsilon), versions, bugs))
     return cases
 
 
@@ -305,7 +322,8 @@ STUBS_N = {
 }
 
 
-def _approx_n(parameters, X, Y, epsilon, one_sided=False, same_array=False) -> np.ndarray:
+def _approx_n(parameters: Arrays, X: np.ndarray, Y: np.ndarray, epsilon: float, one_sided: bool = False,
+              same_array: bool = False) -> np.ndarray:
     theta, _ = gc.dictionary_to_vector(parameters)
     out = np.zeros_like(theta)
     J = gc.forward_propagation_n(X, Y, parameters)[0]
@@ -370,7 +388,7 @@ def _gradient_check_n() -> list[Case]:
 OPT_PROBES = (((3, 5, 1), 71), ((4, 3, 2, 1), 72))
 
 
-def _opt_data(dims, seed):
+def _opt_data(dims: Sequence[int], seed: int) -> tuple[np.random.Generator, Arrays, Arrays]:
     rng = rng_for(seed)
     parameters = probe_parameters(rng, dims)
     grads = {f"d{k}": rng.standard_normal(v.shape) for k, v in parameters.items()}
@@ -382,7 +400,7 @@ def _gd() -> list[Case]:
     for (dims, seed), rate in zip(OPT_PROBES, (0.01, 0.3), strict=True):
         _, parameters, grads = _opt_data(dims, seed)
 
-        def step(r, parameters=parameters, grads=grads):
+        def step(r: float, parameters: Arrays = parameters, grads: Arrays = grads) -> Arrays:
             return optimization.update_parameters_with_gd(copy.deepcopy(parameters), grads, r)
 
         bugs = [
@@ -393,7 +411,7 @@ def _gd() -> list[Case]:
     return cases
 
 
-def _velocity_keys(dims) -> list[str]:
+def _velocity_keys(dims: tuple[int, ...]) -> list[str]:
     return [f"d{k}" for k in _names(dims)]
 
 
@@ -415,7 +433,7 @@ def read_momentum(value: Any) -> tuple[dict[str, Any], str | None]:
     return out, note
 
 
-def _momentum_arrays(parameters, grads, v, beta, rate, kind="course") -> dict[str, np.ndarray]:
+def _momentum_arrays(parameters: Arrays, grads: Arrays, v: Arrays, beta: float, rate: float, kind: str = "course") -> Arrays:
     parameters, v = copy.deepcopy(parameters), copy.deepcopy(v)
     if kind == "course":
         optimization.update_parameters_with_momentum(parameters, grads, v, beta, rate)
@@ -478,7 +496,8 @@ def read_adam(value: Any) -> tuple[dict[str, Any], str | None]:
     return out, note
 
 
-def _adam_arrays(parameters, grads, v, s, t, rate, beta1, beta2, epsilon, kind="course") -> dict[str, np.ndarray]:
+def _adam_arrays(parameters: Arrays, grads: Arrays, v: Arrays, s: Arrays, t: int, rate: float, beta1: float, beta2: float,
+                 epsilon: float, kind: str = "course") -> Arrays:
     parameters, v, s = copy.deepcopy(parameters), copy.deepcopy(v), copy.deepcopy(s)
     if kind == "course":
         optimization.update_parameters_with_adam(parameters, grads, v, s, t, rate, beta1, beta2, epsilon)
@@ -523,7 +542,7 @@ def read_mini_batches(value: Any) -> tuple[dict[str, Any], str | None]:
     return out, None
 
 
-def _batches_arrays(batches) -> dict[str, Any]:
+def _batches_arrays(batches: Sequence[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
     out: dict[str, Any] = {"number of mini-batches": np.asarray(len(batches))}
     for k, (bx, by) in enumerate(batches, start=1):
         out[f"mini-batch {k}: X"], out[f"mini-batch {k}: Y"] = bx, by
@@ -581,7 +600,8 @@ def _schedule_lr_decay() -> list[Case]:
     return cases
 
 
-def _spec(name, signature, kind, keys, read, build, summary, **options) -> FunctionSpec:
+def _spec(name: str, signature: str, kind: str, keys: Sequence[str], read: Reader, build: Callable[[], list[Case]], summary: str,
+          **options: Any) -> FunctionSpec:
     return FunctionSpec(name, signature, kind, list(keys), read, build, summary=summary, **options)
 
 
