@@ -21,7 +21,10 @@ RTOL = 1e-6  # relative: round-off of a backward pass in float64 is far below th
 
 @dataclass
 class Relation:
-    """kind: "equal", "scale", "transposed", "shape", "different" or "not-array"; factor for scale and transposed."""
+    """kind: "equal", "scale", "transposed", "shape", "different", "not-array" (or diagnose's "missing").
+
+    factor: set for "equal" (one) and "scale", for "transposed" and for "shape" when the numbers are right; else None.
+    """
 
     kind: str
     factor: Factor | None = None
