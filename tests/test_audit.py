@@ -18,7 +18,17 @@ from chainrule.audit.compare import Factor, name_factor, relate
 from chainrule.audit.functions import SPECS
 from chainrule.audit.probes import DEEP, SHALLOW, chain, layer
 from chainrule.audit.reference import Variant, backward_grads
-from chainrule.audit.report import DIAGNOSES
+from chainrule.audit.report import (
+    DIAGNOSES,
+    AuditReport,
+    FailedImport,
+    FindingDict,
+    FunctionAudit,
+    FunctionAuditDict,
+    Raised,
+    ReportDict,
+    functions_only,
+)
 from chainrule.audit.versions import file_version
 from chainrule.cli import app
 from chainrule.conventions import LOSS
@@ -85,6 +95,14 @@ def test_top_level_code_that_raises_is_skipped_and_noted(tmp_path):
     assert "put my_helpers.py beside assignment.py" in notes
     assert "line 3 raised SystemExit" in notes and "separate process" in notes
     assert report.details["failed_imports"][0]["module"] == "my_helpers"
+    assert set(report.details["failed_imports"][0]) == FailedImport.__required_keys__ == {"location", "code", "error", "names", "module"}
+    assert report.details["raised"] and all(set(r) == Raised.__required_keys__ for r in report.details["raised"])
+
+
+def test_a_report_built_by_hand_serializes_as_one_of_function_objects():
+    report = AuditReport("f", [FunctionAudit.not_audited("propagate", "its signature fits no audited function")])
+    assert report.to_dict() == {"source": "f", "exit_code": 1, "functions": report.to_list(), "notes": [], **functions_only()}
+    assert set(report.to_dict()) == ReportDict.__required_keys__ and report.details["kind"] == "functions"
 
 
 def test_top_level_code_that_never_ends_keeps_the_functions_audited(tmp_path):
@@ -295,6 +313,9 @@ def test_cli_exit_codes_and_json(tmp_path):
     assert (entry["function"], entry["verdict"], entry["convention"], entry["first_wrong"]) == ("L_model_backward", "wrong", None, "db3")
     assert entry["findings"][1] == {"key": "db3", "diagnosis": "scale", "factor": "m", "message": entry["findings"][1]["message"]}
     assert all(set(f) == {"key", "diagnosis", "factor", "message"} for f in entry["findings"])
+    # the typed schema (audit.report's TypedDicts) is the object's, key for key
+    assert set(output) == ReportDict.__required_keys__ and set(entry) == FunctionAuditDict.__required_keys__
+    assert all(set(f) == FindingDict.__required_keys__ for f in entry["findings"])
 
     assert runner.invoke(app, ["audit", str(tmp_path / "missing.py")]).exit_code == 2
     result = runner.invoke(app, ["audit", write(tmp_path, "x = 1\n", "none.py")])

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,9 +29,10 @@ from chainrule.audit import sandbox, signatures
 from chainrule.audit.diagnose import audit_file, audit_function, failed_assert
 from chainrule.audit.functions import SPECS, FunctionSpec, named
 from chainrule.audit.probes import DEEP, SHALLOW
-from chainrule.audit.report import DIAGNOSES, AuditReport, Finding, FunctionAudit
-from chainrule.audit.source import Program, code_cell_label, read_program
+from chainrule.audit.report import DIAGNOSES, AuditReport, FailedImport, Finding, FunctionAudit, Raised, RunDetails, functions_only
+from chainrule.audit.source import Program, Statement, code_cell_label, read_program
 from chainrule.audit.versions import version_note
+from chainrule.audit.wire import CallError
 from chainrule.errors import ChainruleError
 
 DEFAULT_TIMEOUT = 10.0
@@ -57,6 +58,9 @@ class Definition:
     reason: str = ""
     given: str = ""
     order: tuple[int, ...] | None = None  # its own order of the course's arguments (``signatures.order``)
+
+
+Audited = tuple[Definition, FunctionSpec]  # a definition a spec fits, with that spec
 
 
 def definition(name: str, parameters: signatures.Parameters | None, line: int = 0) -> Definition | None:
@@ -100,9 +104,12 @@ def find_functions(path: str) -> tuple[list[Definition], list[str]]:
     return _find(read_program(path))
 
 
-def _probe_note(timeout: float, where: str, audited: list[Definition] | None = None) -> str:
+def _audited(definitions: list[Definition]) -> list[Audited]:
+    return [(d, d.spec) for d in definitions if d.spec is not None]
+
+
+def _probe_note(timeout: float, where: str, specs: Sequence[FunctionSpec] = ()) -> str:
     ms = sorted({n.m for n in (*DEEP, *SHALLOW)})
-    specs = [d.spec for d in audited or [] if d.spec is not None]
     networks = not specs or any(not spec.summary for spec in specs)  # the backward and forward functions of weeks 3-4
     note = f"{where.capitalize()} in a separate process (time limit {timeout:g} s)"
     if networks:
@@ -114,14 +121,14 @@ def _probe_note(timeout: float, where: str, audited: list[Definition] | None = N
     return note + "."
 
 
-def _calls(audited: list[Definition]) -> dict[str, list[tuple]]:
+def _calls(audited: list[Audited]) -> dict[str, list[tuple[Any, ...]]]:
     """Each function's argument tuples, in its own order of the course's arguments when it has one."""
-    return {d.name: [tuple(case.args[i] for i in d.order) if d.order else case.args for case in d.spec.cases()] for d in audited}
+    return {d.name: [tuple(case.args[i] for i in d.order) if d.order else case.args for case in spec.cases()] for d, spec in audited}
 
 
-def _prepare(audited: list[Definition]) -> dict[str, dict[str, Any]]:
+def _prepare(audited: list[Audited]) -> dict[str, dict[str, Any]]:
     """Per function, what the worker does around each call: the course tests' seed, the stubs."""
-    return {d.name: {"seed": d.spec.seed, "stubs": d.spec.stubs} for d in audited if d.spec.seed is not None or d.spec.stubs}
+    return {d.name: {"seed": spec.seed, "stubs": spec.stubs} for d, spec in audited if spec.seed is not None or spec.stubs}
 
 
 def _audits(definitions: list[Definition], results: dict[str, FunctionAudit]) -> list[FunctionAudit]:
@@ -161,7 +168,7 @@ def audit(
     """
     _check_timeout(timeout)
     if callable(target):
-        name = function or getattr(target, "__name__", "")
+        name = function if function else getattr(target, "__name__", "")
         _check_name(name)
         return audit_functions({name: target}, timeout, source=name)
     if not isinstance(target, str | os.PathLike):
@@ -180,25 +187,25 @@ def audit(
             raise ChainruleError(f"{path} defines no function {' or '.join(s.signature for s in named(function))}")
     if not definitions:
         raise ChainruleError(f"{path} defines none of the audited functions: {', '.join(_names())}")
-    audited = [d for d in definitions if d.spec is not None]
+    audited = _audited(definitions)
     run = sandbox.run(_calls(audited), timeout, program=program, run_all=run_all, prepare=_prepare(audited)) if audited else sandbox.Run()
     not_run = program.plan(run_all)[1]
     details = _details(program, run, not_run, run_all)
     _place_errors(run, program, details, not_run)
     # a function stopped by one of its own asserts (a course template's `assert (dW.shape == W.shape)`): its values, asserts skipped
-    asserted = [d for d in audited if failed_assert(run.functions[d.name])]
+    asserted = [(d, spec) for d, spec in audited if failed_assert(run.functions[d.name])]
     plain = sandbox.run(_calls(asserted), timeout, program=program, run_all=run_all, optimize=1,
                         prepare=_prepare(asserted)) if asserted else None  # fmt: skip
     if plain is not None:
         _place_errors(plain, program, details, not_run)
-    runs = [(d.spec, run.functions[d.name], plain.functions.get(d.name) if plain else None) for d in audited]
-    results = dict(zip((d.name for d in audited), audit_file(runs, path, program.text), strict=True))
+    runs = [(spec, run.functions[d.name], plain.functions.get(d.name) if plain else None) for d, spec in audited]
+    results = dict(zip((d.name for d, _ in audited), audit_file(runs, path, program.text), strict=True))
     audits = _audits(definitions, results)
     notes = [*notes, *_notes(details, program)]
     if audited:
-        notes.append(_probe_note(timeout, "the file was executed", audited))
+        notes.append(_probe_note(timeout, "the file was executed", [spec for _, spec in audited]))
     if asserted:
-        notes.append(f"{', '.join(d.name for d in asserted)} stopped at an assert of the file; their values were read again "
+        notes.append(f"{', '.join(d.name for d, _ in asserted)} stopped at an assert of the file; their values were read again "
                      "with the asserts skipped.")
     version = version_note(audits, program.text)
     if version:
@@ -221,22 +228,22 @@ def audit_functions(
             raise ChainruleError(f"{name} must be a function; got {type(fn).__name__}")
     if not functions:
         raise ChainruleError(f"no function to audit; expected one of: {', '.join(_names())}")
-    definitions = [definition(name, signatures.of_callable(fn)) for name, fn in functions.items()]
-    audited = [d for d in definitions if d.spec is not None]
-    chosen = {d.name: functions[d.name] for d in audited}
+    found = (definition(name, signatures.of_callable(fn)) for name, fn in functions.items())
+    definitions = [d for d in found if d is not None]  # all of them: every name is the course's (_check_name)
+    audited = _audited(definitions)
+    chosen = {d.name: functions[d.name] for d, _ in audited}
     run = sandbox.run(_calls(audited), timeout, functions=chosen, prepare=_prepare(audited)) if audited else sandbox.Run()
     for function_run in run.functions.values():
         for call in function_run.calls or []:
             error = call.get("error")
-            if error and error.get("file") and error.get("line") is not None:
-                cell = code_cell_label(error["file"])
+            file = error.get("file") if error else None
+            if error and file and error.get("line") is not None:
+                cell = code_cell_label(file)
                 if cell:
                     error["location"] = f"{cell}, line {error['line']}"
-    details = {"kind": "functions", "run_all": False, "standins": [], "failed_imports": [], "raised": [], "stopped": [],
-               "not_run": [], "dropped": []}  # fmt: skip
-    audits = _audits(definitions, {d.name: audit_function(d.spec, run.functions[d.name]) for d in audited})
-    notes = [_probe_note(timeout, "it ran" if len(audited) == 1 else "they ran", audited)] if audited else []
-    return AuditReport(source or ", ".join(functions), audits, notes, details)
+    audits = _audits(definitions, {d.name: audit_function(spec, run.functions[d.name]) for d, spec in audited})
+    notes = [_probe_note(timeout, "it ran" if len(audited) == 1 else "they ran", [spec for _, spec in audited])] if audited else []
+    return AuditReport(source or ", ".join(functions), audits, notes, functions_only())
 
 
 def _names() -> list[str]:
@@ -251,20 +258,19 @@ def _check_name(name: str) -> None:
 # ---- what happened to the file's top-level code, for the notes and --json ---------------------------
 
 
-def _details(program: Program, run: sandbox.Run, not_run: list, run_all: bool) -> dict[str, Any]:
-    failed, raised = [], []
+def _details(program: Program, run: sandbox.Run, not_run: list[Statement], run_all: bool) -> RunDetails:
+    failed: list[FailedImport] = []
+    raised: list[Raised] = []
     for entry in run.skipped:
-        item = {"location": program.where(entry["line"]), "code": _code_at(program, entry["line"]),
-                "error": f"{entry['type']}: {entry['message']}"}  # fmt: skip
+        location, code = program.where(entry["line"]), _code_at(program, entry["line"])
+        error = f"{entry['type']}: {entry['message']}"
         if "import" in entry:
-            module = _module_of(item["code"])
-            item["names"] = entry["import"]
-            item["module"] = module
+            module = _module_of(code)
             if entry["type"] == "ModuleNotFoundError" and module:
-                item["error"] += f": put {module}.py beside {program.name}"
-            failed.append(item)
+                error += f": put {module}.py beside {program.name}"
+            failed.append({"location": location, "code": code, "error": error, "names": entry["import"], "module": module})
         else:
-            raised.append(item)
+            raised.append({"location": location, "code": code, "error": error})
     return {
         "kind": program.kind,
         "run_all": run_all,
@@ -288,18 +294,18 @@ def _module_of(code: str) -> str | None:
     return (match.group(1) or match.group(2)).split(".")[0] if match else None
 
 
-def _notes(details: dict[str, Any], program: Program) -> list[str]:
+def _notes(details: RunDetails, program: Program) -> list[str]:
     notes = []
     if details["standins"]:
         notes.append(f"Not beside {program.name}, the course's {', '.join(details['standins'])} came from chainrule's "
                      "stand-ins (the course's functions, on chainrule's implementation).")  # fmt: skip
-    for item in details["failed_imports"]:
-        notes.append(f"{item['location']}: `{item['code']}` failed: {item['error']}")
-    for item in details["raised"]:
-        notes.append(f"{item['location']} raised {item['error']} when the file was executed; skipped, the audit went on")
-    for item in details["stopped"]:
+    for failed in details["failed_imports"]:
+        notes.append(f"{failed['location']}: `{failed['code']}` failed: {failed['error']}")
+    for raised in details["raised"]:
+        notes.append(f"{raised['location']} raised {raised['error']} when the file was executed; skipped, the audit went on")
+    for stopped in details["stopped"]:
         rest = "its definitions only" if details["run_all"] else "the rest of its definitions"
-        notes.append(f"{item['message']}: it was stopped, and the file run again without it, with {rest}")
+        notes.append(f"{stopped['message']}: it was stopped, and the file run again without it, with {rest}")
     if details["not_run"]:
         listed = ", ".join(f"{s['location']} `{_short(s['code'])}`" for s in details["not_run"][:LISTED])
         more = f", and {len(details['not_run']) - LISTED} more" if len(details["not_run"]) > LISTED else ""
@@ -313,7 +319,7 @@ def _short(code: str, limit: int = 40) -> str:
     return code if len(code) <= limit else code[: limit - 1] + "…"
 
 
-def _place_errors(run: sandbox.Run, program: Program, details: dict[str, Any], not_run: list) -> None:
+def _place_errors(run: sandbox.Run, program: Program, details: RunDetails, not_run: list[Statement]) -> None:
     """Each error of the learner's file gets its place as the learner sees it; a NameError says where the name was to come from."""
     path = os.path.abspath(program.path)
     for function_run in run.functions.values():
@@ -328,7 +334,7 @@ def _place_errors(run: sandbox.Run, program: Program, details: dict[str, Any], n
                 error["message"] += hint
 
 
-def _name_hint(error: dict[str, Any], details: dict[str, Any], not_run: list) -> str | None:
+def _name_hint(error: CallError, details: RunDetails, not_run: list[Statement]) -> str | None:
     match = re.match(r"name '(\w+)' is not defined", error.get("message", ""))
     if error.get("type") != "NameError" or not match:
         return None

@@ -21,7 +21,10 @@ RTOL = 1e-6  # relative: round-off of a backward pass in float64 is far below th
 
 @dataclass
 class Relation:
-    """kind: "equal", "scale", "transposed", "shape", "different" or "not-array"; factor for scale and transposed."""
+    """kind: "equal", "scale", "transposed", "shape", "different", "not-array" (or diagnose's "missing").
+
+    factor: set for "equal" (one) and "scale", for "transposed" and for "shape" when the numbers are right; else None.
+    """
 
     kind: str
     factor: Factor | None = None
@@ -66,16 +69,18 @@ def largest_differences(user: np.ndarray, expected: np.ndarray, count: int = 3) 
     return "largest differences: " + "; ".join(parts)
 
 
-def relate(users: Sequence[Any], expected: Sequence[np.ndarray], ms: Sequence[int]) -> Relation:
-    """How the learner's values (one per probe) relate to the expected ones."""
-    arrays = [as_array(u) for u in users]
-    for value, array in zip(users, arrays, strict=True):
+def relate(users: Sequence[Any], expected: Sequence[np.ndarray | float], ms: Sequence[int]) -> Relation:
+    """How the learner's values (one per probe) relate to the expected ones (arrays, or numbers such as a cost)."""
+    arrays = []
+    for value in users:
+        array = as_array(value)
         if array is None:
             return Relation("not-array", detail=f"not a numeric array: {value!r}"[:120])
+        arrays.append(array)
     refs = [np.asarray(e, dtype=float) for e in expected]
     if all(a.shape == r.shape for a, r in zip(arrays, refs, strict=True)):
         relation = _scalar_multiple(arrays, refs, ms, "equal")
-        if refs[0].size == 1 and relation.kind == "scale" and relation.factor.ratio is None:
+        if refs[0].size == 1 and relation.kind == "scale" and relation.factor is not None and relation.factor.ratio is None:
             # one number is always some multiple of another: only a factor that reads the same on every probe counts
             return Relation("different", None, f"yours {arrays[0].item():.6g}, expected {refs[0].item():.6g}")
         return relation
@@ -97,8 +102,9 @@ def relate(users: Sequence[Any], expected: Sequence[np.ndarray], ms: Sequence[in
 
 
 def _scalar_multiple(arrays: list[np.ndarray], refs: list[np.ndarray], ms: Sequence[int], same: str) -> Relation:
-    factors = [fit(a, r) for a, r in zip(arrays, refs, strict=True)]
-    if any(c is None for c in factors) or all(c == 0 for c in factors):
+    fitted = [fit(a, r) for a, r in zip(arrays, refs, strict=True)]
+    factors = [c for c in fitted if c is not None]
+    if len(factors) < len(fitted) or all(c == 0 for c in factors):
         zero = all(not a.any() for a in arrays)
         detail = "all zeros" if zero else largest_differences(arrays[0], refs[0])
         return Relation("different", None, detail)

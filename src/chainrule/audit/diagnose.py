@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -41,10 +42,16 @@ from chainrule.audit.reference import local_grads
 from chainrule.audit.report import Finding, FunctionAudit
 from chainrule.audit.sandbox import FunctionRun
 from chainrule.audit.versions import BY_NAME, CURRENT, file_version
+from chainrule.audit.wire import CallError, Products
 from chainrule.conventions import COST, LOSS, parse_key
 
 FUSED = "dZ[L] = AL - Y"
 Outputs = list[dict[str, Any]]
+
+
+def _m_power(power: int, sign: int = 1) -> Factor:
+    """The factor ±m^power: _m_power(1) is m ×, _m_power(-1) is 1/m ×, _m_power(0, -1) the sign."""
+    return Factor(Fraction(sign), power)
 
 
 def key_parts(key: str) -> tuple[str, int | None]:
@@ -82,8 +89,9 @@ class Evidence:
         if not indices or not self.present(key, indices):
             return Relation("missing")
         expected_key = expected_key or key
-        refs = [self.cases[i].expected[convention].get(expected_key) for i in indices]
-        if any(r is None for r in refs):
+        found = [self.cases[i].expected[convention].get(expected_key) for i in indices]
+        refs = [r for r in found if r is not None]
+        if len(refs) < len(found):
             return Relation("missing")
         return relate([self.outputs[i][key] for i in indices], refs, [self.cases[i].m for i in indices])
 
@@ -111,9 +119,10 @@ class Evidence:
         refs = []
         for i in indices:
             entry = self.cases[i].variants.get(label)
-            refs.append(None if entry is None else entry[1][convention].get(key))
-        if any(r is None for r in refs):
-            return False
+            ref = None if entry is None else entry[1][convention].get(key)
+            if ref is None:
+                return False
+            refs.append(ref)
         users = [self.outputs[i][key] for i in indices]
         return relate(users, refs, [self.cases[i].m for i in indices]).kind == "equal"
 
@@ -141,7 +150,7 @@ class Evidence:
             if other == key or not key_parts(other)[0] or not same_call:
                 continue
             relation = self.relation(key, convention, indices, expected_key=other)
-            if relation.kind == "equal" or (relation.kind == "scale" and relation.factor.ratio == 1):
+            if relation.factor is not None and (relation.kind == "equal" or (relation.kind == "scale" and relation.factor.ratio == 1)):
                 return other, relation.factor
         return None
 
@@ -255,26 +264,27 @@ def _error(spec: FunctionSpec, message: str, line: str | None) -> FunctionAudit:
     return FunctionAudit(spec.name, "error", None, None, summary, [Finding("(call)", "error", None, summary[len("error: "):])])
 
 
-def _place(error: dict[str, Any], source_file: str | None) -> str | None:
+def _place(error: CallError, source_file: str | None) -> str | None:
     """Where the learner's code raised, as the learner sees it: "line 11 of file.py: <code>"."""
     if error.get("line") is None:
         return None
-    where = os.path.basename(error["file"]) if error.get("file") else "your file"
+    file = error.get("file")
+    where = os.path.basename(file) if file else "your file"
     place = error.get("location") or f"line {error['line']} of {where}"  # the place as the learner sees it: chainrule.audit.source
     return f"{place}: {error.get('code') or ''}".rstrip(": ")
 
 
-def _exception(error: dict[str, Any]) -> str:
+def _exception(error: CallError) -> str:
     return f"{error['type']}: {error['message']}" if error["type"] != "SystemExit" else error["message"]
 
 
-def _error_message(error: dict[str, Any], case: Case) -> str:
+def _error_message(error: CallError, case: Case) -> str:
     """The exception, or for a product whose shapes do not fit: the formula with its shapes, then the exception."""
     product = _product_message(error.get("products"), case)
     return f"{product} ({_exception(error)})" if product else _exception(error)
 
 
-def _failed_assert(error: dict[str, Any]) -> bool:
+def _failed_assert(error: CallError) -> bool:
     return error.get("type") == "AssertionError" and (error.get("code") or "").lstrip().startswith("assert")
 
 
@@ -284,7 +294,7 @@ def failed_assert(run: FunctionRun) -> bool:
     return run.failure is None and bool(errors) and _failed_assert(errors[0])
 
 
-def _asserted(spec: FunctionSpec, error: dict[str, Any], plain: FunctionRun, source_file: str | None,
+def _asserted(spec: FunctionSpec, error: CallError, plain: FunctionRun, source_file: str | None,
               context: Context) -> _Result:
     """The function raised at one of its own ``assert`` lines: the values it computes, read with the asserts skipped."""
     result = _evaluate(spec, plain, source_file, context, None)
@@ -308,7 +318,7 @@ def _asserted(spec: FunctionSpec, error: dict[str, Any], plain: FunctionRun, sou
 _TARGET = re.compile(r"\bd(W|b|A|Z)(\d*)(_prev)?\b|\b(Z)(\d*)\b")
 
 
-def _product_message(info: dict[str, Any] | None, case: Case) -> str | None:
+def _product_message(info: Products | None, case: Case) -> str | None:
     """"dW1 = dZ1 · X^T: (4, m)(m, 2) → (4, 2); your `np.dot(dZ1.T, X)` multiplies (m, 4)(2, m): …", or None."""
     if not info or not case.dims:
         return None
@@ -360,7 +370,7 @@ def _unmatched_product(text: str, left_text: str, left: tuple, right_text: str, 
     return message
 
 
-def _formula(target: str, left: tuple[int, int], right: tuple[int, int], case: Case) -> tuple[str, tuple, tuple] | None:
+def _formula(target: str, left: tuple[int, ...], right: tuple[int, ...], case: Case) -> tuple[str, tuple, tuple] | None:
     """(the formula in the course's names, its left and right operand shapes) of the product the learner meant."""
     dims, m = case.dims, case.m
     single = len(dims) == 2
@@ -474,7 +484,7 @@ def differing_keys(spec: FunctionSpec, cases: list[Case]) -> list[str]:
     for key in spec.keys:
         for case in cases:
             loss, cost = case.expected["loss"].get(key), case.expected["cost"].get(key)
-            if loss is not None and not np.allclose(loss, cost, rtol=1e-9, atol=0):
+            if loss is not None and (cost is None or not np.allclose(loss, cost, rtol=1e-9, atol=0)):
                 out.append(key)
                 break
     return out
@@ -507,14 +517,14 @@ def choose_frame(spec: FunctionSpec, evidence: Evidence, context: Context | None
     to_cost = evidence.relation(first, "cost", indices)
     if to_cost.kind != "equal":
         to_loss = evidence.relation(first, "loss", indices)
-        powers = [r.factor.power for r in (to_cost, to_loss) if r.kind == "scale" and r.factor.ratio == 1]
+        powers = [r.factor.power for r in (to_cost, to_loss) if r.kind == "scale" and r.factor is not None and r.factor.ratio == 1]
         simpler_in_cost = len(powers) == 2 and abs(powers[0]) < abs(powers[1])  # e.g. 1/m of "cost" rather than 1/m^2 of "loss"
         return "cost" if simpler_in_cost else "loss"
     if key_parts(first)[0] in "AZ":
         for nxt in differing[1:]:
             if key_parts(nxt)[0] in "AZ":
                 relation = evidence.relation(nxt, "cost", evidence.indices(nxt, True))
-                if relation.kind == "scale" and relation.factor == Factor(1, -1):
+                if relation.kind == "scale" and relation.factor == _m_power(-1):
                     return "loss"
                 break
     return "cost"
@@ -576,21 +586,20 @@ def _key_finding(key: str, evidence: Evidence, frame: str, returns: str | None, 
         return Finding(key, matched[0], None, f"{key} matches {matched[1]}"), relation
     other = evidence.holds_other(key, frame, indices) if relation.kind != "scale" else None
     if other is not None:
-        name, factor = other
-        how = "" if factor.is_one else f"{factor} × "
-        return Finding(key, "wrong-input", None if factor.is_one else str(factor),
+        name, held = other
+        how = "" if held.is_one else f"{held} × "
+        return Finding(key, "wrong-input", None if held.is_one else str(held),
                        f"{key} holds {how}what {name} should be ({_formula_of(name)}); {key} is {_formula_of(key)}"), relation
-    if relation.kind == "scale":
+    if relation.kind == "scale" and relation.factor is not None:
         factor = relation.factor
         diagnosis = "sign" if factor.negative else "scale"
         text = str(factor) if factor.ratio is not None else f"{factor} (not a simple expression in m)"
         return Finding(key, diagnosis, str(factor), f"{key} is {text} × {what_it_is(key, frame)}{_scale_hint(key, factor)}"), relation
+    times = None if relation.factor is None or relation.factor.is_one else str(relation.factor)
     if relation.kind == "transposed":
-        factor = None if relation.factor is None or relation.factor.is_one else str(relation.factor)
-        return Finding(key, "transposed", factor, f"{key}: {relation.detail}" + (f", times {factor}" if factor else "")), relation
+        return Finding(key, "transposed", times, f"{key}: {relation.detail}" + (f", times {times}" if times else "")), relation
     if relation.kind == "shape":
-        factor = None if relation.factor is None or relation.factor.is_one else str(relation.factor)
-        return Finding(key, "shape", factor, f"{key}: {relation.detail}"), relation
+        return Finding(key, "shape", times, f"{key}: {relation.detail}"), relation
     return Finding(key, "unknown", None, f"{key}: {relation.detail}"), relation
 
 
@@ -605,11 +614,11 @@ def _formula_of(key: str) -> str:
 
 
 _COST_FACTORS = {
-    Factor(-1, 0): "the minus sign is missing: J = -(1/m) Σ (…)",
-    Factor(1, 1): "the 1/m is missing: J is the mean of the losses, -(1/m) Σ (…), not their sum",
-    Factor(-1, 1): "the minus sign and the 1/m are missing: J = -(1/m) Σ (…)",
-    Factor(1, -1): "1/m applied twice (np.mean and a / m?)",
-    Factor(-1, -1): "1/m applied twice and the minus sign missing",
+    _m_power(0, -1): "the minus sign is missing: J = -(1/m) Σ (…)",
+    _m_power(1): "the 1/m is missing: J is the mean of the losses, -(1/m) Σ (…), not their sum",
+    _m_power(1, -1): "the minus sign and the 1/m are missing: J = -(1/m) Σ (…)",
+    _m_power(-1): "1/m applied twice (np.mean and a / m?)",
+    _m_power(-1, -1): "1/m applied twice and the minus sign missing",
 }
 
 
@@ -622,9 +631,9 @@ def _cost_finding(evidence: Evidence, indices: list[int], relation: Relation) ->
     if isinstance(value, tuple | list) and all(isinstance(v, int | np.integer | np.ndarray) for v in value) and len(value) <= 2:
         return Finding("cost", "shape", None,
                        f"compute_cost returned {value!r}, a shape (np.shape(cost)?), not the cost: return np.squeeze(cost)")
-    if isinstance(value, Opaque) or as_array(value) is None:
+    array = None if isinstance(value, Opaque) else as_array(value)
+    if array is None:
         return Finding("cost", "unknown", None, f"compute_cost returned {value!r}, not a number")
-    array = as_array(value)
     if array.size and not np.all(np.isfinite(array)):
         return Finding("cost", "unknown", None, f"cost is {array.ravel()[0]}: a log of 0 or of a negative number?")
     if relation.kind == "scale" and relation.factor in _COST_FACTORS:
@@ -641,9 +650,9 @@ def _cost_finding(evidence: Evidence, indices: list[int], relation: Relation) ->
 
 def _scale_hint(key: str, factor: Factor) -> str:
     letter, _ = key_parts(key)
-    if letter in "Wbw" and factor == Factor(1, -1):
+    if letter in "Wbw" and factor == _m_power(-1):
         return " (1/m applied twice?)"
-    if letter in "Wbw" and factor == Factor(1, 1):
+    if letter in "Wbw" and factor == _m_power(1):
         return " (the 1/m is missing)"
     return ""
 
@@ -896,7 +905,7 @@ def _pattern(spec: FunctionSpec, findings: list[Finding], relations: dict[str, R
     if spread and steady and len(powers) == len(findings):
         for finding in findings:
             finding.message = finding.message.replace(" (1/m applied twice?)", "")
-        chain = ", ".join(f"{f.key}: {Factor(1, powers[f.key])}" for f in findings if powers[f.key] and key_parts(f.key)[0] != "b")
+        chain = ", ".join(f"{f.key}: {_m_power(powers[f.key])}" for f in findings if powers[f.key] and key_parts(f.key)[0] != "b")
         return (f"The factor compounds: 1/m applied at every layer grows as 1/m^k with the distance from the output ({chain}). "
                 "Apply the 1/m once: only in dW, db (the course's convention) or only at the output (J only).")
     dA_keys = [f for f in findings if key_parts(f.key)[0] in "AZ"]
@@ -905,10 +914,10 @@ def _pattern(spec: FunctionSpec, findings: list[Finding], relations: dict[str, R
         factors = {relations[f.key].factor for f in dW_keys if f.diagnosis == "scale"}
         if len(factors) == 1 and all(f.diagnosis == "scale" for f in dW_keys):
             factor = factors.pop()
-            if frame == "loss" and factor == Factor(1, 1):
+            if frame == "loss" and factor == _m_power(1):
                 return ('A mix of conventions: dA and dZ are per-example ∂L/∂· (the "loss" convention), but dW and db '
                         'leave out its 1/m (the "cost" convention\'s dW = dZ A_prevᵀ), so each is m × ∂J/∂W.')
-            if frame == "cost" and factor == Factor(1, -1):
+            if frame == "cost" and factor == _m_power(-1):
                 return ('A mix of conventions, 1/m applied twice: at the output (dA and dZ are ∂J/∂·, the "cost" '
                         'convention) and again in dW and db (the "loss" convention\'s (1/m) dZ A_prevᵀ), so each is (1/m) ∂J/∂W.')
     return ""

@@ -1,9 +1,10 @@
 """The audit's results: one ``FunctionAudit`` per function, gathered in an ``AuditReport``.
 
 Both print as tables in a terminal, render as HTML in a notebook (``chainrule.report.Table``) and
-serialize to the ``--json`` schema:
-``{"function", "verdict", "convention", "version", "first_wrong", "summary", "findings": [{"key", "diagnosis", "factor", "message"}]}``;
-``version`` names the notebook version whose conventions the function was audited against
+serialize to the ``--json`` schema of docs/audit.md: ``ReportDict``, one ``FunctionAuditDict`` per
+function (``{"function", "verdict", "convention", "version", "as_given", "first_wrong", "summary", "findings":
+[{"key", "diagnosis", "factor", "message"}]}``), and ``RunDetails``, what ran of the file. ``version``
+names the notebook version whose conventions the function was audited against
 (``chainrule.audit.versions``), or is null where the versions do not differ.
 """
 
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from chainrule.report import Table
 
@@ -24,6 +26,81 @@ DIAGNOSES = (
 VERDICTS = ("correct", "wrong", "error", "not-audited")
 
 
+class FindingDict(TypedDict):
+    key: str
+    diagnosis: str
+    factor: str | None
+    message: str
+
+
+class FunctionAuditDict(TypedDict):
+    function: str
+    verdict: str
+    convention: str | None
+    version: str | None
+    as_given: bool
+    first_wrong: str | None
+    summary: str
+    findings: list[FindingDict]
+
+
+class Place(TypedDict):
+    """A top-level statement of the file: where it is as the learner sees it ("cell 11, line 1"), its code."""
+
+    location: str
+    code: str
+
+
+NotRun = Place  # a top-level statement that is not a definition, and so not run (without --run-all)
+
+
+class Raised(Place):
+    """A top-level statement that raised when the file was executed; skipped, the audit went on."""
+
+    error: str  # "NameError: name 'x' is not defined"
+
+
+class FailedImport(Raised):
+    """An import that failed: the names it was to bind, the module (``error`` says where to put it)."""
+
+    names: list[str]
+    module: str | None
+
+
+class StoppedStatement(Place):
+    """A top-level statement that never ended or ended the process: stopped, and left out of the later runs."""
+
+    message: str
+
+
+class RunDetails(TypedDict):
+    """What ran of the file (``kind`` "functions" for function objects: nothing ran but them)."""
+
+    kind: str  # "py" | "ipynb" | "jupytext" | "nbconvert" | "functions"
+    run_all: bool
+    standins: list[str]  # the course modules supplied by chainrule
+    failed_imports: list[FailedImport]
+    raised: list[Raised]
+    stopped: list[StoppedStatement]
+    not_run: list[NotRun]
+    dropped: list[str]  # what the reader dropped, and why
+
+
+def functions_only() -> RunDetails:
+    """The RunDetails of an audit of function objects (%audit, cr.audit(fn)): no file, nothing but them ran."""
+    return {"kind": "functions", "run_all": False, "standins": [], "failed_imports": [], "raised": [], "stopped": [],
+            "not_run": [], "dropped": []}  # fmt: skip
+
+
+class ReportDict(RunDetails):
+    """The ``--json`` object: the report, then what ran of the file."""
+
+    source: str
+    exit_code: int
+    functions: list[FunctionAuditDict]
+    notes: list[str]
+
+
 @dataclass
 class Finding:
     """What one returned array is: its key, a diagnosis from DIAGNOSES, the factor when one applies, a sentence."""
@@ -33,7 +110,7 @@ class Finding:
     factor: str | None
     message: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> FindingDict:
         return {"key": self.key, "diagnosis": self.diagnosis, "factor": self.factor, "message": self.message}
 
 
@@ -76,7 +153,7 @@ class FunctionAudit:
         table.notes = [self.summary, *self.notes]
         return table
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> FunctionAuditDict:
         return {
             "function": self.function,
             "verdict": self.verdict,
@@ -102,7 +179,7 @@ class AuditReport:
     source: str
     functions: list[FunctionAudit]
     notes: list[str] = field(default_factory=list)
-    details: dict[str, Any] = field(default_factory=dict)  # what ran of the file: chainrule.audit._details
+    details: RunDetails = field(default_factory=functions_only)  # what ran of the file: chainrule.audit._details
 
     @property
     def correct(self) -> bool:
@@ -118,7 +195,7 @@ class AuditReport:
                 return f
         raise KeyError(function)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[FunctionAudit]:
         return iter(self.functions)
 
     def __len__(self) -> int:
@@ -136,10 +213,10 @@ class AuditReport:
         notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
         return f"<div><p><strong>{html.escape(self.headline())}</strong></p>{''.join(f._repr_html_() for f in self.functions)}{notes}</div>"
 
-    def to_list(self) -> list[dict[str, Any]]:
+    def to_list(self) -> list[FunctionAuditDict]:
         return [f.to_dict() for f in self.functions]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ReportDict:
         """The ``--json`` object (docs/audit.md): source, exit_code, functions, notes, and what ran of the file."""
         return {"source": self.source, "exit_code": self.exit_code, "functions": self.to_list(), "notes": list(self.notes),
                 **self.details}  # fmt: skip

@@ -32,12 +32,13 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from chainrule.audit.codec import decode, encode, load_arrays, save_arrays
 from chainrule.audit.source import Program
+from chainrule.audit.wire import Call, Skipped, Stopped
 from chainrule.audit.worker import prepare_process, run_job, write_json
 
 POLL_S = 0.005
@@ -58,10 +59,10 @@ class Failure:
 
 @dataclass
 class FunctionRun:
-    """The outcome of one function's calls: per call {"value": ...} or {"error": {...}}; or a failure."""
+    """The outcome of one function's calls: per call {"value": ...} or {"error": {...}} (``wire.Call``); or a failure."""
 
     name: str
-    calls: list[dict[str, Any]] | None = None
+    calls: list[Call] | None = None
     failure: Failure | None = None
 
 
@@ -70,12 +71,12 @@ class Run:
     """Everything the separate process reported.
 
     skipped: top-level statements that raised; stopped: top-level statements that never ended or
-    ended the process (each {"line", "column", "kind", "message"}), left out of the later runs;
+    ended the process (``wire.Stopped``), left out of the later runs;
     standins: the course modules supplied by chainrule; output: the tail of the learner's output.
     """
 
-    skipped: list[dict[str, Any]] = field(default_factory=list)
-    stopped: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    stopped: list[Stopped] = field(default_factory=list)
     standins: list[str] = field(default_factory=list)
     functions: dict[str, FunctionRun] = field(default_factory=dict)
     output: str = ""
@@ -86,6 +87,16 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, OSError):
         pass
+
+
+class _Handle(Protocol):
+    """A running worker: a fresh Python process, a forked child, or (without fork) the finished in-process run."""
+
+    def exitcode(self) -> int | None: ...
+
+    def kill(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class _Subprocess:
@@ -112,7 +123,7 @@ class _Subprocess:
         self.kill()  # always: children the learner's code forked are in the group
 
 
-def _forked_child(jobdir: str, functions: dict[str, Callable], user_files: set[str], deadline_s: float) -> None:
+def _forked_child(jobdir: str, functions: dict[str, Callable[..., Any]], user_files: set[str], deadline_s: float) -> None:
     try:
         os.setsid()
         raw = os.open(os.path.join(jobdir, "raw-output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -130,7 +141,7 @@ def _forked_child(jobdir: str, functions: dict[str, Callable], user_files: set[s
 
 
 class _Forked:
-    def __init__(self, jobdir: str, functions: dict[str, Callable], user_files: set[str], deadline_s: float) -> None:
+    def __init__(self, jobdir: str, functions: dict[str, Callable[..., Any]], user_files: set[str], deadline_s: float) -> None:
         context = multiprocessing.get_context("fork")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # "multi-threaded, use of fork()": a notebook kernel has threads
@@ -154,7 +165,7 @@ class _Forked:
 class _InProcess:
     """Fallback where fork is unavailable: runs at once, in this process, without a time limit."""
 
-    def __init__(self, jobdir: str, functions: dict[str, Callable], user_files: set[str], deadline_s: float) -> None:
+    def __init__(self, jobdir: str, functions: dict[str, Callable[..., Any]], user_files: set[str], deadline_s: float) -> None:
         run_job(jobdir, functions.get, user_files)
 
     def exitcode(self) -> int | None:
@@ -167,7 +178,7 @@ class _InProcess:
         pass
 
 
-def _wait_for(path: str, handle, timeout: float, progress: str | None = None) -> str | None:
+def _wait_for(path: str, handle: _Handle, timeout: float, progress: str | None = None) -> str | None:
     """None once ``path`` exists; "timeout" or "crash" otherwise (the process is then stopped).
 
     With ``progress`` (the worker's file naming the top-level statement it runs), the limit is per
@@ -214,10 +225,10 @@ def tail(step_dir: str, lines: int = 5) -> str:
 
 
 def run(
-    calls: dict[str, Sequence[tuple]],
+    calls: Mapping[str, Sequence[tuple[Any, ...]]],
     timeout: float,
     program: Program | None = None,
-    functions: dict[str, Callable] | None = None,
+    functions: dict[str, Callable[..., Any]] | None = None,
     run_all: bool = False,
     optimize: int = 0,
     prepare: dict[str, dict[str, Any]] | None = None,
@@ -238,6 +249,7 @@ def run(
         save_arrays(os.path.join(jobdir, "inputs.npz"), inputs)
         attempt, loads = 0, 0
         while pending:
+            deadline_s = WATCHDOG_S + timeout * len(pending)
             attempt += 1
             step_dir = os.path.join(jobdir, f"attempt-{attempt}")
             os.mkdir(step_dir)
@@ -248,11 +260,11 @@ def run(
                 "exclude": [[s["line"], s["column"]] for s in result.stopped],
                 "inputs": os.path.join(jobdir, "inputs.npz"),
                 "functions": [{"name": n, "calls": encoded[n], **(prepare or {}).get(n, {})} for n in pending],
-                "deadline_s": WATCHDOG_S + timeout * len(pending),
+                "deadline_s": deadline_s,
                 "optimize": optimize,
             }
             write_json(os.path.join(step_dir, "job.json"), job)
-            handle = _start(step_dir, program, functions, job["deadline_s"])
+            handle = _start(step_dir, program, functions, deadline_s)
             try:
                 pending, stopped = _collect(step_dir, handle, pending, timeout, result, program, first_attempt=attempt == 1)
             finally:
@@ -269,7 +281,7 @@ def run(
     return result
 
 
-def _start(step_dir: str, program: Program | None, functions: dict[str, Callable] | None, deadline_s: float):
+def _start(step_dir: str, program: Program | None, functions: dict[str, Callable[..., Any]] | None, deadline_s: float) -> _Handle:
     if program is not None:
         return _Subprocess(step_dir, os.path.abspath(program.path))
     user_files = {getattr(getattr(f, "__code__", None), "co_filename", "") for f in (functions or {}).values()}
@@ -293,8 +305,8 @@ def _stopped_statement(step_dir: str, program: Program | None) -> tuple[int, int
 
 
 def _collect(
-    step_dir: str, handle, pending: list[str], timeout: float, result: Run, program: Program | None, first_attempt: bool,
-) -> tuple[list[str], dict[str, Any] | None]:
+    step_dir: str, handle: _Handle, pending: list[str], timeout: float, result: Run, program: Program | None, first_attempt: bool,
+) -> tuple[list[str], Stopped | None]:
     """Read one process's results: (the names still to run in a new process, a top-level statement to leave out)."""
     problem = _wait_for(os.path.join(step_dir, "started.json"), handle, STARTUP_S) or _wait_for(
         os.path.join(step_dir, "loaded.json"), handle, timeout, progress=os.path.join(step_dir, "progress")

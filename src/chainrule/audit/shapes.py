@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import ast
 from types import FrameType
-from typing import Any
 
 import numpy as np
+
+from chainrule.audit.wire import Product, Products, Shape
 
 _SAFE_CALLS = {"transpose", "power", "exp", "tanh", "log", "multiply", "sum", "square", "maximum", "abs", "array",
                "asarray", "reshape", "divide", "subtract", "add"}  # fmt: skip
@@ -34,7 +35,7 @@ def _safe(node: ast.AST) -> bool:
     return True
 
 
-def _operands(node: ast.AST) -> tuple[ast.AST, ast.AST] | None:
+def _operands(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
         return node.left, node.right
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) >= 1:
@@ -60,8 +61,8 @@ def _target(line: str) -> str | None:
     return None
 
 
-def products(frame: FrameType, line: str) -> dict[str, Any] | None:
-    """{"target", "products": [{"text", "operands": [[text, shape], [text, shape]]}]} for the line, or None."""
+def products(frame: FrameType, line: str) -> Products | None:
+    """{"target", "products": [{"text", "operands": [(text, shape), (text, shape)]}]} for the line, or None."""
     text = line.strip()
     for candidate in (text, text.split("=", 1)[-1].strip() if "=" in text else text, text.removeprefix("return ").strip()):
         try:
@@ -71,21 +72,21 @@ def products(frame: FrameType, line: str) -> dict[str, Any] | None:
             continue
     else:
         return None
-    found = []
+    found: list[Product] = []
     for node in ast.walk(tree):
         pair = _operands(node)
         if pair is None:
             continue
-        shapes = []
+        shapes: list[tuple[str, Shape | None]] = []
         for operand in pair:
-            shape = None
+            shape: Shape | None = None
             if _safe(operand):
                 try:
                     value = eval(compile(ast.Expression(operand), "<operand>", "eval"), frame.f_globals, dict(frame.f_locals))
                     shape = list(np.shape(value))
                 except Exception:  # an operand that cannot be evaluated on its own: its shape stays unknown
                     shape = None
-            shapes.append([ast.unparse(operand), shape])
+            shapes.append((ast.unparse(operand), shape))
         found.append({"text": ast.unparse(node), "operands": shapes})
     if not found:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from typing import Any, Protocol, runtime_checkable
 
 import typer
 from typer.core import TyperCommand
@@ -26,16 +27,25 @@ def _json_error(message: str) -> None:
     raise typer.Exit(2)
 
 
+@runtime_checkable
+class _UsageError(Protocol):
+    """click's UsageError, whichever click raised it (typer vendors its own as ``typer._click``, without a public name)."""
+
+    exit_code: int
+
+    def format_message(self) -> str: ...
+
+
 class _AuditCommand(TyperCommand):
     """With --json, the command line's own usage errors are a JSON object too."""
 
-    def parse_args(self, ctx, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: click's Context (vendored by typer: no public name)
         if "--json" not in args:
             return super().parse_args(ctx, args)
         try:
             return super().parse_args(ctx, args)
         except Exception as error:  # the command line's usage errors (click's UsageError, exit code 2)
-            if getattr(error, "exit_code", None) != 2 or not hasattr(error, "format_message"):
+            if not isinstance(error, _UsageError) or error.exit_code != 2:
                 raise
             typer.echo(json.dumps({"error": error.format_message()}, ensure_ascii=False))
             raise typer.Exit(2) from None

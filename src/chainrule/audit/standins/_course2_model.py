@@ -20,9 +20,10 @@ from chainrule.network import backward as _backward
 from chainrule.network import forward as _forward
 
 ACTIVATIONS = ["relu", "relu", "sigmoid"]
+Cache = tuple[np.ndarray, ...]  # (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
 
 
-def forward_propagation(X: np.ndarray, parameters: dict[str, np.ndarray]):
+def forward_propagation(X: np.ndarray, parameters: dict[str, np.ndarray]) -> tuple[np.ndarray, Cache]:
     """(A3, cache) with cache = (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)."""
     A3, caches = _forward(X, parameters, ACTIVATIONS)
     A = [A_prev for (A_prev, _, _), _ in caches[1:]] + [A3]
@@ -32,7 +33,7 @@ def forward_propagation(X: np.ndarray, parameters: dict[str, np.ndarray]):
 backward_propagation = backward_propagation_n  # "loss": dZ3 = A3 − Y, dW = (1/m) dZ A_prevᵀ; keys dZ3, dW3, db3, dA2, …
 
 
-def backward_propagation_cost(X: np.ndarray, Y: np.ndarray, cache) -> dict[str, np.ndarray]:
+def backward_propagation_cost(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dict[str, np.ndarray]:
     """opt_utils_v1a's: "cost" convention, dz3 = (1/m)(A3 − Y), dW = dz A_prevᵀ; keys dz3, dW3, db3, da2, …"""
     Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3 = cache
     caches = [((X, W1, b1), Z1), ((A1, W2, b2), Z2), ((A2, W3, b3), Z3)]
@@ -69,7 +70,7 @@ def predict_dec(parameters: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
     return forward_propagation(X, parameters)[0] > 0.5
 
 
-def load_params_and_grads(seed: int = 1):
+def load_params_and_grads(seed: int = 1) -> tuple[np.ndarray, ...]:
     """opt_utils': (W1 (2, 3), b1 (2, 1), W2 (3, 3), b2 (3, 1), dW1, db1, dW2, db2) drawn in that order after np.random.seed(seed)."""
     np.random.seed(seed)
     return tuple(np.random.randn(*shape) for shape in ((2, 3), (2, 1), (3, 3), (3, 1)) * 2)

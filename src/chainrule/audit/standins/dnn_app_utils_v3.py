@@ -23,7 +23,7 @@ from chainrule.course.week4 import (
 from chainrule.course.week4_app import initialize_parameters_deep, predict
 
 
-def load_data():
+def load_data() -> tuple:
     """(train_x_orig, train_y, test_x_orig, test_y, classes) from datasets/train_catvnoncat.h5 and test_catvnoncat.h5."""
     return course_h5("catvnoncat")
 

@@ -3,7 +3,7 @@
 from chainrule.audit.standins._common import course_h5, missing
 
 
-def load_dataset():
+def load_dataset() -> tuple:
     """(train_set_x_orig, train_set_y, test_set_x_orig, test_set_y, classes) from datasets/train_catvnoncat.h5, test_catvnoncat.h5."""
     return course_h5("catvnoncat")
 
