@@ -550,7 +550,7 @@ PLANTED += [
     ("cost: missing minus", plant(WEEK4_2019, (COST_2019, COST_2019.replace("cost = -1.", "cost = 1."))), "compute_cost",
      expect(key="cost", diagnosis="sign", factor="-1", says=("minus sign is missing",))),
     ("cost: missing 1/m", plant(WEEK4_2019, (COST_2019, COST_2019.replace("-1. / m * ", "-"))), "compute_cost",
-     expect(key="cost", diagnosis="scale", factor="m", says=("the 1/m is missing",))),
+     expect(key="cost", diagnosis="scale", factor="m", says=("cost is m × J: the 1/m is missing: J is the mean of the losses",))),
     ("cost: 1/m twice", plant(WEEK4_2019, (COST_2019, COST_2019.replace("np.sum(", "np.mean("))), "compute_cost",
      expect(key="cost", diagnosis="scale", factor="1/m", says=("1/m applied twice",))),
     ("cost: summed over axis 0", plant(WEEK4_2019, (COST_2019, COST_2019.replace("AL)))", "AL)), axis=0)"))), "compute_cost",
