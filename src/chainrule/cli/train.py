@@ -156,8 +156,8 @@ def _fit_with_progress(run: Run, out: str | None) -> History:
 
         def on_epoch(epoch: int, J: float) -> None:
             done = epoch + 1
-            if done % every == 0 or done == epochs:
-                history = run.net.history
+            history = run.net.history  # fit fills it before the first callback
+            if history is not None and (done % every == 0 or done == epochs):
                 progress.update(task, completed=done, cost=f"{J:.6f}",
                                 train=percent(history.train_accuracy[-1]) if history.train_accuracy else "—",
                                 val=percent(history.val_accuracy[-1]) if history.val_accuracy else "—")
