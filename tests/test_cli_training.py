@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 import chainrule as cr
 from chainrule import runs
 from chainrule.cli import app
+from chainrule.datasets import load_dataset
 
 runner = CliRunner()
 
@@ -148,6 +150,20 @@ def test_predict_reads_the_label_column_of_the_saved_run(tmp_path):
         assert probabilities == pytest.approx(np.where(expected > 0.5, expected, 1 - expected), rel=1e-6)
     result = runner.invoke(app, ["predict", str(tmp_path / "m.npz"), str(tmp_path / "q.csv")])  # "target" is a feature now
     assert result.exit_code == 2 and "has 3 feature columns" in result.output
+
+
+def test_the_two_training_accuracies_say_which_they_are():
+    """The progress line's is the epoch's, from the outputs before each update; the final line's is after the last one."""
+    result = runner.invoke(app, ["train", "--dataset", "moons", "--epochs", "3"])
+    assert result.exit_code == 0, result.output
+    during = re.search(r"train \(during epoch\) (\d+\.\d\d) %", result.output)
+    after = re.search(r"training accuracy: (\d+\.\d\d) % \(after the last update\)", result.output)
+    assert during and after, result.output
+    net = cr.Network([2, 32, 16, 1], ["relu", "relu", "sigmoid"], rng=np.random.default_rng(0))
+    X, Y = load_dataset("moons").split("train")
+    history = net.fit(X, Y, learning_rate=0.01, epochs=3)
+    assert during.group(1) == f"{100 * history.train_accuracy[-1]:.2f}" and after.group(1) == f"{100 * net.accuracy(X, Y):.2f}"
+    assert during.group(1) != after.group(1)  # two numbers, each under its own name
 
 
 def test_training_cli_errors_exit_2(tmp_path):
