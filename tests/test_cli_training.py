@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 import chainrule as cr
+from chainrule import runs
 from chainrule.cli import app
+from chainrule.datasets import load_dataset
 
 runner = CliRunner()
 
@@ -82,6 +85,85 @@ def test_evaluate_and_predict_a_saved_model(tmp_path):
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "row,prediction,probability"
     assert lines[1].startswith("0,yes,") and lines[2].startswith("1,no,")
+
+
+def table(path, rng, m=120, label="answer"):
+    X = rng.standard_normal((m, 2))
+    path.write_text(f"a,b,{label}\n" + "".join(f"{a},{b},{int(a > b)}\n" for a, b in X))
+    return str(path)
+
+
+def test_evaluate_reads_the_saved_options_by_the_rule_of_resume(tmp_path):
+    """evaluate resolves a saved run's options as train --resume does (runs.resolve_options): its seed, label and
+    fractions where not given; the options of its data not for another data set."""
+    data = table(tmp_path / "t.csv", np.random.default_rng(0))
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--dataset", data, "--label", "answer", "--val-fraction", "0.25", "--test-fraction",
+                                 "0.3", "--seed", "4", "--layers", "2,3,1", "--epochs", "5", "--out", str(out), "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    trained, model = last_json(result.stdout), str(out / "model.npz")
+
+    def evaluated(*options):
+        result = runner.invoke(app, ["evaluate", model, *options, "--json"])
+        assert result.exit_code == 0, result.output
+        return last_json(result.stdout)
+
+    keys = ("train_accuracy", "val_accuracy", "test_accuracy", "cost", "val_cost", "test_cost")
+    for same in ((), ("--seed", "4"), ("--dataset", data, "--val-fraction", "0.25")):
+        assert {key: evaluated(*same)[key] for key in keys} == {key: trained[key] for key in keys}, same
+    for other in (("--seed", "5"), ("--test-fraction", "0.5")):  # another split: other examples in each part
+        assert evaluated(*other)["cost"] != trained["cost"], other
+    other_table = table(tmp_path / "u.csv", np.random.default_rng(1), label="label")  # no column "answer": the default label
+    assert evaluated("--dataset", other_table)["val_accuracy"] is not None
+    saved = cr.Network.load(model).metadata["train_options"]
+    assert runs.resolve_options({"dataset": other_table}, saved)["seed"] == 4  # the run's seed, not its data's options
+    assert runs.resolve_options({"dataset": other_table}, saved)["label"] is None
+    assert runs.resolve_options({}, saved) == {**saved, "layers": "2,3,1"}
+    result = runner.invoke(app, ["evaluate", model, "--seed", "-1"])
+    assert result.exit_code == 2 and "--seed must be" in result.output
+
+
+def test_resume_and_evaluate_resolve_options_by_one_rule(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    assert runner.invoke(app, [*MOONS, "--epochs", "2", "--out", str(out), "--json"]).exit_code == 0
+    calls = []
+    resolve = runs.resolve_options
+    monkeypatch.setattr(runs, "resolve_options", lambda given, saved=None: calls.append((dict(given), saved)) or resolve(given, saved))
+    assert runner.invoke(app, ["train", "--resume", str(out / "model.npz"), "--epochs", "3", "--json"]).exit_code == 0
+    assert runner.invoke(app, ["evaluate", str(out / "model.npz"), "--json"]).exit_code == 0
+    saved = cr.Network.load(out / "model.npz").metadata["train_options"]
+    assert calls[0][1]["seed"] == calls[-1][1]["seed"] == saved["seed"] == 3 and calls[-1][0] == {}
+
+
+def test_predict_reads_the_label_column_of_the_saved_run(tmp_path):
+    """A model without feature names takes every column but its run's label column (saved options, then "label")."""
+    net = cr.Network([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    (tmp_path / "q.csv").write_text("x1,target,x2\n1,0,2\n-1,1,-2\n")
+    (tmp_path / "p.csv").write_text("x1,label,x2\n1,0,2\n-1,1,-2\n")
+    expected = net.predict_proba(np.array([[1.0, -1.0], [2.0, -2.0]]))[0]
+    for options, queries in (({"label": "target"}, "q.csv"), ({}, "p.csv")):
+        net.metadata = {"train_options": options}
+        net.save(tmp_path / "m.npz")
+        result = runner.invoke(app, ["predict", str(tmp_path / "m.npz"), str(tmp_path / queries)])
+        assert result.exit_code == 0, result.output
+        probabilities = [float(line.split(",")[2]) for line in result.stdout.strip().splitlines()[1:]]
+        assert probabilities == pytest.approx(np.where(expected > 0.5, expected, 1 - expected), rel=1e-6)
+    result = runner.invoke(app, ["predict", str(tmp_path / "m.npz"), str(tmp_path / "q.csv")])  # "target" is a feature now
+    assert result.exit_code == 2 and "has 3 feature columns" in result.output
+
+
+def test_the_two_training_accuracies_say_which_they_are():
+    """The progress line's is the epoch's, from the outputs before each update; the final line's is after the last one."""
+    result = runner.invoke(app, ["train", "--dataset", "moons", "--epochs", "3"])
+    assert result.exit_code == 0, result.output
+    during = re.search(r"train \(during epoch\) (\d+\.\d\d) %", result.output)
+    after = re.search(r"training accuracy: (\d+\.\d\d) % \(after the last update\)", result.output)
+    assert during and after, result.output
+    net = cr.Network([2, 32, 16, 1], ["relu", "relu", "sigmoid"], rng=np.random.default_rng(0))
+    X, Y = load_dataset("moons").split("train")
+    history = net.fit(X, Y, learning_rate=0.01, epochs=3)
+    assert during.group(1) == f"{100 * history.train_accuracy[-1]:.2f}" and after.group(1) == f"{100 * net.accuracy(X, Y):.2f}"
+    assert during.group(1) != after.group(1)  # two numbers, each under its own name
 
 
 def test_training_cli_errors_exit_2(tmp_path):

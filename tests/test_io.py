@@ -60,6 +60,31 @@ def test_softmax_network_round_trip(tmp_path):
     assert np.array_equal(back.predict(X), net.predict(X))
 
 
+def test_the_model_file_holds_plain_values_and_every_public_name_reads_it(tmp_path):
+    """chainrule.modelfile reads and writes a SavedModel (no Network); io.save/load and Network.save/load are built on it."""
+    from chainrule import io, modelfile
+
+    net = trained(epochs=2)
+    net.metadata = {"classes": ["a", "b"]}
+    io.save(net, tmp_path / "a.npz")
+    saved = modelfile.read(tmp_path / "a.npz")
+    assert isinstance(saved, modelfile.SavedModel) and saved.layer_dims == [2, 6, 3, 1] and saved.dtype == np.float64
+    assert saved.activations == net.activations and saved.loss == net.loss and saved.metadata == net.metadata
+    assert set(saved.parameters) == set(net.parameters)
+    assert all(np.array_equal(saved.parameters[k], net.parameters[k]) for k in saved.parameters)
+    assert saved.training_state.epoch == 2 and saved.training_state.optimizer == "adam" and saved.normalization is None
+    modelfile.write(saved, tmp_path / "b.npz")  # plain values in, the same file out (the arrays and their checksums)
+    with np.load(tmp_path / "a.npz") as a, np.load(tmp_path / "b.npz") as b:
+        assert json.loads(a["header"].tobytes()) == json.loads(b["header"].tobytes())
+    for back in (io.load(tmp_path / "b.npz"), cr.Network.load(tmp_path / "b.npz")):
+        assert isinstance(back, cr.Network) and all(np.array_equal(back.parameters[k], net.parameters[k]) for k in net.parameters)
+        assert back.training_state.epoch == 2 and back.training_state.rng_state == net.training_state.rng_state
+    saved.activations = ["relu", "nope", "sigmoid"]
+    modelfile.write(saved, tmp_path / "c.npz")  # a well-formed file of no network: refused when the Network is built
+    with pytest.raises(cr.ChainruleError, match="c.npz'?: the header describes no valid network: .*nope"):
+        io.load(tmp_path / "c.npz")
+
+
 @pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
 def test_resume_equals_the_uninterrupted_run_exactly(tmp_path, optimizer):
     X, Y = moons_like()

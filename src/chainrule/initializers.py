@@ -53,3 +53,12 @@ def initialize_parameters(
         parameters[f"W{l}"] = init(rng, n, n_prev).astype(dtype, copy=False)
         parameters[f"b{l}"] = np.zeros((n, 1), dtype=dtype)
     return parameters
+
+
+def parameter_shapes(layer_dims: Sequence[int]) -> dict[str, tuple[int, int]]:
+    """{"W1": (n[1], n[0]), "b1": (n[1], 1), …} from ``layer_dims = [n_x, n[1], …, n[L]]``, nothing allocated."""
+    shapes = {}
+    for l in range(1, len(layer_dims)):
+        shapes[f"W{l}"] = (layer_dims[l], layer_dims[l - 1])
+        shapes[f"b{l}"] = (layer_dims[l], 1)
+    return shapes

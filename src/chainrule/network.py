@@ -8,6 +8,7 @@ The pure functions ``forward`` and ``backward`` are the single implementation th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ import chainrule.training as training
 from chainrule.activations import get_activation
 from chainrule.conventions import check_convention, scales
 from chainrule.errors import ChainruleError
-from chainrule.initializers import initialize_parameters
+from chainrule.initializers import initialize_parameters, parameter_shapes
 from chainrule.layers import Cache, layer_backward, layer_forward
 from chainrule.losses import OUTPUT_LOSS, check_cost_arrays, get_loss, objective, one_hot
 from chainrule.memory import FLOAT64, require
@@ -135,15 +136,6 @@ def check_architecture(layer_dims: Sequence[int], activations: str | Sequence[st
     if names[-1] == "softmax" and dims[-1] < 2:
         raise ChainruleError(f"a softmax output needs n[L] >= 2 classes; got n[L] = {dims[-1]} (use sigmoid for two classes)")
     return dims, names, loss
-
-
-def parameter_shapes(layer_dims: Sequence[int]) -> dict[str, tuple[int, int]]:
-    """{"W1": (n[1], n[0]), "b1": (n[1], 1), …} from ``layer_dims = [n_x, n[1], …, n[L]]``, nothing allocated."""
-    shapes = {}
-    for l in range(1, len(layer_dims)):
-        shapes[f"W{l}"] = (layer_dims[l], layer_dims[l - 1])
-        shapes[f"b{l}"] = (layer_dims[l], 1)
-    return shapes
 
 
 def require_parameter_memory(layer_dims: Sequence[int], dtype: Any = np.float64, initialization: str = "he",
@@ -541,15 +533,23 @@ class Network:
         return self._accuracy_of(AL, self.targets(Y, AL.shape[1]))
 
     # -- files ---------------------------------------------------------------------------
-    def save(self, path: str) -> None:
-        """Write the network, its normalization and its training state to ``path`` (.npz), atomically."""
-        from chainrule.io import save
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the network, its normalization and its training state to ``path`` (.npz), atomically (``chainrule.modelfile``)."""
+        from chainrule.modelfile import SavedModel, write
 
-        save(self, path)
+        write(SavedModel(self.layer_dims, self.activations, self.loss, self.dtype, dict(self._parameters), self.normalization,
+                         self.metadata, self.training_state), path)  # fmt: skip
 
     @classmethod
-    def load(cls, path: str, *, trust_header: bool = False) -> Network:
-        """The network saved at ``path``, every array checked against the file's header (see ``chainrule.io.load``)."""
-        from chainrule.io import load
+    def load(cls, path: str | os.PathLike[str], *, trust_header: bool = False) -> Network:
+        """The network saved at ``path``, every array checked against the file's header (``chainrule.modelfile.read``)."""
+        from chainrule.modelfile import read
 
-        return load(path, trust_header=trust_header)
+        saved = read(path, trust_header=trust_header)
+        try:
+            net = cls(saved.layer_dims, saved.activations, loss=saved.loss, initialization="zeros", dtype=saved.dtype)
+        except ChainruleError as error:
+            raise ChainruleError(f"{os.fspath(path)!r}: the header describes no valid network: {error}") from None
+        net.parameters = saved.parameters
+        net.normalization, net.metadata, net.training_state = saved.normalization, saved.metadata, saved.training_state
+        return net

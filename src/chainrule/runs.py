@@ -1,9 +1,9 @@
 """A training run as ``chainrule train``, ``evaluate`` and ``predict`` make it, without the printing.
 
 The commands parse their options and print; everything between is here: the options resolved
-(explicit, then a resumed run's saved ones, then the data set's defaults: the flower's are the
-course's week-3 model), the checks of a resumed run, the network built (the course's
-``np.random.seed`` stream on the flower), ``fit`` with checkpoints every ``checkpoint_every``
+by one rule for every command (``resolve_options``: explicit, then the saved run's, then the
+defaults; the flower's are the course's week-3 model), the checks of a resumed run, the network
+built (the course's ``np.random.seed`` stream on the flower), ``fit`` with checkpoints every ``checkpoint_every``
 epochs, the results per split (one forward pass each) written atomically, the data a saved
 model is evaluated on, and the predicted rows of a table of inputs.
 """
@@ -15,9 +15,9 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, TypeGuard
 
 import numpy as np
 
@@ -32,12 +32,46 @@ from chainrule.regularization import Masks, dropout_masks
 from chainrule.training import History
 from chainrule.validation import check_integer, check_number
 
+
+class RunOptions(TypedDict):
+    """A run's options, resolved (``resolve_options``); saved with its model as ``metadata["train_options"]``.
+
+    dataset None: a run of data that is none of chainrule train's data sets as it is (the playground's
+    own sample of a generator): evaluating it needs --dataset. seed None: the flower's weights from the
+    course's ``np.random.seed(legacy_seed)`` stream, everything else from ``default_rng(0)``.
+    """
+
+    dataset: str | None
+    data_dir: str | None
+    label: str | None
+    val_fraction: float | None
+    test_fraction: float | None
+    layers: str | None  # None: n_x,32,16,n_y (build_network writes the sizes it built)
+    activations: str
+    initialization: str
+    optimizer: str
+    learning_rate: float
+    epochs: int
+    batch_size: int | None
+    lambd: float
+    keep_prob: float
+    decay_rate: float
+    time_interval: int | None
+    patience: int | None
+    convention: str
+    seed: int | None
+    legacy_seed: int
+    checkpoint_every: int | None
+
+
 # The flower's defaults are the course's week-3 model; every other data set gets the generic ones.
 FLOWER = {"layers": "2,4,1", "activations": "tanh,sigmoid", "learning_rate": 1.2, "epochs": 10_000, "initialization": "scaled_normal"}
 GENERIC = {"activations": "relu,auto", "learning_rate": 0.01, "epochs": 100, "initialization": "auto"}
-COMMON = {"dataset": "flower", "optimizer": "gd", "batch_size": None, "lambd": 0.0, "keep_prob": 1.0, "decay_rate": 0.0,
-          "time_interval": None, "patience": None, "convention": "loss", "seed": None, "legacy_seed": 2,
+COMMON = {"dataset": "flower", "layers": None, "optimizer": "gd", "batch_size": None, "lambd": 0.0, "keep_prob": 1.0,
+          "decay_rate": 0.0, "time_interval": None, "patience": None, "convention": "loss", "seed": None, "legacy_seed": 2,
           "data_dir": None, "label": None, "val_fraction": None, "test_fraction": None, "checkpoint_every": None}
+# The options that say which data a run saw, beside its data set: a saved run's apply to its own data set only.
+DATA_OPTIONS = ("data_dir", "label", "val_fraction", "test_fraction")
 # What a resumed run cannot change: the network, its data and splits, the optimizer whose state it continues.
 FIXED_ON_RESUME = ("dataset", "layers", "activations", "initialization", "optimizer", "seed", "legacy_seed", "label",
                    "val_fraction", "test_fraction")
@@ -54,24 +88,26 @@ NUMBER_OPTIONS = {"learning_rate": ("--learning-rate", 0, None, True, False), "l
 class Run:
     """A run about to train: its resolved options, network, standardized data and, when resumed, the saved history."""
 
-    options: dict[str, Any]
+    options: RunOptions
     net: Network
     data: Dataset
     earlier: History | None
     resumed: bool
 
 
-def start_run(given: dict[str, Any], resume: str | None, out: str | None) -> Run:
+def start_run(given: Mapping[str, Any], resume: str | None, out: str | None) -> Run:
     """The options given (checked), resolved against the run saved in ``resume``; the data loaded, the network built."""
     check_ranges(given)
     saved = Network.load(resume) if resume else None
-    options = resolve_options(given, saved, resume)
+    if saved is not None:
+        if not saved.metadata.get("train_options"):
+            raise ChainruleError("--resume needs a model saved by chainrule train (its options are in the file)")
+        check_resume(given, {**COMMON, **saved_options(saved)}, saved, resume)
+    options = resolve_options(given, None if saved is None else saved_options(saved))
     check_convention(options["convention"])
     if out:
         prepare_out(out)
-    split_seed = options["seed"] if options["seed"] is not None else 0
-    raw = load_dataset(options["dataset"], data_dir=options["data_dir"], label=options["label"],
-                       val_fraction=options["val_fraction"], test_fraction=options["test_fraction"], seed=split_seed)
+    raw = run_data(options)
     net = saved if saved is not None else build_network(options, raw)
     earlier = saved_history(saved, resume) if saved is not None else None
     if saved is None:
@@ -92,19 +128,22 @@ def fit_run(run: Run, out: str | None, on_epoch: Callable[[int, float], Any] | N
         if on_epoch is not None:
             on_epoch(epoch, J)
         done = epoch + 1
-        if out and (done % save_every == 0 or done == epochs):
+        if out and net.history is not None and (done % save_every == 0 or done == epochs):  # fit fills net.history
             net.metadata["history"] = whole_history(run.earlier, net.history).to_dict()  # a resumed run continues the whole history
             with writing(os.path.join(out, "checkpoint.npz")) as path:
                 net.save(path)
 
-    history = net.fit(
-        *run.data.split("train"),
-        learning_rate=options["learning_rate"], epochs=epochs, convention=options["convention"], callback=callback,
-        batch_size=options["batch_size"], optimizer=options["optimizer"], lambd=options["lambd"],
-        keep_prob=options["keep_prob"], decay_rate=options["decay_rate"], time_interval=options["time_interval"],
-        validation_data=run.data.split("val"), patience=options["patience"], seed=options["seed"] or 0, resume=run.resumed,
-    )
+    X, Y = run.data.split("train")
+    history = net.fit(X, Y, epochs=epochs, callback=callback, validation_data=run.data.split("val"), resume=run.resumed,
+                      patience=options["patience"], **fit_arguments(options))  # fmt: skip
     return whole_history(run.earlier, history)
+
+
+def fit_arguments(options: RunOptions) -> dict[str, Any]:
+    """The keywords of ``Network.fit`` that a run's options set: α₀, convention, batches, optimizer, L2, dropout, decay, seed."""
+    return {"learning_rate": options["learning_rate"], "convention": options["convention"], "batch_size": options["batch_size"],
+            "optimizer": options["optimizer"], "lambd": options["lambd"], "keep_prob": options["keep_prob"],
+            "decay_rate": options["decay_rate"], "time_interval": options["time_interval"], "seed": options["seed"] or 0}  # fmt: skip
 
 
 def finish_run(run: Run, history: History, out: str | None) -> tuple[dict[str, Any], list[str], str | None]:
@@ -135,20 +174,24 @@ def epochs_done(net: Network) -> int:
     return net.training_state.epoch if net.training_state else 0
 
 
-def evaluation_data(net: Network, dataset: str | None, seed: int | None, **overrides: Any) -> tuple[str, Dataset]:
-    """(name, data standardized as the model's) that ``net`` is evaluated on: the data set and splits of its training
-    run, the options in ``overrides`` (data_dir, label, val_fraction, test_fraction) and ``seed`` where given."""
-    saved = net.metadata.get("train_options") or {}
-    dataset = dataset or saved.get("dataset")
-    if dataset is None:
-        raise ChainruleError("give --dataset: the model does not say which data set it was trained on")
-    same = dataset == saved.get("dataset")
-    options = {k: v if v is not None or not same else saved.get(k) for k, v in overrides.items()}
-    split_seed = seed if seed is not None else (saved.get("seed") or 0)
-    data = load_dataset(dataset, seed=split_seed, **options)
+def evaluation_data(net: Network, given: Mapping[str, Any]) -> tuple[str, Dataset]:
+    """(name, data standardized as the model's) that ``net`` is evaluated on: the options ``given`` (dataset, data_dir,
+    label, val_fraction, test_fraction, seed), resolved against the model's run as ``train --resume`` resolves them."""
+    check_ranges(given)
+    options = resolve_options(given, saved_options(net))
+    data, dataset = run_data(options), str(options["dataset"])  # run_data refuses a run without a data set
     if data.n_x != net.n_x or data.n_y != net.n_y:
         raise ChainruleError(f"{dataset} has n_x = {data.n_x}, n_y = {data.n_y}; the model expects {net.n_x}, {net.n_y}")
     return dataset, data.standardized(net.normalization)
+
+
+def run_data(options: RunOptions) -> Dataset:
+    """The raw data of a run: its data set, split by its options with the seed ``seed`` (0 if None), as trained on."""
+    if options["dataset"] is None:
+        raise ChainruleError("give --dataset: the model does not say which data set it was trained on")
+    split_seed = options["seed"] if options["seed"] is not None else 0
+    return load_dataset(options["dataset"], data_dir=options["data_dir"], label=options["label"],
+                        val_fraction=options["val_fraction"], test_fraction=options["test_fraction"], seed=split_seed)  # fmt: skip
 
 
 def predict_rows(net: Network, X: np.ndarray) -> list[tuple[int, str, float]]:
@@ -191,7 +234,7 @@ def planted_grads(net: Network, X: np.ndarray, Y: np.ndarray, masks: Masks | Non
     return grads
 
 
-def check_ranges(given: dict[str, Any]) -> None:
+def check_ranges(given: Mapping[str, Any]) -> None:
     """Every numeric option given, in its range, named as on the command line."""
     for key, (name, minimum) in INTEGER_OPTIONS.items():
         if key in given:
@@ -203,24 +246,40 @@ def check_ranges(given: dict[str, Any]) -> None:
             check_number(given[key], name, low, high, low_open=low_open, high_open=high_open)
 
 
-def resolve_options(given: dict[str, Any], saved: Network | None, resume: str | None) -> dict[str, Any]:
-    """Explicit options, then (when resuming) the saved run's, then the data set's defaults."""
-    options = dict(COMMON)
+def saved_options(net: Network) -> dict[str, Any]:
+    """The options of the run that trained ``net`` (``metadata["train_options"]``); {} for a model saved otherwise."""
+    return dict(net.metadata.get("train_options") or {})
+
+
+def resolve_options(given: Mapping[str, Any], saved: Mapping[str, Any] | None = None) -> RunOptions:
+    """A run's options, by the one rule of every command: explicit, then the saved run's, then the defaults.
+
+    ``saved``: the options of the run a model comes from (``saved_options``; None for a new run):
+    ``train --resume`` continues it, ``evaluate`` and ``predict`` read it. An option not given is the
+    saved run's, except the options of its data (``DATA_OPTIONS``) when ``given`` names another data
+    set; then ``COMMON``'s, and the data set's (``FLOWER`` for the flower, else ``GENERIC``) where still
+    None. A new run trains on the flower; a saved run on its own data set (None if it names none).
+    """
+    options: dict[str, Any] = dict(COMMON)
     if saved is not None:
-        options.update(saved.metadata.get("train_options") or {})
-        if not saved.metadata.get("train_options"):
-            raise ChainruleError("--resume needs a model saved by chainrule train (its options are in the file)")
-        check_resume(given, options, saved, resume)
+        other_data = "dataset" in given and given["dataset"] != saved.get("dataset")
+        options["dataset"] = None
+        options.update({key: value for key, value in saved.items() if not (other_data and key in DATA_OPTIONS)})
     options.update(given)
-    defaults = FLOWER if options["dataset"] == "flower" else GENERIC
-    for key, value in defaults.items():
-        options.setdefault(key, value)
-        if options[key] is None:
+    for key, value in (FLOWER if options["dataset"] == "flower" else GENERIC).items():
+        if options.get(key) is None:
             options[key] = value
+    if not _complete(options):
+        raise ChainruleError(f"a run's options need {sorted(RunOptions.__required_keys__ - set(options))}")
     return options
 
 
-def check_resume(given: dict[str, Any], saved_options: dict[str, Any], saved: Network, resume: str | None) -> None:
+def _complete(options: dict[str, Any]) -> TypeGuard[RunOptions]:
+    """Every key of RunOptions is there (COMMON and the data set's defaults give each one)."""
+    return RunOptions.__required_keys__ <= set(options)
+
+
+def check_resume(given: Mapping[str, Any], saved_options: Mapping[str, Any], saved: Network, resume: str | None) -> None:
     """A resumed run keeps its network, data, splits and optimizer; --epochs (the total) must go beyond the epochs done."""
     for key in FIXED_ON_RESUME:
         if key in given and normalized(key, given[key]) != normalized(key, saved_options.get(key)):
@@ -248,14 +307,15 @@ def normalized(key: str, value: Any) -> Any:
     return value
 
 
-def build_network(options: dict[str, Any], data: Dataset) -> Network:
-    layers = parse_ints(options["layers"], "--layers") if options.get("layers") else [data.n_x, 32, 16, data.n_y]
+def build_network(options: RunOptions, data: Dataset) -> Network:
+    layers = parse_ints(options["layers"], "--layers") if options["layers"] else [data.n_x, 32, 16, data.n_y]
     if layers[0] != data.n_x:
         raise ChainruleError(f"--layers must start with n_x = {data.n_x} for {data.name} (its number of features); got {layers}")
     if layers[-1] != data.n_y:
         raise ChainruleError(f"--layers must end with n_y = {data.n_y} for {data.name} ({data.n_classes} classes); got {layers}")
     names = [data.output_activation if name == "auto" else name for name in parse_names(options["activations"])]
     options["layers"] = ",".join(map(str, layers))
+    rng: np.random.RandomState | np.random.Generator
     if options["seed"] is None and options["dataset"] == "flower":
         rng = np.random.RandomState(options["legacy_seed"])  # the course's np.random.seed(...) stream
     else:
@@ -391,7 +451,7 @@ def read_inputs(net: Network, path: str) -> np.ndarray:
     them. A model without names (the planar data sets) takes every column except its label
     column, in order.
     """
-    label = net.metadata.get("train_options", {}).get("label") or "label"
+    label = resolve_options({}, saved_options(net))["label"] or "label"  # the label column of the model's run
     header, rows = read_table(path)
     names = net.metadata.get("feature_names")
     if names:

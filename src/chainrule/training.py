@@ -187,7 +187,8 @@ class EarlyStopping:
 
     def __init__(self, patience: int | None, history: History) -> None:
         self.patience, self.history = patience, history
-        self.best_cost, self.best_parameters = np.inf, None
+        self.best_cost = np.inf
+        self.best_parameters: dict[str, np.ndarray] | None = None
 
     def observe(self, epoch: int, val_cost: float, parameters: dict[str, np.ndarray]) -> None:
         if self.patience is not None and val_cost < self.best_cost:
@@ -213,7 +214,7 @@ LEGACY_OPTIONS = {  # fit's keyword names before the options were grouped: their
 def fit_options(optimizer: str | OptimizerConfig, options: dict[str, Any]) -> dict[str, Any]:
     """``fit``'s keyword arguments ``optimizer``, ``schedule``, ``regularization``, ``evaluation`` from
     ``Network.fit``'s: the objects themselves, or the old names (beta, ..., eval_every) grouped into them."""
-    grouped = {name: options.pop(name) for name in ("schedule", "regularization", "evaluation") if name in options}
+    grouped: dict[str, Any] = {name: options.pop(name) for name in ("schedule", "regularization", "evaluation") if name in options}
     unknown = sorted(set(options) - set(LEGACY_OPTIONS))
     if unknown:
         raise TypeError(f"fit() got an unexpected keyword argument {unknown[0]!r}")

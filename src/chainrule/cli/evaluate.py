@@ -21,11 +21,14 @@ def evaluate(
     seed: int = typer.Option(None, help="Seed of the splits (default: the training run's)."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Evaluate a saved network; the splits and the input normalization are the training run's unless overridden."""
+    """Evaluate a saved network; the splits and the input normalization are the training run's unless overridden.
+
+    An option not given is the training run's (the options of its data only when --dataset names no other data set).
+    """
+    given = {k: v for k, v in locals().items() if v is not None and k not in ("model", "json_output")}
     with user_errors():
         net = Network.load(model)
-        dataset, data = runs.evaluation_data(net, dataset, seed, data_dir=data_dir, label=label, val_fraction=val_fraction,
-                                             test_fraction=test_fraction)  # fmt: skip
+        dataset, data = runs.evaluation_data(net, given)  # resolved against the model's run as train --resume does
         results = runs.split_results(net, data)
         if json_output:
             print(runs.dumps({**results, "dataset": dataset, "model": model}))

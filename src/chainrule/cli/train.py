@@ -89,7 +89,8 @@ def _print_results(run: Run, history: History, results: dict[str, Any], stopping
     console.print(f"final cost J = {history.final_cost:.6f}", highlight=False)
     if stopping is not None and stopping["restored_epoch"] is not None:
         console.print(stopping["message"], highlight=False)
-    console.print(plain(f"training accuracy: {100 * results['train_accuracy']:.2f} %", "bold"), highlight=False)
+    # after the last update; the progress line's "train (during epoch)" is the accuracy of the outputs the epoch computed
+    console.print(plain(f"training accuracy: {100 * results['train_accuracy']:.2f} % (after the last update)", "bold"), highlight=False)
     for name in ("val", "test"):
         if results[f"{name}_accuracy"] is not None:
             title = "validation" if name == "val" else "test"
@@ -147,7 +148,7 @@ def _fit_with_progress(run: Run, out: str | None) -> History:
         TextColumn("epoch", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("cost {task.fields[cost]}  train {task.fields[train]}  val {task.fields[val]}", markup=False),
+        TextColumn("cost {task.fields[cost]}  train (during epoch) {task.fields[train]}  val {task.fields[val]}", markup=False),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err_console, transient=False) as progress:
@@ -156,8 +157,8 @@ def _fit_with_progress(run: Run, out: str | None) -> History:
 
         def on_epoch(epoch: int, J: float) -> None:
             done = epoch + 1
-            if done % every == 0 or done == epochs:
-                history = run.net.history
+            history = run.net.history  # fit fills it before the first callback
+            if history is not None and (done % every == 0 or done == epochs):
                 progress.update(task, completed=done, cost=f"{J:.6f}",
                                 train=percent(history.train_accuracy[-1]) if history.train_accuracy else "—",
                                 val=percent(history.val_accuracy[-1]) if history.val_accuracy else "—")

@@ -6,6 +6,8 @@ W[l] = randn / √n[l-1]), plus the data loader, the two models and ``predict``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from chainrule.course.week4 import (  # noqa: F401  (the application's namespace, as the course's)
@@ -34,7 +36,7 @@ def initialize_parameters_deep(layer_dims: list[int]) -> dict[str, np.ndarray]:
     return _initialize(layer_dims, "course_app", rng=np.random)
 
 
-def load_data(path: str = "datasets"):
+def load_data(path: str = "datasets") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(train_x_orig, train_y, test_x_orig, test_y, classes) from the folder holding the .h5 files.
 
     Images are (m, 64, 64, 3) uint8; labels (1, m). Needs h5py (``pip install chainrule[data]``).
@@ -42,7 +44,7 @@ def load_data(path: str = "datasets"):
     return read_catvnoncat(path)
 
 
-def _report(i: int, cost, costs: list, num_iterations: int, print_cost: bool) -> None:
+def _report(i: int, cost: np.ndarray, costs: list[np.ndarray], num_iterations: int, print_cost: bool) -> None:
     if (print_cost and i % 100 == 0) or i == num_iterations - 1:
         if print_cost:
             print(f"Cost after iteration {i}: {np.squeeze(cost)}")
@@ -50,12 +52,13 @@ def _report(i: int, cost, costs: list, num_iterations: int, print_cost: bool) ->
         costs.append(cost)
 
 
-def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
+def two_layer_model(X: np.ndarray, Y: np.ndarray, layers_dims: Sequence[int], learning_rate: float = 0.0075,
+                    num_iterations: int = 3000, print_cost: bool = False) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:  # fmt: skip
     """LINEAR → RELU → LINEAR → SIGMOID by gradient descent; returns (parameters, costs every 100)."""
     np.random.seed(1)
     n_x, n_h, n_y = layers_dims
     parameters = initialize_parameters(n_x, n_h, n_y)
-    costs: list = []
+    costs: list[np.ndarray] = []
     for i in range(num_iterations):
         A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
         A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
@@ -69,11 +72,12 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     return parameters, costs
 
 
-def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
+def L_layer_model(X: np.ndarray, Y: np.ndarray, layers_dims: list[int], learning_rate: float = 0.0075,
+                  num_iterations: int = 3000, print_cost: bool = False) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:  # fmt: skip
     """[LINEAR → RELU] × (L−1) → LINEAR → SIGMOID; returns (parameters, costs every 100)."""
     np.random.seed(1)
     parameters = initialize_parameters_deep(layers_dims)
-    costs: list = []
+    costs: list[np.ndarray] = []
     for i in range(num_iterations):
         AL, caches = L_model_forward(X, parameters)
         cost = compute_cost(AL, Y)
@@ -83,7 +87,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     return parameters, costs
 
 
-def predict(X, y, parameters):
+def predict(X: np.ndarray, y: np.ndarray, parameters: dict[str, np.ndarray]) -> np.ndarray:
     """p (1, m) of 0./1. (A[L] > 0.5); prints the accuracy as the course does."""
     m = X.shape[1]
     probas, _ = L_model_forward(X, parameters)

@@ -9,7 +9,7 @@ and ``predict`` apply exactly the same transformation to new data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -56,6 +56,10 @@ class Dataset:
         """Labels as a network's Y: (1, m) of 0/1 for two classes, one-hot (K, m) otherwise."""
         return y.reshape(1, -1).astype(np.float64) if self.n_classes == 2 else one_hot(y, self.n_classes)
 
+    @overload
+    def split(self, name: Literal["train"]) -> tuple[np.ndarray, np.ndarray]: ...  # every data set has a training split
+    @overload
+    def split(self, name: str) -> tuple[np.ndarray, np.ndarray] | None: ...
     def split(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(X, Y) of "train", "val" or "test" in the network's format; None if absent."""
         X, y = getattr(self, f"X_{name}"), getattr(self, f"y_{name}")

@@ -31,6 +31,7 @@ import asyncio
 import json
 import math
 import time
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -61,13 +62,20 @@ class Connection:
 
     def __init__(self, websocket: Any) -> None:
         self.ws = websocket
-        self.session: Session | None = None
+        self._session: Session | None = None
         self.training: asyncio.Task | None = None
         self.epochs_per_frame = 10
         self.seconds_per_epoch = 1e-4  # measured while playing: a frame trains for at most TRAINING_S_PER_FRAME
         self.in_flight = 0
         self.drawn = asyncio.Event()
         self.busy = False  # a gradient check or an audit is running
+
+    @property
+    def session(self) -> Session:
+        """The page's run: the one its last configure built, else the default one, built at the first message that needs it."""
+        if self._session is None:
+            self._session = Session()
+        return self._session
 
     async def send(self, payload: dict[str, Any], request: dict[str, Any] | None = None) -> None:
         if request is not None and "id" in request:
@@ -124,8 +132,6 @@ class Connection:
             if handler is None:
                 raise ChainruleError(f"unknown message type {limits._short(request['type'])}; "
                                      f"expected one of {', '.join(HANDLERS)}")
-            if self.session is None and request["type"] != "configure":
-                self.session = Session()
             await handler(self, request)
         except ChainruleError as error:
             await self.send({"type": "error", "message": str(error)}, request if isinstance(request, dict) else None)
@@ -133,7 +139,7 @@ class Connection:
     async def on_configure(self, request: dict) -> None:
         self.stop()
         session = Session(request.get("config", {}))  # a bad config leaves the current run as it was
-        self.session, self.in_flight = session, 0
+        self._session, self.in_flight = session, 0
         await self.send(session.describe(), request)
         await self.frame()
 
@@ -314,7 +320,7 @@ def create_app(host: str = "127.0.0.1"):
     ])  # fmt: skip
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, on_ready=None) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8765, on_ready: Callable[[str], Any] | None = None) -> None:
     """Run the app with uvicorn on ``host``:``port`` until interrupted; ``on_ready(url)`` once the socket listens.
 
     The socket is bound here first, so that a port in use is a ChainruleError, not a log line.
@@ -337,15 +343,16 @@ def serve(host: str = "127.0.0.1", port: int = 8765, on_ready=None) -> None:
     port = sock.getsockname()[1]
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     config = uvicorn.Config(create_app(host), log_level="warning", ws_max_size=limits.MAX_MESSAGE_BYTES, lifespan="off")
-    server = uvicorn.Server(config)
-    original = server.startup
 
-    async def startup(sockets=None):
-        await original(sockets=sockets)
-        if server.started and on_ready is not None:
-            on_ready(url)
+    class Server(uvicorn.Server):
+        """uvicorn's server, calling ``on_ready(url)`` once it has started."""
 
-    server.startup = startup
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started and on_ready is not None:
+                on_ready(url)
+
+    server = Server(config)
     try:
         server.run(sockets=[sock])
     finally:

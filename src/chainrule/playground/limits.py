@@ -74,11 +74,8 @@ class Config:
         return out
 
 
-def _number(raw: dict, name: str, default: float | None, lo: float, hi: float, *, open_lo: bool = False,
-            allow_none: bool = False) -> float | None:  # fmt: skip
+def _number(raw: dict[str, Any], name: str, default: float, lo: float, hi: float, *, open_lo: bool = False) -> float:
     value = raw.get(name, default)
-    if value is None and allow_none:
-        return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ChainruleError(f"{name} must be a number in {'(' if open_lo else '['}{lo:g}, {hi:g}]; got {value!r}")
     if value > hi or value < lo or (open_lo and value == lo):
@@ -86,13 +83,21 @@ def _number(raw: dict, name: str, default: float | None, lo: float, hi: float, *
     return float(value)
 
 
-def _integer(raw: dict, name: str, default: int | None, lo: int, hi: int, allow_none: bool = False) -> int | None:
+def _optional_number(raw: dict[str, Any], name: str, lo: float, hi: float) -> float | None:
+    """``_number``, or None where the field is left out or null."""
+    return None if raw.get(name) is None else _number(raw, name, lo, lo, hi)
+
+
+def _integer(raw: dict[str, Any], name: str, default: int, lo: int, hi: int, or_null: bool = False) -> int:
     value = raw.get(name, default)
-    if value is None and allow_none:
-        return None
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ChainruleError(f"{name} must be an integer from {lo} to {hi}" + (" or null" if allow_none else "") + f"; got {value!r}")
+        raise ChainruleError(f"{name} must be an integer from {lo} to {hi}" + (" or null" if or_null else "") + f"; got {value!r}")
     return value
+
+
+def _optional_integer(raw: dict[str, Any], name: str, lo: int, hi: int) -> int | None:
+    """``_integer``, or None where the field is left out or null."""
+    return None if raw.get(name) is None else _integer(raw, name, lo, lo, hi, or_null=True)
 
 
 def _choice(value: Any, name: str, choices: tuple[str, ...] | list[str]) -> str:
@@ -116,10 +121,10 @@ def parse_config(raw: Any) -> Config:
         raise ChainruleError(f"unknown config field(s) {', '.join(map(str, unknown))[:80]}; expected some of {', '.join(sorted(known))}")
     defaults = Config()
     dataset = _choice(raw.get("dataset", defaults.dataset), "dataset", tuple(DATASETS))
-    noise = _number(raw, "noise", None, 0.0, MAX_NOISE, allow_none=True)
+    noise = _optional_number(raw, "noise", 0.0, MAX_NOISE)
     if noise is not None and DATASETS[dataset] is None:
         raise ChainruleError(f"the {dataset} data set has no noise setting; send noise: null")
-    m = _integer(raw, "m", None, MIN_M, MAX_M, allow_none=True)
+    m = _optional_integer(raw, "m", MIN_M, MAX_M)
     if m is not None and dataset == "csv":
         raise ChainruleError("m is the CSV file's number of rows; send m: null with dataset csv")
     test_fraction = _number(raw, "test_fraction", defaults.test_fraction, 0.0, 0.9)
@@ -141,10 +146,10 @@ def parse_config(raw: Any) -> Config:
     initialization = _choice(raw.get("initialization", defaults.initialization), "initialization", ["auto", *INITIALIZERS])
     learning_rate = _number(raw, "learning_rate", defaults.learning_rate, 0.0, MAX_LEARNING_RATE, open_lo=True)
     optimizer = _choice(raw.get("optimizer", defaults.optimizer), "optimizer", tuple(OPTIMIZERS))
-    batch_size = _integer(raw, "batch_size", None, 1, MAX_M, allow_none=True)
+    batch_size = _optional_integer(raw, "batch_size", 1, MAX_M)
     lambd = _number(raw, "lambd", defaults.lambd, 0.0, MAX_LAMBD)
     keep_prob = _number(raw, "keep_prob", defaults.keep_prob, 0.0, 1.0, open_lo=True)
-    seed = _integer(raw, "seed", None, 0, MAX_SEED, allow_none=True)
+    seed = _optional_integer(raw, "seed", 0, MAX_SEED)
     csv = raw.get("csv")
     if dataset == "csv":
         if not isinstance(csv, str) or not csv.strip():

@@ -16,7 +16,8 @@ import json
 import os
 import re
 import tempfile
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
@@ -28,12 +29,17 @@ from chainrule.losses import get_loss
 from chainrule.network import Network
 from chainrule.playground.limits import MAX_M, MIN_M, Config, epochs_per_frame, parse_config
 
+if TYPE_CHECKING:
+    from chainrule.runs import RunOptions
+
 GRID = 100  # the decision boundary: GRID × GRID points of the plane
 UNIT_GRID = 32  # each unit's output over the plane, as TensorFlow Playground's thumbnails
 CURVE_POINTS = 400  # the cost curve keeps at most this many points (halved when full): flat memory
 PREVIEW_ROWS, PREVIEW_COLUMNS = 4, 8  # numbers shown for an array in the explain view
-GENERATORS = {"flower": planar.flower, "circles": planar.circles, "moons": planar.moons, "blobs": planar.blobs,
-              "gaussian_quantiles": planar.gaussian_quantiles, "spiral": planar.spiral, "xor": planar.xor}  # fmt: skip
+Generator = Callable[..., tuple[np.ndarray, np.ndarray]]  # (m, noise=...) → (X (2, m), y (1, m))
+GENERATORS: dict[str, Generator] = {"flower": planar.flower, "circles": planar.circles, "moons": planar.moons,
+                                    "blobs": planar.blobs, "gaussian_quantiles": planar.gaussian_quantiles,
+                                    "spiral": planar.spiral, "xor": planar.xor}  # fmt: skip
 DEFAULT_M = {"flower": 400, "circles": 300, "moons": 300, "blobs": 200, "gaussian_quantiles": 200, "spiral": 400, "xor": 400}
 
 
@@ -86,7 +92,7 @@ def load_data(config: Config) -> Dataset:
     return prepare(config.dataset, X, y[0], classes=["0", "1"], test_fraction=config.test_fraction, seed=seed, standardize=False)
 
 
-def train_options(config: Config) -> dict[str, Any]:
+def train_options(config: Config) -> RunOptions:
     """``chainrule train``'s options dict for ``config`` (its own defaults filled in by ``chainrule.runs``)."""
     from chainrule import runs
 
@@ -97,18 +103,19 @@ def train_options(config: Config) -> dict[str, Any]:
         "batch_size": config.batch_size, "lambd": config.lambd, "keep_prob": config.keep_prob, "seed": config.seed,
         "test_fraction": config.test_fraction, "val_fraction": 0.0,
     }  # fmt: skip
-    options = runs.resolve_options({k: v for k, v in given.items() if v is not None}, None, None)
+    options = runs.resolve_options({k: v for k, v in given.items() if v is not None})
     if given["dataset"] is None:
         options["dataset"] = None  # not one of chainrule train's data sets as it is: evaluate needs --dataset
     return options
 
 
-def build_network(config: Config, data: Dataset, options: dict[str, Any]) -> Network:
+def build_network(config: Config, data: Dataset, options: RunOptions) -> Network:
     """The network ``chainrule train`` builds for these options: on the flower without a seed, the
     course's weights drawn from np.random.RandomState(2); otherwise from default_rng(seed or 0)."""
     from chainrule import runs
 
-    build = dict(options, dataset=config.dataset if config.dataset == "flower" else options["dataset"])
+    build = options.copy()
+    build["dataset"] = config.dataset if config.dataset == "flower" else options["dataset"]
     net = runs.build_network(build, data)
     net.normalization = data.normalization
     return net
@@ -127,8 +134,19 @@ class CostCurve:
             self.points = [*self.points[:-1:2], last]
 
 
+class Measures(TypedDict):
+    """The training cost and accuracy of the current weights, and the test set's (None without one)."""
+
+    cost: float
+    accuracy: float
+    test_cost: float | None
+    test_accuracy: float | None
+
+
 class Session:
     """The state of one page: a Config, its data and network, the epoch reached and the cost curve."""
+
+    last: Measures  # of the weights as they are now (after the last frame's epochs)
 
     def __init__(self, config: Any = None) -> None:
         self.configure({} if config is None else config)
@@ -194,20 +212,18 @@ class Session:
         """``epochs`` more epochs of ``Network.fit``, resumed where the last call stopped (the same run as one call)."""
         if self.diverged:
             raise ChainruleError(f"training diverged ({self.diverged}); change a setting or reset")
-        o = self.options
-        try:
-            history = self.net.fit(
-                *self.train, learning_rate=o["learning_rate"], epochs=self.epoch + epochs, convention=o["convention"],
-                batch_size=o["batch_size"], optimizer=o["optimizer"], lambd=o["lambd"], keep_prob=o["keep_prob"],
-                decay_rate=o["decay_rate"], time_interval=o["time_interval"], validation_data=self.test, seed=o["seed"] or 0,
-                resume=self.epoch > 0, eval_every=epochs,
-            )  # fmt: skip
+        from chainrule import runs
+
+        X, Y = self.train
+        try:  # chainrule train's fit of these options, a frame at a time
+            history = self.net.fit(X, Y, epochs=self.epoch + epochs, validation_data=self.test, resume=self.epoch > 0,
+                                   eval_every=epochs, **runs.fit_arguments(self.options))  # fmt: skip
         except ChainruleError as error:
             self.diverged = str(error)
             if self.net.training_state is not None:  # the epochs completed before the cost stopped being finite
-                self.epoch = self.net.training_state["epoch"]
+                self.epoch = self.net.training_state.epoch
             raise
-        self.epoch = self.net.training_state["epoch"]
+        self.epoch = runs.epochs_done(self.net)
         self.last = {"cost": history.costs[-1], "accuracy": history.train_accuracy[-1],
                      "test_cost": history.val_costs[-1] if history.val_costs else None,
                      "test_accuracy": history.val_accuracy[-1] if history.val_accuracy else None}  # fmt: skip
@@ -217,12 +233,12 @@ class Session:
         """Cost and accuracy of the current weights (epoch 0: before any update)."""
         X, Y = self.train
         AL = self.net.forward(X)[0]
-        self.last: dict[str, Any] = {"cost": self.net.cost(AL, Y, lambd=self.options["lambd"]), "accuracy": self.net._accuracy_of(AL, Y),
+        self.last = {"cost": self.net.cost(AL, Y, lambd=self.options["lambd"]), "accuracy": self.net._accuracy_of(AL, Y),
                      "test_cost": None, "test_accuracy": None}  # fmt: skip
         if self.test is not None:
             X_test, Y_test = self.test
             AL_test = self.net.forward(X_test)[0]
-            self.last.update(test_cost=self.net.cost(AL_test, Y_test), test_accuracy=self.net._accuracy_of(AL_test, Y_test))
+            self.last["test_cost"], self.last["test_accuracy"] = self.net.cost(AL_test, Y_test), self.net._accuracy_of(AL_test, Y_test)
         self.curve.add(self.epoch, self.last["cost"], self.last["test_cost"])
 
     # -- what the page draws --------------------------------------------------------------------
