@@ -323,7 +323,7 @@ CLI_CASES = [
     (cli("predict", "{data}", "{data}"), r"not a readable chainrule model|not a chainrule model"),
     (cli("evaluate", "/nonexistent/model.npz"), r"no model file at '/nonexistent/model.npz'"),
     (cli("evaluate", "{model}", "--dataset", "digits"), r"digits has n_x = 64, n_y = 10; the model expects 2, 1"),
-    (cli("check", "--m", "0"), r"--m must be a positive number of examples; got 0"),
+    (cli("check", "--m", "0"), r"--m must be a positive integer \(the number of examples\); got 0"),
     (cli("check", "--layers", "2,x"), r"--layers must be comma-separated integers"),
     (cli("check", "--scale", "dW9=2"), r"--scale: no gradient 'dW9'"),
     (cli("check", "--scale", "dW1"), r"--scale must look like KEY=FACTOR"),

@@ -112,7 +112,7 @@ CLI = [
      r"error: a gradient check of layer_dims \[4, 5, 3, 1\] on m = 100,000,000 examples needs about [\d.]+ TiB of memory; "
      r"this machine has .* available"),
     ("check-layers-huge", ["check", "--layers", "1000000,1000000,1"], r"error: a gradient check of layer_dims \[1000000, 1000000, 1\]"),
-    ("check-m-zero", ["check", "--m", "0"], r"error: --m must be a positive number of examples; got 0"),
+    ("check-m-zero", ["check", "--m", "0"], r"error: --m must be a positive integer \(the number of examples\); got 0"),
     ("check-mode", ["check", "--mode", "fast"], r"error: unknown mode 'fast'; expected one of"),
     ("check-scale-form", ["check", "--scale", "dW1"], r"error: --scale must look like KEY=FACTOR, e.g\. dW2=1\.001; got 'dW1'"),
     ("check-scale-key", ["check", "--scale", "dW9=2"], r"error: --scale: no gradient 'dW9'; expected one of"),

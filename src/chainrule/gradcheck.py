@@ -63,7 +63,6 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from numbers import Real
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -77,7 +76,7 @@ from chainrule.numerics import best_fit_ratio, factor_of_m, factor_value, relati
 from chainrule.regularization import Masks, apply_mask, l2_cost
 from chainrule.report import Table
 from chainrule.training import LEGACY_OPTIONS, Regularization, fit_options
-from chainrule.validation import check_X, check_Y
+from chainrule.validation import check_integer, check_number, check_X, check_Y
 
 EPSILON = 1e-6  # the step of each element, or the RMS size of ΔZ[l] along a direction
 EPSILON_RANGE = (1e-7, 1e-5)  # the accepted ε: roundoff swamps the differences below, truncation error above
@@ -959,11 +958,9 @@ def _check_options(mode: str, k: int, epsilon: float, rtol: float, keep_prob: fl
         raise ChainruleError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
     if kinks not in KINKS:
         raise ChainruleError(f"kinks must be one of {', '.join(KINKS)}; got {kinks!r}")
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ChainruleError(f"k must be a positive integer (elements or directions per tensor); got {k!r}")
+    check_integer(k, "k", 1, "elements or directions per tensor")
     for name, value in (("epsilon", epsilon), ("rtol", rtol)):
-        if isinstance(value, bool) or not (isinstance(value, Real) and math.isfinite(value) and value > 0):
-            raise ChainruleError(f"{name} must be a positive finite number; got {value!r}")
+        check_number(value, name, 0, low_open=True)
     low, high = EPSILON_RANGE
     if not low <= epsilon <= high:
         raise ChainruleError(

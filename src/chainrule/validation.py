@@ -147,10 +147,14 @@ def check_number(value: Any, name: str, low: float | None = None, high: float | 
     return float(value)
 
 
-def check_integer(value: Any, name: str, minimum: int) -> int:
-    """``value`` as an int >= ``minimum`` (Python or NumPy integer, not a bool)."""
+def check_integer(value: Any, name: str, minimum: int, meaning: str = "") -> int:
+    """``value`` as an int >= ``minimum`` (Python or NumPy integer, not a bool).
+
+    The message names ``name``, what it must be and, with ``meaning``, what it counts:
+    "m must be a positive integer (the number of examples); got 0".
+    """
     if isinstance(value, bool | np.bool_) or not isinstance(value, Integral) or value < minimum:
         kind = {0: "non-negative integer", 1: "positive integer"}.get(minimum, f"integer >= {minimum}")
         given = value.item() if isinstance(value, np.generic) else value
-        raise ChainruleError(f"{name} must be a {kind}; got {given!r}")
+        raise ChainruleError(f"{name} must be a {kind}{f' ({meaning})' if meaning else ''}; got {given!r}")
     return int(value)

@@ -11,6 +11,7 @@ from chainrule.errors import ChainruleError
 from chainrule.gradcheck import EPSILON, EPSILON_RANGE, MODES, RTOL, K, gradcheck, require_memory
 from chainrule.network import check_architecture
 from chainrule.training import Regularization
+from chainrule.validation import check_integer
 
 
 def _parse_scale(text: str | None) -> tuple[str, float] | None:
@@ -51,8 +52,7 @@ def check(
     """Check every gradient of a random network against central differences; exit 1 if any tensor fails."""
     with user_errors():
         dims = parse_ints(layers, "--layers")
-        if m < 1:
-            raise ChainruleError(f"--m must be a positive number of examples; got {m}")
+        check_integer(m, "--m", 1, "the number of examples")
         regularization = Regularization(lambd=lambd, keep_prob=keep_prob)  # fit's rules for λ and keep_prob
         if mode in MODES:  # else gradcheck names the modes
             require_memory(check_architecture(dims, parse_names(activations))[0], m, mode, k)  # before X or W is drawn

@@ -27,8 +27,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from chainrule.conventions import CONVENTIONS
 from chainrule.errors import ChainruleError
 from chainrule.explain.equations import (
@@ -58,6 +56,7 @@ from chainrule.explain.verification import (
 from chainrule.network import Network, check_architecture
 from chainrule.regularization import check_lambd
 from chainrule.report import Table, latex_document, latex_escape, latex_table, markdown_escape, markdown_table
+from chainrule.validation import check_integer
 
 # -- the explanation -----------------------------------------------------------------------------
 CONVENTION_TITLES = {"loss": '"loss" (the course\'s)', "cost": '"cost" (J only)'}
@@ -242,8 +241,8 @@ def explain(
     random instance seeded by ``seed`` (m examples, or VERIFY_M when m is None) in both conventions
     and checks every shape, the ratio m or 1 of every key, and every gradient with ``gradcheck`` in each convention.
     """
-    if m is not None and (isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1):
-        raise ChainruleError(f"m must be a positive integer (the number of examples); got {m!r}")
+    if m is not None:
+        m = check_integer(m, "m", 1, "the number of examples")
     lambd = check_lambd(lambd)
     if isinstance(net, Network):
         if activations is not None:

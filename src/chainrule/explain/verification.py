@@ -18,7 +18,6 @@ import numpy as np
 
 from chainrule.activations import ACTIVATIONS
 from chainrule.conventions import CONVENTIONS, compare_grads, expected_ratio
-from chainrule.errors import ChainruleError
 from chainrule.explain.notation import Shape
 from chainrule.gradcheck import EPSILON, RTOL, GradcheckReport, K, gradcheck, memory_estimate
 from chainrule.losses import one_hot
@@ -26,6 +25,7 @@ from chainrule.memory import FLOAT64, require
 from chainrule.network import Network, parameter_shapes
 from chainrule.report import Table
 from chainrule.training import Regularization
+from chainrule.validation import check_integer
 
 VERIFY_M = 8  # examples in the random instance of verify when m is left symbolic
 # The numeric check is gradcheck's, at its defaults: central differences with ε = gradcheck.EPSILON (1e-6), a
@@ -159,8 +159,7 @@ def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape
     it in each convention (``gradcheck(..., epsilon, rtol, mode)``, seeded by ``seed``): the larger of
     the two relative differences ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) and the checks made.
     """
-    if not (isinstance(m, int | np.integer) and not isinstance(m, bool) and m >= 1):
-        raise ChainruleError(f"m must be a positive integer (the number of examples); got {m!r}")
+    m = check_integer(m, "m", 1, "the number of examples")
     require_verify_memory(net.layer_dims, m)
     instance, X, Y = random_problem(net, m, seed)
     _, caches = instance.forward(X)
