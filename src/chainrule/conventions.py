@@ -31,6 +31,7 @@ from typing import NamedTuple
 import numpy as np
 
 from chainrule.errors import ChainruleError
+from chainrule.losses import cost_weight
 from chainrule.numerics import best_fit_ratio
 
 CONVENTIONS = ("loss", "cost")
@@ -58,6 +59,19 @@ def parse_key(key: str, strict: bool = True) -> GradKey | None:
         return None
     letter, layer, prev = match.groups()
     return GradKey(letter, int(layer) if layer else None, prev is not None)
+
+
+def grads_key(key: str) -> GradKey:
+    """A core grads key taken apart, "dW2" → ("W", 2) (``parse_key``); a ChainruleError when ``key`` is not one."""
+    parsed = parse_key(key)
+    if parsed is None:
+        raise ChainruleError(f"not a gradient key: {key!r}; expected dW<l>, db<l>, dZ<l> or dA<l>")
+    return parsed
+
+
+def key_letter(key: str) -> str:
+    """The letter of a core grads key: "dW2" → "W"; a ChainruleError when ``key`` is not one."""
+    return grads_key(key).letter
 
 
 @dataclass(frozen=True)
@@ -93,13 +107,17 @@ class Convention:
         """What d<letter> is a derivative of: "J" for W, b (and week 2's w) in both conventions and for all in "cost"; else "L"."""
         return "J" if letter in "Wbw" or self.name == "cost" else "L"
 
+    def differentiates(self, letter: str) -> str:
+        """The function of the whole batch d<letter> is the derivative of: "J", or "Σ L" (dZ, dA in "loss": column i is ∂L⁽ⁱ⁾/∂·)."""
+        return "J" if self.of(letter) == "J" else "Σ L"
+
     def output_scale(self, m: int) -> float:
-        """s in dZ[L] = s ∂L/∂Z[L]: 1 ("loss") or 1/m ("cost")."""
-        return 1 / m if self.output_has_1_over_m else 1.0
+        """s in dZ[L] = s ∂L/∂Z[L]: 1 ("loss") or 1/m ("cost"), the 1/m of J (``losses.cost_weight``)."""
+        return cost_weight(m) if self.output_has_1_over_m else 1.0
 
     def dW_scale(self, m: int) -> float:
-        """k in dW[l] = k dZ[l] A[l-1]ᵀ and db[l] = k Σᵢ dZ[l]: 1/m ("loss") or 1 ("cost")."""
-        return 1 / m if self.dW_has_1_over_m else 1.0
+        """k in dW[l] = k dZ[l] A[l-1]ᵀ and db[l] = k Σᵢ dZ[l]: 1/m ("loss") or 1 ("cost"), the 1/m of J."""
+        return cost_weight(m) if self.dW_has_1_over_m else 1.0
 
     def scales(self, m: int) -> tuple[float, float]:
         """(s, k): dZ[L] = s ∂L/∂Z[L] at the output, dW[l] = k dZ[l] A[l-1]ᵀ. Always s · k = 1/m: one factor 1/m."""
@@ -107,9 +125,7 @@ class Convention:
 
     def derivative_of(self, key: str) -> str:
         """Which derivative the grads entry ``key`` holds, e.g. "∂L/∂Z[2]" for "dZ2" in "loss"; ∂J/∂· for dW, db."""
-        parsed = parse_key(key)
-        if parsed is None:
-            raise ChainruleError(f"not a gradient key: {key!r}; expected dW<l>, db<l>, dZ<l> or dA<l>")
+        parsed = grads_key(key)
         return f"∂{self.of(parsed.letter)}/∂{parsed.letter}[{parsed.layer}]"
 
 
@@ -213,8 +229,8 @@ class ConventionTable:
 
     def summary(self) -> list[str]:
         """Sentences that state what the table shows."""
-        dw = [r for r in self.rows if r["key"][1] in "Wb"]
-        dz = [r for r in self.rows if r["key"][1] in "ZA"]
+        dw = [r for r in self.rows if key_letter(r["key"]) in "Wb"]
+        dz = [r for r in self.rows if key_letter(r["key"]) in "ZA"]
         worst_w = max((r["rel_deviation"] for r in dw), default=0.0)
         worst_z = max((r["rel_deviation"] for r in dz), default=0.0)
         if self.lambd:
