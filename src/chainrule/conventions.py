@@ -26,13 +26,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 import numpy as np
 
 from chainrule.errors import ChainruleError
 from chainrule.losses import cost_weight
 from chainrule.numerics import best_fit_ratio
+
+if TYPE_CHECKING:
+    from chainrule.network import Network
+    from chainrule.report import Table
 
 CONVENTIONS = ("loss", "cost")
 
@@ -169,7 +173,22 @@ def expected_ratio(key: str, m: int) -> float:
     return float(m) if parsed is not None and parsed.letter in "ZA" else 1.0
 
 
-def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.ndarray], m: int, lambd: float = 0.0):
+class ConventionRow(TypedDict):
+    """One grads key of the convention table: what it is in each convention and how exactly loss = expected × cost."""
+
+    key: str
+    shape: tuple[int, ...]
+    loss: str  # what it is the derivative of in "loss", e.g. "∂L/∂Z[2]"
+    cost: str  # … in "cost", e.g. "∂J/∂Z[2]"
+    ratio: float  # best-fit loss/cost ⟨g_loss, g_cost⟩ / ⟨g_cost, g_cost⟩
+    expected: float  # m for dZ, dA; 1 for dW, db
+    max_abs_diff: float  # max |loss − cost|
+    rel_deviation: float  # max |loss − expected · cost| / max |loss|
+
+
+def compare_grads(
+    grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.ndarray], m: int, lambd: float = 0.0
+) -> ConventionTable:
     """The convention table of two grads dicts of the same batch: one row per key.
 
     Columns: key, shape, what it is in each convention, the best-fit ratio loss/cost
@@ -178,7 +197,7 @@ def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.nd
     """
     from chainrule.report import Table
 
-    rows = []
+    rows: list[ConventionRow] = []
     for key, g_loss in grads_loss.items():
         g_cost = grads_cost[key]
         ratio = best_fit_ratio(g_loss, g_cost)  # ⟨g_loss, g_cost⟩ / ⟨g_cost, g_cost⟩
@@ -186,16 +205,16 @@ def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.nd
         scale = float(np.max(np.abs(g_loss))) if g_loss.size else 0.0
         deviation = float(np.max(np.abs(g_loss - expected * g_cost))) / scale if scale > 0 else 0.0
         rows.append(
-            {
-                "key": key,
-                "shape": tuple(g_loss.shape),
-                "loss": derivative_of(key, "loss"),
-                "cost": derivative_of(key, "cost"),
-                "ratio": ratio,
-                "expected": expected,
-                "max_abs_diff": float(np.max(np.abs(g_loss - g_cost))) if g_loss.size else 0.0,
-                "rel_deviation": deviation,
-            }
+            ConventionRow(
+                key=key,
+                shape=tuple(g_loss.shape),
+                loss=derivative_of(key, "loss"),
+                cost=derivative_of(key, "cost"),
+                ratio=ratio,
+                expected=expected,
+                max_abs_diff=float(np.max(np.abs(g_loss - g_cost))) if g_loss.size else 0.0,
+                rel_deviation=deviation,
+            )
         )
     return ConventionTable(rows=rows, m=m, lambd=lambd, table=Table.from_rows(
         title=f'Both conventions on one batch (m = {m}): "loss" is the course\'s, "cost" is J only',
@@ -215,7 +234,7 @@ def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.nd
 class ConventionTable:
     """Result of ``compare_conventions``: rows (one dict per grads key), a verdict, and renderings."""
 
-    def __init__(self, rows: list[dict], m: int, table, lambd: float = 0.0) -> None:
+    def __init__(self, rows: list[ConventionRow], m: int, table: Table, lambd: float = 0.0) -> None:
         self.rows = rows
         self.m = m
         self.lambd = lambd
@@ -248,7 +267,7 @@ class ConventionTable:
             "∂L/∂· per example vs ∂J/∂· of the mean cost.",
         ]
 
-    def __getitem__(self, key: str) -> dict:
+    def __getitem__(self, key: str) -> ConventionRow:
         for row in self.rows:
             if row["key"] == key:
                 return row
@@ -264,7 +283,7 @@ class ConventionTable:
         return self.table.to_json()
 
 
-def compare_conventions(net, X: np.ndarray, Y: np.ndarray, lambd: float = 0.0) -> ConventionTable:
+def compare_conventions(net: Network, X: np.ndarray, Y: np.ndarray, lambd: float = 0.0) -> ConventionTable:
     """Run ``net``'s backward pass on (X, Y) in both conventions and compare every grads key.
 
     Returns a ConventionTable: for each of dZ[l], dW[l], db[l], dA[l-1] which derivative it is

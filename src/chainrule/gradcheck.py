@@ -63,7 +63,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 import numpy as np
 
@@ -462,6 +462,31 @@ def _suspects(target: _Target, g: np.ndarray, comparison: _Comparison, UV: tuple
 
 
 # -- the verdict on one tensor ----------------------------------------------------------------------
+class GradcheckRow(TypedDict):
+    """One tensor's row of a GradcheckReport (and of its JSON)."""
+
+    key: str  # "dW2", …
+    shape: tuple[int, ...]
+    derivative: str  # what it is the derivative of, e.g. "∂L/∂Z[2]" (conventions.derivative_of)
+    of: str | None  # the function ĝ differentiates, "J" or "Σ L"; None when the tensor could not be compared
+    mode: str | None  # "full", "sample" or "directional" ("auto" resolved)
+    checked: int  # elements or directions (one per example for dZ, dA) in the verdict
+    kinks: int  # checks whose perturbation crossed a relu kink
+    skipped: int  # of those, left out (both sides crossed)
+    evaluations: int  # cost evaluations
+    relative_difference: float  # ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖)
+    ratio: float  # best-fit ⟨g, ĝ⟩ / ⟨ĝ, ĝ⟩
+    factor: str | None  # the ratio as an exact factor ("2", "m", "1/m", …) when it is one
+    worst_index: tuple[int, ...] | None
+    worst_analytic: float | None
+    worst_numeric: float | None
+    passed: bool
+    problem: str | None  # why it failed, in words
+    resolution: str | None  # for a pass that rests on roundoff: how closely g and ĝ were seen to agree
+    epsilon: float | None  # the step used
+    seconds: float
+
+
 def exact_factor(ratio: float, m: int, tolerance: float = 1e-4) -> str | None:
     """"2", "m", "1/m", "-1", … when ``ratio`` is that factor to ``tolerance`` (relative), else None (``numerics.factor_of_m``)."""
     return factor_of_m(ratio, m, tolerance)
@@ -469,7 +494,7 @@ def exact_factor(ratio: float, m: int, tolerance: float = 1e-4) -> str | None:
 
 def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comparison | None, mode: str, rtol: float,
          m: int, convention: str, kinks: str, seconds: float, epsilon: float,
-         first: tuple[float, float] | None = None) -> dict[str, Any]:  # fmt: skip
+         first: tuple[float, float] | None = None) -> GradcheckRow:  # fmt: skip
     """One row of the report: the comparison's numbers and the verdict.
 
     epsilon: the step this comparison used; first: (the step asked for, its floor / ‖ĝ‖) when the
@@ -485,7 +510,7 @@ def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comp
     if factor is not None and float(np.linalg.norm(a - factor_value(factor, m) * n)) > 10 * rtol * size + floor:
         factor = None
     worst = located if located is not None else (comparison if comparison.elements is not None else None)
-    row: dict[str, Any] = {
+    row: GradcheckRow = {
         "key": target.key,
         "shape": target.shape,
         "derivative": derivative_of(target.key, convention),
@@ -545,7 +570,7 @@ def _problem_text(a: np.ndarray, n: np.ndarray, relative: float, ratio: float, f
     return f"values differ (relative difference {relative:.3g})"
 
 
-def _failed_row(key: str, shape: tuple, expected: tuple | None, convention: str, problem: str) -> dict[str, Any]:
+def _failed_row(key: str, shape: tuple[int, ...], expected: tuple[int, ...] | None, convention: str, problem: str) -> GradcheckRow:
     """A row for a tensor that cannot be compared: missing, or of the wrong shape."""
     return {
         "key": key, "shape": shape, "derivative": derivative_of(key, convention), "of": None, "mode": None,
@@ -576,7 +601,7 @@ COLUMNS = [
 class GradcheckReport:
     """What ``gradcheck`` found: one row per tensor, the verdict, and renderings (text, HTML, JSON)."""
 
-    rows: list[dict[str, Any]]
+    rows: list[GradcheckRow]
     mode: str
     convention: str
     epsilon: float
@@ -601,7 +626,7 @@ class GradcheckReport:
         """Keys of the failing tensors in backward order (the first one is where to look first)."""
         return [row["key"] for row in self.rows if not row["passed"]]
 
-    def __getitem__(self, key: str) -> dict[str, Any]:
+    def __getitem__(self, key: str) -> GradcheckRow:
         for row in self.rows:
             if row["key"] == key:
                 return row
@@ -820,7 +845,7 @@ class _Settings:
 
 
 def _check_target(problem: _Problem, target: _Target, grads: dict[str, np.ndarray], settings: _Settings,
-                  rng: np.random.Generator) -> tuple[dict[str, Any], _Comparison | None, int]:  # fmt: skip
+                  rng: np.random.Generator) -> tuple[GradcheckRow, _Comparison | None, int]:  # fmt: skip
     """One tensor's row of the report, the comparison it rests on (None when the tensor is missing or of the wrong
     shape) and how many cost evaluations it took.
 
@@ -849,7 +874,7 @@ def _check_target(problem: _Problem, target: _Target, grads: dict[str, np.ndarra
     return row, comparison, evaluations  # the first look's evaluations too, when the tensor was checked again
 
 
-def convention_hint(rows: list[dict[str, Any]], convention: str, m: int) -> str | None:
+def convention_hint(rows: list[GradcheckRow], convention: str, m: int) -> str | None:
     """The sentence to lead a report with when the failures are the other convention's gradients, else None.
 
     Checked in "loss", gradients of the "cost" convention (dZ[L] = (1/m)(A[L] − Y) = ∂J/∂Z[L]) make

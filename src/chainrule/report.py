@@ -10,7 +10,7 @@ import html
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,11 +48,11 @@ class Table:
 
     title: str
     columns: list[tuple[str, str]]  # (row key, header)
-    rows: list[dict[str, Any]]
+    rows: Sequence[Mapping[str, Any]]  # plain dicts, or the TypedDicts of the reports' rows
     notes: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_rows(cls, title: str, rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> Table:
+    def from_rows(cls, title: str, rows: Sequence[Mapping[str, Any]], columns: list[tuple[str, str]]) -> Table:
         return cls(title=title, columns=columns, rows=rows)
 
     def cells(self) -> list[list[str]]:
