@@ -397,6 +397,25 @@ def test_markdown_has_latex_math_and_tables():
     assert "PASS" in md
 
 
+def test_the_equation_tables_are_report_tables_in_every_format():
+    """One table path: the forward and backward tables are report.Tables, in Markdown and LaTeX through
+    report.markdown_table / latex_table (the LaTeX cells as math), in the terminal through cli.common.rich_table."""
+    from chainrule.explain import CODE, MATH
+    from chainrule.report import UNICODE_IN_LATEX, latex_table, markdown_table
+
+    ex = explain([5, 4, 3, 1], m=7, lambd=0.7)
+    md, tex = ex.to_markdown(), ex.to_latex()
+    for name in ("forward_table", "backward_table"):
+        text, markdown, latex = (getattr(ex, name)(notation) for notation in ("text", "markdown", "latex"))
+        assert len(text.rows) == len(markdown.rows) == len(latex.rows) and text.notes == markdown.notes
+        assert markdown_table(markdown, CODE, MATH) in md
+        rows = "\n".join(latex_table(latex, math=MATH)[3:-1])  # the body of its longtable
+        assert "".join(UNICODE_IN_LATEX.get(c, c) for c in rows) in tex
+    assert "| dW3 | $dW^{[3]} = \\frac{1}{m} dZ^{[3]} A^{[2]\\top} + \\frac{\\lambda}{m} W^{[3]}$ |" in md, md
+    with pytest.raises(cr.ChainruleError, match="unknown notation 'html'; expected one of: text, markdown, latex"):
+        ex.forward_table("html")
+
+
 def test_json_holds_the_same_shapes_as_a_real_pass():
     net = cr.Network([6, 3, 1], ["tanh", "sigmoid"], seed=0)
     data = json.loads(explain(net, m=5, verify=True).to_json())
