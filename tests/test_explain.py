@@ -409,7 +409,7 @@ def test_the_equation_tables_are_report_tables_in_every_format():
         text, markdown, latex = (getattr(ex, name)(notation) for notation in ("text", "markdown", "latex"))
         assert len(text.rows) == len(markdown.rows) == len(latex.rows) and text.notes == markdown.notes
         assert markdown_table(markdown, CODE, MATH) in md
-        rows = "\n".join(latex_table(latex, math=MATH)[3:-1])  # the body of its longtable
+        rows = "\n".join(latex_table(latex, math=(*MATH, "shapes"))[3:-1])  # the body of its longtable
         assert "".join(UNICODE_IN_LATEX.get(c, c) for c in rows) in tex
     assert "| dW3 | $dW^{[3]} = \\frac{1}{m} dZ^{[3]} A^{[2]\\top} + \\frac{\\lambda}{m} W^{[3]}$ |" in md, md
     with pytest.raises(cr.ChainruleError, match="unknown notation 'html'; expected one of: text, markdown, latex"):

@@ -61,19 +61,15 @@ from chainrule.validation import check_integer
 # -- the explanation -----------------------------------------------------------------------------
 CONVENTION_TITLES = {"loss": '"loss" (the course\'s)', "cost": '"cost" (J only)'}
 NOTATIONS = ("text", "markdown", "latex")  # how the equation tables write their cells
-MATH = ("equation", "loss", "loss_is", "cost", "cost_is", "shapes_latex")  # LaTeX cells: $…$ in Markdown and LaTeX
+MATH = ("equation", "loss", "loss_is", "cost", "cost_is")  # LaTeX cells: $…$ in Markdown and LaTeX (and "shapes" in LaTeX)
 CODE = ("shapes",)  # Markdown: the shapes as code
 
 
 def _columns(notation: str, columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The columns of an equation table: as given for "text"; the grads key first for "markdown" and "latex",
-    whose shapes are LaTeX ("shapes_latex") in "latex"."""
+    """The columns of an equation table: as given for "text"; the grads key first for "markdown" and "latex"."""
     if notation not in NOTATIONS:
         raise ChainruleError(f"unknown notation {notation!r}; expected one of: {', '.join(NOTATIONS)}")
-    if notation == "text":
-        return columns
-    shapes = "shapes_latex" if notation == "latex" else "shapes"
-    return [("key", ""), *((shapes if key == "shapes" else key, header) for key, header in columns)]
+    return columns if notation == "text" else [("key", ""), *columns]
 
 
 @dataclass
@@ -111,15 +107,17 @@ class Explanation:
     # -- tables: one source, rendered as text, Markdown and LaTeX by chainrule.report, by rich in the CLI ----
     def forward_table(self, notation: str = "text") -> Table:
         """The forward equations and their shapes. notation "text": as printed; "markdown", "latex": the key
-        first, the equations as LaTeX (the ``MATH`` columns), the shapes as code (Markdown) or as LaTeX."""
+        first, the equations as LaTeX (the ``MATH`` columns), the shapes as text (Markdown's code) or as LaTeX."""
+        columns = _columns(notation, [("equation", "equation"), ("shapes", "shapes")])
         latex = notation != "text"
-        rows = [{"key": eq.key, "equation": eq.latex if latex else eq.text, "shapes": eq.shapes,
-                 "shapes_latex": eq.shapes_latex} for eq in self.forward]  # fmt: skip
-        return Table.from_rows("Forward, input → output (one column per example)", rows,
-                               _columns(notation, [("equation", "equation"), ("shapes", "shapes")]))  # fmt: skip
+        rows = [{"key": eq.key, "equation": eq.latex if latex else eq.text,
+                 "shapes": eq.shapes_latex if notation == "latex" else eq.shapes} for eq in self.forward]  # fmt: skip
+        return Table.from_rows("Forward, input → output (one column per example)", rows, columns)
 
     def backward_table(self, notation: str = "text") -> Table:
         """Both conventions' backward equations side by side, what each array is, the shapes (see ``forward_table``)."""
+        columns = _columns(notation, [("loss", CONVENTION_TITLES["loss"]), ("loss_is", "is"), ("cost", CONVENTION_TITLES["cost"]),
+                                      ("cost_is", "is"), ("shapes", "shapes")])  # fmt: skip
         latex = notation != "text"
         rows = []
         for eq_loss, eq_cost in zip(self.backward["loss"], self.backward["cost"], strict=True):
@@ -127,11 +125,9 @@ class Explanation:
                          "loss_is": derivative_latex(eq_loss.derivative_of) if latex else eq_loss.derivative_of,
                          "cost": eq_cost.latex if latex else eq_cost.text,
                          "cost_is": derivative_latex(eq_cost.derivative_of) if latex else eq_cost.derivative_of,
-                         "shapes": eq_loss.shapes, "shapes_latex": eq_loss.shapes_latex})  # fmt: skip
-        columns = [("loss", CONVENTION_TITLES["loss"]), ("loss_is", "is"), ("cost", CONVENTION_TITLES["cost"]),
-                   ("cost_is", "is"), ("shapes", "shapes")]  # fmt: skip
+                         "shapes": eq_loss.shapes_latex if notation == "latex" else eq_loss.shapes})  # fmt: skip
         table = Table.from_rows("Backward, output → input, both conventions side by side (the shapes are the same in both)",
-                                rows, _columns(notation, columns))  # fmt: skip
+                                rows, columns)  # fmt: skip
         table.notes = [
             'dW, db are ∂J/∂W, ∂J/∂b in both and identical; dZ, dA differ by exactly m ("loss" = m × "cost"). '
             "The 1/m enters once: in dW and db (\"loss\") or at the output dZ[L] (\"cost\")."
@@ -189,11 +185,11 @@ class Explanation:
         if shapes_only:
             body += latex_table(self.shapes_table())
             return latex_document(body)
-        body += latex_table(self.forward_table("latex"), math=MATH)
+        body += latex_table(self.forward_table("latex"), math=(*MATH, "shapes"))
         body += latex_table(self.activations_table(), code=("g", "g_prime"))
         backward = self.backward_table("latex")
         backward.notes = []  # its sentence in LaTeX, below
-        body += latex_table(backward, math=MATH)
+        body += latex_table(backward, math=(*MATH, "shapes"))
         body += ["",
                  r"$dW$, $db$ are $\partial J/\partial W$, $\partial J/\partial b$ in both and identical; $dZ$, $dA$ differ "
                  r"by exactly $m$. The $1/m$ enters once: in $dW$ and $db$ (``loss'') or at the output $dZ^{[L]}$ (``cost'')."]  # fmt: skip
