@@ -17,8 +17,9 @@ So every dZ and dA differs by exactly the factor m and every dW, db is identical
 1/m in *both* places (at the output and in every dW) is the bug that gives 1/m^k.
 
 This module is the one place that says so in code: ``Convention`` (``LOSS``, ``COST``) gives the
-output scale s and the dW scale k (s · k = 1/m), what dZ and dA are derivatives of ("Σ L" or "J")
-and ``derivative_of`` each key; ``parse_key`` is the one reader of a grads key ("dW2" → W, 2).
+output scale s and the dW scale k (s · k = 1/m; the 1/m is J's, ``losses.cost_weight``), what dZ and dA
+are derivatives of ("Σ L" or "J", and per key ``differentiates``) and ``derivative_of`` each key;
+``parse_key`` is the one reader of a grads key ("dW2" → W, 2; ``key_letter`` for its letter).
 layers, network, course/, gradcheck, explain and the audit read the factor from here.
 """
 

@@ -47,6 +47,7 @@ from chainrule.explain.verification import (
     THRESHOLD,
     VERIFY_M,
     Verification,
+    VerificationRow,
     kinked_layers,
     random_instance,
     random_problem,
@@ -273,8 +274,9 @@ verify_network = verify  # ``explain``'s keyword ``verify`` shadows the function
 
 
 __all__ = [
-    "CONVENTION_TITLES", "EPSILON", "LATEX", "MAX_ENTRIES", "MODE", "RATIO_TOLERANCE", "TEXT", "THRESHOLD", "VERIFY_M",
-    "Dim", "Equation", "Explanation", "Note", "Operand", "Shape", "Verification", "activations_table",
+    "CODE", "CONVENTION_TITLES", "EPSILON", "LATEX", "MATH", "MAX_ENTRIES", "MODE", "NOTATIONS", "RATIO_TOLERANCE", "TEXT",
+    "THRESHOLD", "VERIFY_M", "Dim", "Equation", "Explanation", "Note", "Operand", "Shape", "Verification", "VerificationRow",
+    "activations_table",
     "backward_equations", "derivative_latex", "explain", "forward_equations", "kinked_layers", "latex_escape",
     "latex_number", "markdown_escape", "notes", "random_instance", "random_problem", "require_verify_memory",
     "shape_text", "shapes_table", "verify",
