@@ -218,6 +218,52 @@ def test_verify_threshold_catches_a_subtle_error(monkeypatch):
     assert verify(net, m=6, seed=1, rtol=1e-4).passed  # the same error, under a loosened rtol
 
 
+@pytest.mark.parametrize("factor", [1 + 1e-9, 1 + 1e-10])
+def test_verify_ratio_tolerance_catches_a_subtle_error(monkeypatch, factor):
+    """Negative control for RATIO_TOLERANCE (1e-12): dZ1 off by a factor 1 + 1e-9 (or 1e-10) in "cost" only passes
+    gradcheck in both conventions (rtol 1e-5) but breaks loss = m × cost, and only that check fails verify; a correct
+    run's loss/cost deviates by under 1e-14, and a tolerance loosened to 1e-8 would let the error through."""
+    from chainrule.explain import verification
+
+    net = cr.Network([4, 3, 1], activations=["tanh", "sigmoid"], seed=0)
+    assert verify(net, m=6, seed=1).passed
+    instance, X, Y = verification.random_problem(net, 6, 1)
+    caches = instance.forward(X)[1]
+    exact = cr.conventions.compare_grads(*(instance.backward(Y, caches, c) for c in CONVENTIONS), 6)
+    assert max(row["rel_deviation"] for row in exact.rows) < 1e-14
+    original = cr.Network.backward
+
+    def off_in_cost(self, Y, caches, convention="loss", *args, **kwargs):
+        grads = original(self, Y, caches, convention, *args, **kwargs)
+        if convention == "cost":
+            grads["dZ1"] = grads["dZ1"] * factor
+        return grads
+
+    monkeypatch.setattr(cr.Network, "backward", off_in_cost)
+    v = verify(net, m=6, seed=1)
+    rows = {row["key"]: row for row in v.rows}
+    assert not v.passed and [key for key, row in rows.items() if not row["ok"]] == ["dZ1"], v.verdict()
+    assert len(v.failures) == 1 and v.failures[0].startswith("dZ1 loss/cost = 6, expected 6 (relative deviation "), v.failures
+    assert "finite-difference" not in v.verdict()  # gradcheck passed it: the ratio check alone failed it
+    assert rows["dZ1"]["ratio"] == pytest.approx(6 / factor, rel=1e-13)  # the printed ratio is the checked one
+    monkeypatch.setattr(verification, "RATIO_TOLERANCE", 1e-8)
+    assert verify(net, m=6, seed=1).passed  # the same error, under a loosened tolerance
+
+
+def test_verify_prints_the_ratio_it_checks():
+    """The loss/cost column is compare_grads' best-fit ratio, the one the verdict checks, not a ratio of norms."""
+    from chainrule.explain.verification import random_problem
+
+    net = cr.Network([5, 4, 3, 1], activations=["relu", "tanh", "sigmoid"], seed=2)
+    v = verify(net, m=7, seed=4, lambd=0.3)
+    instance, X, Y = random_problem(net, 7, 4)
+    _, caches = instance.forward(X)
+    grads = [instance.backward(Y, caches, c, lambd=0.3) for c in CONVENTIONS]
+    table = cr.conventions.compare_grads(*grads, 7, lambd=0.3)
+    assert [row["ratio"] for row in v.rows] == [row["ratio"] for row in table.rows]
+    assert [row["expected"] for row in v.rows] == [7.0 if key[1] in "ZA" else 1.0 for key in (r["key"] for r in v.rows)]
+
+
 def dW1_scaled_by(monkeypatch, factor):
     """Network.backward with dW1 multiplied by ``factor`` in both conventions: a relative difference of (f − 1)/(f + 1)."""
     original = cr.Network.backward
@@ -349,6 +395,25 @@ def test_markdown_has_latex_math_and_tables():
     header = [line for line in md.splitlines() if line.startswith("| key")]
     assert header, "the verification table is there"
     assert "PASS" in md
+
+
+def test_the_equation_tables_are_report_tables_in_every_format():
+    """One table path: the forward and backward tables are report.Tables, in Markdown and LaTeX through
+    report.markdown_table / latex_table (the LaTeX cells as math), in the terminal through cli.common.rich_table."""
+    from chainrule.explain import CODE, MATH
+    from chainrule.report import UNICODE_IN_LATEX, latex_table, markdown_table
+
+    ex = explain([5, 4, 3, 1], m=7, lambd=0.7)
+    md, tex = ex.to_markdown(), ex.to_latex()
+    for name in ("forward_table", "backward_table"):
+        text, markdown, latex = (getattr(ex, name)(notation) for notation in ("text", "markdown", "latex"))
+        assert len(text.rows) == len(markdown.rows) == len(latex.rows) and text.notes == markdown.notes
+        assert markdown_table(markdown, CODE, MATH) in md
+        rows = "\n".join(latex_table(latex, math=(*MATH, "shapes"))[3:-1])  # the body of its longtable
+        assert "".join(UNICODE_IN_LATEX.get(c, c) for c in rows) in tex
+    assert "| dW3 | $dW^{[3]} = \\frac{1}{m} dZ^{[3]} A^{[2]\\top} + \\frac{\\lambda}{m} W^{[3]}$ |" in md, md
+    with pytest.raises(cr.ChainruleError, match="unknown notation 'html'; expected one of: text, markdown, latex"):
+        ex.forward_table("html")
 
 
 def test_json_holds_the_same_shapes_as_a_real_pass():

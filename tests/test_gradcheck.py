@@ -197,6 +197,48 @@ def test_l2_follows_the_training_objective(monkeypatch):
         assert report.failed_tensors == ["dW3", "dW2", "dW1"], str(report)
 
 
+@pytest.mark.parametrize("lambd", [0.0, 0.7])
+def test_gradchecks_J_is_the_training_objective(lambd):
+    """gradcheck's J, its per-example losses from Z[L] (Loss.from_Z) through J = (1/m) Σ L (+ L2), is losses.objective,
+    what training minimises; and its numeric ĝ of a dW, db is the central difference of that objective itself."""
+    from chainrule.losses import objective
+
+    net, X, Y = problem(hidden="relu", seed=8)
+    checked = GRADCHECK._Problem.of(net, X, Y, None, 1.0)
+    AL, _ = net.forward(X)
+    J = objective(AL, Y, net.loss, net.parameters, lambd)
+    assert checked.objective(lambd) == pytest.approx(J, rel=1e-13, abs=0), (checked.objective(lambd), J)
+    epsilon = 1e-6
+    for key in ("W1", "b2", "W3"):
+        target = next(t for t in GRADCHECK._targets([f"d{key}"], 3, net.layer_dims, checked.m, cr.conventions.LOSS)[0])
+        g = np.zeros(target.shape)
+        ours = GRADCHECK._check_elements(checked, target, g, np.arange(g.size), epsilon, lambd, one_sided=True).numeric
+        theirs = []
+        for index in np.ndindex(target.shape):
+            J_at = []
+            for sign in (1, -1):
+                parameters = {k: v.copy() for k, v in net.parameters.items()}
+                parameters[key][index] += sign * epsilon
+                moved = cr.Network.from_parameters(parameters, net.activations)
+                J_at.append(objective(moved.forward(X)[0], Y, net.loss, parameters, lambd))
+            theirs.append((J_at[0] - J_at[1]) / (2 * epsilon))
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-9, err_msg=f"d{key}: gradcheck's ĝ vs ∂ objective")
+
+
+def test_gradcheck_follows_the_training_J(monkeypatch):
+    """gradcheck reads J = (1/m) Σ L from losses (objective_of_losses): if training's J drifted (2/m instead of 1/m)
+    while backward kept its 1/m, every tensor checked against J fails (dW, db in "loss", all in "cost")."""
+    from chainrule import losses
+
+    cost_of_losses = losses.cost_of_losses
+    net, X, Y = problem(hidden="tanh", seed=3)
+    monkeypatch.setattr(losses, "cost_of_losses", lambda L: 2 * cost_of_losses(L))
+    loss = check(net, X, Y, mode="full", lambd=0.7)
+    assert set(loss.failed_tensors) == {"dW3", "db3", "dW2", "db2", "dW1", "db1"}, str(loss)
+    cost = check(net, X, Y, builtin(net, X, Y, "cost"), mode="full", convention="cost")
+    assert not cost.passed and {row["factor"] for row in cost.rows} == {"1/2"}, str(cost)
+
+
 @pytest.mark.parametrize("options", [{"lambd": True}, {"lambd": -0.1}, {"keep_prob": 0}, {"keep_prob": True}])
 def test_options_follow_fits_rules(options):
     """lambd and keep_prob are checked by the rules fit uses (a bool is not a number), with the same message."""

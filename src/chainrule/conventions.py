@@ -17,8 +17,9 @@ So every dZ and dA differs by exactly the factor m and every dW, db is identical
 1/m in *both* places (at the output and in every dW) is the bug that gives 1/m^k.
 
 This module is the one place that says so in code: ``Convention`` (``LOSS``, ``COST``) gives the
-output scale s and the dW scale k (s · k = 1/m), what dZ and dA are derivatives of ("Σ L" or "J")
-and ``derivative_of`` each key; ``parse_key`` is the one reader of a grads key ("dW2" → W, 2).
+output scale s and the dW scale k (s · k = 1/m; the 1/m is J's, ``losses.cost_weight``), what dZ and dA
+are derivatives of ("Σ L" or "J", and per key ``differentiates``) and ``derivative_of`` each key;
+``parse_key`` is the one reader of a grads key ("dW2" → W, 2; ``key_letter`` for its letter).
 layers, network, course/, gradcheck, explain and the audit read the factor from here.
 """
 
@@ -26,12 +27,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 import numpy as np
 
 from chainrule.errors import ChainruleError
+from chainrule.losses import cost_weight
 from chainrule.numerics import best_fit_ratio
+
+if TYPE_CHECKING:
+    from chainrule.network import Network
+    from chainrule.report import Table
 
 CONVENTIONS = ("loss", "cost")
 
@@ -58,6 +64,19 @@ def parse_key(key: str, strict: bool = True) -> GradKey | None:
         return None
     letter, layer, prev = match.groups()
     return GradKey(letter, int(layer) if layer else None, prev is not None)
+
+
+def grads_key(key: str) -> GradKey:
+    """A core grads key taken apart, "dW2" → ("W", 2) (``parse_key``); a ChainruleError when ``key`` is not one."""
+    parsed = parse_key(key)
+    if parsed is None:
+        raise ChainruleError(f"not a gradient key: {key!r}; expected dW<l>, db<l>, dZ<l> or dA<l>")
+    return parsed
+
+
+def key_letter(key: str) -> str:
+    """The letter of a core grads key: "dW2" → "W"; a ChainruleError when ``key`` is not one."""
+    return grads_key(key).letter
 
 
 @dataclass(frozen=True)
@@ -93,13 +112,17 @@ class Convention:
         """What d<letter> is a derivative of: "J" for W, b (and week 2's w) in both conventions and for all in "cost"; else "L"."""
         return "J" if letter in "Wbw" or self.name == "cost" else "L"
 
+    def differentiates(self, letter: str) -> str:
+        """The function of the whole batch d<letter> is the derivative of: "J", or "Σ L" (dZ, dA in "loss": column i is ∂L⁽ⁱ⁾/∂·)."""
+        return "J" if self.of(letter) == "J" else "Σ L"
+
     def output_scale(self, m: int) -> float:
-        """s in dZ[L] = s ∂L/∂Z[L]: 1 ("loss") or 1/m ("cost")."""
-        return 1 / m if self.output_has_1_over_m else 1.0
+        """s in dZ[L] = s ∂L/∂Z[L]: 1 ("loss") or 1/m ("cost"), the 1/m of J (``losses.cost_weight``)."""
+        return cost_weight(m) if self.output_has_1_over_m else 1.0
 
     def dW_scale(self, m: int) -> float:
-        """k in dW[l] = k dZ[l] A[l-1]ᵀ and db[l] = k Σᵢ dZ[l]: 1/m ("loss") or 1 ("cost")."""
-        return 1 / m if self.dW_has_1_over_m else 1.0
+        """k in dW[l] = k dZ[l] A[l-1]ᵀ and db[l] = k Σᵢ dZ[l]: 1/m ("loss") or 1 ("cost"), the 1/m of J."""
+        return cost_weight(m) if self.dW_has_1_over_m else 1.0
 
     def scales(self, m: int) -> tuple[float, float]:
         """(s, k): dZ[L] = s ∂L/∂Z[L] at the output, dW[l] = k dZ[l] A[l-1]ᵀ. Always s · k = 1/m: one factor 1/m."""
@@ -107,9 +130,7 @@ class Convention:
 
     def derivative_of(self, key: str) -> str:
         """Which derivative the grads entry ``key`` holds, e.g. "∂L/∂Z[2]" for "dZ2" in "loss"; ∂J/∂· for dW, db."""
-        parsed = parse_key(key)
-        if parsed is None:
-            raise ChainruleError(f"not a gradient key: {key!r}; expected dW<l>, db<l>, dZ<l> or dA<l>")
+        parsed = grads_key(key)
         return f"∂{self.of(parsed.letter)}/∂{parsed.letter}[{parsed.layer}]"
 
 
@@ -153,7 +174,22 @@ def expected_ratio(key: str, m: int) -> float:
     return float(m) if parsed is not None and parsed.letter in "ZA" else 1.0
 
 
-def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.ndarray], m: int, lambd: float = 0.0):
+class ConventionRow(TypedDict):
+    """One grads key of the convention table: what it is in each convention and how exactly loss = expected × cost."""
+
+    key: str
+    shape: tuple[int, ...]
+    loss: str  # what it is the derivative of in "loss", e.g. "∂L/∂Z[2]"
+    cost: str  # … in "cost", e.g. "∂J/∂Z[2]"
+    ratio: float  # best-fit loss/cost ⟨g_loss, g_cost⟩ / ⟨g_cost, g_cost⟩
+    expected: float  # m for dZ, dA; 1 for dW, db
+    max_abs_diff: float  # max |loss − cost|
+    rel_deviation: float  # max |loss − expected · cost| / max |loss|
+
+
+def compare_grads(
+    grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.ndarray], m: int, lambd: float = 0.0
+) -> ConventionTable:
     """The convention table of two grads dicts of the same batch: one row per key.
 
     Columns: key, shape, what it is in each convention, the best-fit ratio loss/cost
@@ -162,7 +198,7 @@ def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.nd
     """
     from chainrule.report import Table
 
-    rows = []
+    rows: list[ConventionRow] = []
     for key, g_loss in grads_loss.items():
         g_cost = grads_cost[key]
         ratio = best_fit_ratio(g_loss, g_cost)  # ⟨g_loss, g_cost⟩ / ⟨g_cost, g_cost⟩
@@ -170,16 +206,16 @@ def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.nd
         scale = float(np.max(np.abs(g_loss))) if g_loss.size else 0.0
         deviation = float(np.max(np.abs(g_loss - expected * g_cost))) / scale if scale > 0 else 0.0
         rows.append(
-            {
-                "key": key,
-                "shape": tuple(g_loss.shape),
-                "loss": derivative_of(key, "loss"),
-                "cost": derivative_of(key, "cost"),
-                "ratio": ratio,
-                "expected": expected,
-                "max_abs_diff": float(np.max(np.abs(g_loss - g_cost))) if g_loss.size else 0.0,
-                "rel_deviation": deviation,
-            }
+            ConventionRow(
+                key=key,
+                shape=tuple(g_loss.shape),
+                loss=derivative_of(key, "loss"),
+                cost=derivative_of(key, "cost"),
+                ratio=ratio,
+                expected=expected,
+                max_abs_diff=float(np.max(np.abs(g_loss - g_cost))) if g_loss.size else 0.0,
+                rel_deviation=deviation,
+            )
         )
     return ConventionTable(rows=rows, m=m, lambd=lambd, table=Table.from_rows(
         title=f'Both conventions on one batch (m = {m}): "loss" is the course\'s, "cost" is J only',
@@ -199,7 +235,7 @@ def compare_grads(grads_loss: dict[str, np.ndarray], grads_cost: dict[str, np.nd
 class ConventionTable:
     """Result of ``compare_conventions``: rows (one dict per grads key), a verdict, and renderings."""
 
-    def __init__(self, rows: list[dict], m: int, table, lambd: float = 0.0) -> None:
+    def __init__(self, rows: list[ConventionRow], m: int, table: Table, lambd: float = 0.0) -> None:
         self.rows = rows
         self.m = m
         self.lambd = lambd
@@ -213,8 +249,8 @@ class ConventionTable:
 
     def summary(self) -> list[str]:
         """Sentences that state what the table shows."""
-        dw = [r for r in self.rows if r["key"][1] in "Wb"]
-        dz = [r for r in self.rows if r["key"][1] in "ZA"]
+        dw = [r for r in self.rows if key_letter(r["key"]) in "Wb"]
+        dz = [r for r in self.rows if key_letter(r["key"]) in "ZA"]
         worst_w = max((r["rel_deviation"] for r in dw), default=0.0)
         worst_z = max((r["rel_deviation"] for r in dz), default=0.0)
         if self.lambd:
@@ -232,7 +268,7 @@ class ConventionTable:
             "∂L/∂· per example vs ∂J/∂· of the mean cost.",
         ]
 
-    def __getitem__(self, key: str) -> dict:
+    def __getitem__(self, key: str) -> ConventionRow:
         for row in self.rows:
             if row["key"] == key:
                 return row
@@ -248,7 +284,7 @@ class ConventionTable:
         return self.table.to_json()
 
 
-def compare_conventions(net, X: np.ndarray, Y: np.ndarray, lambd: float = 0.0) -> ConventionTable:
+def compare_conventions(net: Network, X: np.ndarray, Y: np.ndarray, lambd: float = 0.0) -> ConventionTable:
     """Run ``net``'s backward pass on (X, Y) in both conventions and compare every grads key.
 
     Returns a ConventionTable: for each of dZ[l], dW[l], db[l], dA[l-1] which derivative it is

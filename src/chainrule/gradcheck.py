@@ -63,14 +63,14 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 import numpy as np
 
 from chainrule.activations import get_activation
-from chainrule.conventions import check_convention, derivative_of, get_convention, parse_key
+from chainrule.conventions import LOSS, Convention, check_convention, derivative_of, get_convention, key_letter, parse_key
 from chainrule.errors import ChainruleError
-from chainrule.losses import get_loss
+from chainrule.losses import get_loss, objective_of_losses
 from chainrule.network import Network, backward, forward
 from chainrule.numerics import best_fit_ratio, factor_of_m, factor_value, relative_difference
 from chainrule.regularization import Masks, apply_mask, l2_cost
@@ -110,6 +110,7 @@ class _Problem:
         AL, caches = forward(X, parameters, activations, masks, keep_prob)
         self.caches = caches
         self.base_losses = self.losses(caches[-1][1], Y).sum(axis=0)  # L⁽ʲ⁾ of the unperturbed network
+        self.J_weight = objective_of_losses(np.eye(1, self.m))  # ∂J/∂L⁽ʲ⁾ = 1/m, read from training's J (linear in the L⁽ʲ⁾)
         self.Z = [_UNUSED] + [Z for _, Z in caches]  # Z[l], l = 1..L
         self.A = [A_prev for (A_prev, _, _), _ in caches]  # A[l], l = 0..L-1
         self.sizes, self.condition = self._roundoff_sizes(AL)
@@ -145,7 +146,8 @@ class _Problem:
         caches = [((A_prev, np.abs(W), b), Z) for (A_prev, W, b), Z in self.caches]
 
         def bounded(dZL: np.ndarray) -> dict[str, np.ndarray]:  # the core's backward on |W| from a bound of |dZ[L]|
-            return backward(caches, self.activations, 1 / self.m, dZL=dZL, need_dA0=False, masks=self.masks,
+            # per example: dZ[L] bounds ∂L/∂Z[L], the "loss" convention (only dZ[l] is read, never its dW)
+            return backward(caches, self.activations, LOSS.dW_scale(self.m), dZL=dZL, need_dA0=False, masks=self.masks,
                             keep_prob=self.keep_prob)  # fmt: skip
 
         terms = bounded(np.abs(AL) + np.abs(self.Y))
@@ -183,6 +185,14 @@ class _Problem:
                 kinked |= crossed.any(axis=0)
         return losses, kinked
 
+    def objective(self, lambd: float = 0.0) -> float:
+        """J = (1/m) Σⱼ L⁽ʲ⁾ (+ (λ/2m) Σ‖W‖²) of the unperturbed network: training's ``losses.objective_of_losses``.
+
+        The numeric ĝ differentiates exactly this J: ∂J = w Σⱼ ∂L⁽ʲ⁾ with w = ``J_weight``, the rule's value on one
+        unit loss (1/m), and the L2 slope is ``l2_cost``'s (``_l2_slope``); so a change of training's J is one here.
+        """
+        return objective_of_losses(self.base_losses, self.parameters, lambd)
+
     def dropout_factor(self, l: int) -> np.ndarray | None:
         """∂(dropped-out A[l]) / ∂(raw A[l]) = D[l] / keep_prob, (n[l], m), for a hidden layer with dropout; else None."""
         if self.masks is None or not 1 <= l < self.L:
@@ -218,7 +228,7 @@ class _Target:
     kind: str  # "W", "b", "Z" or "A"
     l: int  # the layer whose Z the perturbations change
     shape: tuple[int, ...]
-    reference: str  # "J" or "sum": the function the numeric derivative differentiates
+    reference: str  # "J" or "Σ L": the function the numeric derivative differentiates (Convention.differentiates)
 
     @property
     def per_example(self) -> bool:
@@ -226,7 +236,7 @@ class _Target:
         return self.kind in "ZA"
 
 
-def _targets(keys: list[str], L: int, layer_dims: list[int], m: int, convention: str) -> tuple[list[_Target], list[str]]:
+def _targets(keys: list[str], L: int, layer_dims: list[int], m: int, convention: Convention) -> tuple[list[_Target], list[str]]:
     """The checkable keys in backward order (dZ[L], dW[L], db[L], dA[L-1], dZ[L-1], …) and the others."""
     order: dict[str, int] = {}
     for l in range(L, 0, -1):
@@ -244,8 +254,7 @@ def _targets(keys: list[str], L: int, layer_dims: list[int], m: int, convention:
             "Z": (layer_dims[l], m),
             "A": (layer_dims[index], m),
         }[kind]
-        reference = "sum" if kind in "ZA" and get_convention(convention).differentiated == "Σ L" else "J"
-        targets.append(_Target(key, kind, l, shape, reference))
+        targets.append(_Target(key, kind, l, shape, convention.differentiates(kind)))
     others = [k for k in keys if k not in order]
     return targets, others
 
@@ -283,7 +292,7 @@ def _numeric(
     The analytic value along T, Σᵢ gᵢ Tᵢ, is exact only to about 4 u Σᵢ B[l]ᵢ |Tᵢ| (the analytic noise).
     """
     l, m = target.l, problem.m
-    scale = 1 / m if target.reference == "J" else 1.0  # ∂J = (1/m) Σ ∂L⁽ʲ⁾;  ∂(Σ L) = Σ ∂L⁽ʲ⁾
+    scale = problem.J_weight if target.reference == "J" else 1.0  # ∂J = (1/m) Σ ∂L⁽ʲ⁾;  ∂(Σ L) = Σ ∂L⁽ʲ⁾
     Z = problem.Z[l]
     all_examples = T.ndim == 3
     if all_examples:
@@ -453,6 +462,31 @@ def _suspects(target: _Target, g: np.ndarray, comparison: _Comparison, UV: tuple
 
 
 # -- the verdict on one tensor ----------------------------------------------------------------------
+class GradcheckRow(TypedDict):
+    """One tensor's row of a GradcheckReport (and of its JSON)."""
+
+    key: str  # "dW2", …
+    shape: tuple[int, ...]
+    derivative: str  # what it is the derivative of, e.g. "∂L/∂Z[2]" (conventions.derivative_of)
+    of: str | None  # the function ĝ differentiates, "J" or "Σ L"; None when the tensor could not be compared
+    mode: str | None  # "full", "sample" or "directional" ("auto" resolved)
+    checked: int  # elements or directions (one per example for dZ, dA) in the verdict
+    kinks: int  # checks whose perturbation crossed a relu kink
+    skipped: int  # of those, left out (both sides crossed)
+    evaluations: int  # cost evaluations
+    relative_difference: float  # ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖)
+    ratio: float  # best-fit ⟨g, ĝ⟩ / ⟨ĝ, ĝ⟩
+    factor: str | None  # the ratio as an exact factor ("2", "m", "1/m", …) when it is one
+    worst_index: tuple[int, ...] | None
+    worst_analytic: float | None
+    worst_numeric: float | None
+    passed: bool
+    problem: str | None  # why it failed, in words
+    resolution: str | None  # for a pass that rests on roundoff: how closely g and ĝ were seen to agree
+    epsilon: float | None  # the step used
+    seconds: float
+
+
 def exact_factor(ratio: float, m: int, tolerance: float = 1e-4) -> str | None:
     """"2", "m", "1/m", "-1", … when ``ratio`` is that factor to ``tolerance`` (relative), else None (``numerics.factor_of_m``)."""
     return factor_of_m(ratio, m, tolerance)
@@ -460,7 +494,7 @@ def exact_factor(ratio: float, m: int, tolerance: float = 1e-4) -> str | None:
 
 def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comparison | None, mode: str, rtol: float,
          m: int, convention: str, kinks: str, seconds: float, epsilon: float,
-         first: tuple[float, float] | None = None) -> dict[str, Any]:  # fmt: skip
+         first: tuple[float, float] | None = None) -> GradcheckRow:  # fmt: skip
     """One row of the report: the comparison's numbers and the verdict.
 
     epsilon: the step this comparison used; first: (the step asked for, its floor / ‖ĝ‖) when the
@@ -476,11 +510,11 @@ def _row(target: _Target, g: np.ndarray, comparison: _Comparison, located: _Comp
     if factor is not None and float(np.linalg.norm(a - factor_value(factor, m) * n)) > 10 * rtol * size + floor:
         factor = None
     worst = located if located is not None else (comparison if comparison.elements is not None else None)
-    row: dict[str, Any] = {
+    row: GradcheckRow = {
         "key": target.key,
         "shape": target.shape,
         "derivative": derivative_of(target.key, convention),
-        "of": "Σ L" if target.reference == "sum" else "J",
+        "of": target.reference,
         "mode": mode,
         "checked": int(a.size),
         "kinks": int(comparison.kinked.sum()),
@@ -536,7 +570,7 @@ def _problem_text(a: np.ndarray, n: np.ndarray, relative: float, ratio: float, f
     return f"values differ (relative difference {relative:.3g})"
 
 
-def _failed_row(key: str, shape: tuple, expected: tuple | None, convention: str, problem: str) -> dict[str, Any]:
+def _failed_row(key: str, shape: tuple[int, ...], expected: tuple[int, ...] | None, convention: str, problem: str) -> GradcheckRow:
     """A row for a tensor that cannot be compared: missing, or of the wrong shape."""
     return {
         "key": key, "shape": shape, "derivative": derivative_of(key, convention), "of": None, "mode": None,
@@ -567,7 +601,7 @@ COLUMNS = [
 class GradcheckReport:
     """What ``gradcheck`` found: one row per tensor, the verdict, and renderings (text, HTML, JSON)."""
 
-    rows: list[dict[str, Any]]
+    rows: list[GradcheckRow]
     mode: str
     convention: str
     epsilon: float
@@ -592,7 +626,7 @@ class GradcheckReport:
         """Keys of the failing tensors in backward order (the first one is where to look first)."""
         return [row["key"] for row in self.rows if not row["passed"]]
 
-    def __getitem__(self, key: str) -> dict[str, Any]:
+    def __getitem__(self, key: str) -> GradcheckRow:
         for row in self.rows:
             if row["key"] == key:
                 return row
@@ -614,7 +648,7 @@ class GradcheckReport:
     def notes(self) -> list[str]:
         """Sentences that say what was differentiated, the tolerance and the cost of the check."""
         J = "J = (1/m) Σ L" + (f" + λ/(2m) Σ‖W‖² (λ = {self.lambd:g})" if self.lambd else "")
-        sum_or_J = "Σ L (the summed losses)" if self.convention == "loss" else "J"
+        sum_or_J = {"Σ L": "Σ L (the summed losses)", "J": "J"}[get_convention(self.convention).differentiated]
         notes = [
             f"numeric ĝ: central differences, ε = {self.epsilon:g}, float64; dW, db are checked against {J}; "
             f"dZ, dA against {sum_or_J}.",
@@ -779,7 +813,7 @@ def gradcheck(
     if grads is None:
         grads = _builtin_grads(net, problem, convention, lambd)
     wanted = [*grads, *(f"d{p}{l}" for l in range(1, problem.L + 1) for p in "Wb")] if keys is None else list(keys)
-    targets, others = _targets(list(dict.fromkeys(wanted)), problem.L, net.layer_dims, problem.m, convention)
+    targets, others = _targets(list(dict.fromkeys(wanted)), problem.L, net.layer_dims, problem.m, get_convention(convention))
     rows, parameter_comparisons, evaluations = [], [], 0
     rng = np.random.default_rng(seed)
     for target in targets:
@@ -811,7 +845,7 @@ class _Settings:
 
 
 def _check_target(problem: _Problem, target: _Target, grads: dict[str, np.ndarray], settings: _Settings,
-                  rng: np.random.Generator) -> tuple[dict[str, Any], _Comparison | None, int]:  # fmt: skip
+                  rng: np.random.Generator) -> tuple[GradcheckRow, _Comparison | None, int]:  # fmt: skip
     """One tensor's row of the report, the comparison it rests on (None when the tensor is missing or of the wrong
     shape) and how many cost evaluations it took.
 
@@ -840,7 +874,7 @@ def _check_target(problem: _Problem, target: _Target, grads: dict[str, np.ndarra
     return row, comparison, evaluations  # the first look's evaluations too, when the tensor was checked again
 
 
-def convention_hint(rows: list[dict[str, Any]], convention: str, m: int) -> str | None:
+def convention_hint(rows: list[GradcheckRow], convention: str, m: int) -> str | None:
     """The sentence to lead a report with when the failures are the other convention's gradients, else None.
 
     Checked in "loss", gradients of the "cost" convention (dZ[L] = (1/m)(A[L] − Y) = ∂J/∂Z[L]) make
@@ -852,7 +886,7 @@ def convention_hint(rows: list[dict[str, Any]], convention: str, m: int) -> str 
     if m == 1:  # both conventions are the same numbers
         return None
     other, factor = ("cost", "1/m") if convention == "loss" else ("loss", "m")
-    per_example = [row for row in rows if row["key"][1] in "ZA" and row["of"] is not None]
+    per_example = [row for row in rows if key_letter(row["key"]) in "ZA" and row["of"] is not None]
     failed = [row for row in per_example if not row["passed"]]
     if not failed or len(failed) < len(per_example) or any(row["factor"] != factor for row in failed):
         return None  # every dZ, dA off by the one factor, or it is not a convention
@@ -860,7 +894,7 @@ def convention_hint(rows: list[dict[str, Any]], convention: str, m: int) -> str 
             "loss": "∂L/∂Z per example, without the 1/m"}[other]  # fmt: skip
     text = (f"every dZ, dA is {factor} × ĝ (m = {m}): these follow the other convention, {other!r} ({what}); "
             f"check them with convention={other!r}")
-    parameters = [row for row in rows if row["key"][1] in "Wb" and row["of"] is not None]
+    parameters = [row for row in rows if key_letter(row["key"]) in "Wb" and row["of"] is not None]
     wrong = [row for row in parameters if not row["passed"]]
     if wrong and all(row["factor"] == factor for row in wrong):
         if convention == "loss":

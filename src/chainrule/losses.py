@@ -153,11 +153,38 @@ def get_loss(name: str) -> Loss:
         raise ChainruleError(f"unknown loss {name!r}; expected one of: {', '.join(LOSSES)}") from None
 
 
+def cost_weight(m: int) -> float:
+    """∂J/∂L⁽ⁱ⁾ = 1/m: the weight of each example's loss in the cost J = (1/m) Σᵢ L⁽ⁱ⁾, the one factor 1/m.
+
+    J's one rule: ``cost_of_losses`` (and so ``mean_cost``, ``objective``) sums the losses with it; the
+    conventions' scales s and k are it or 1 (``conventions.Convention``); gradcheck's numeric
+    ∂J = (1/m) Σⱼ ∂L⁽ʲ⁾ scales the per-example differences by it. A change of J here is a change of all of them.
+    """
+    return 1 / m
+
+
+def cost_of_losses(L: np.ndarray) -> float:
+    """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of the per-example losses L, shape (1, m) or (m,), a Python float."""
+    return float(cost_weight(np.shape(L)[-1]) * np.asarray(L).sum())
+
+
 def mean_cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:
     """The cost J = (1/m) Σᵢ L⁽ⁱ⁾ of a batch of m examples, a Python float, of arrays already checked (training)."""
-    L = get_loss(loss).losses(AL, Y)
-    m = np.shape(AL)[-1]
-    return float((1 / m) * np.asarray(L).sum())
+    return cost_of_losses(get_loss(loss).losses(AL, Y))
+
+
+def objective_of_losses(L: np.ndarray, parameters: dict[str, np.ndarray] | None = None, lambd: float = 0.0) -> float:
+    """J = (1/m) Σᵢ L⁽ⁱ⁾ + (λ/2m) Σₗ ‖W[l]‖²_F of the per-example losses L, shape (1, m) or (m,): ``objective``'s rule.
+
+    The L2 term (``regularization.l2_cost``) only when λ = ``lambd`` > 0, of the W[l] in ``parameters``.
+    gradcheck evaluates its per-example losses from Z[L] (``Loss.from_Z``) and takes its J from here.
+    """
+    J = cost_of_losses(L)
+    if not lambd:
+        return J
+    if parameters is None:
+        raise ChainruleError(f"the objective with lambd = {lambd!r} > 0 needs the parameters whose W[l] the L2 term sums")
+    return J + l2_cost(parameters, lambd, np.shape(L)[-1])
 
 
 def objective(
@@ -171,14 +198,9 @@ def objective(
 
     The L2 term (``regularization.l2_cost``) only when λ = ``lambd`` > 0, of the W[l] in
     ``parameters``; m is the number of columns of AL. The one J of the cost, the training step,
-    gradcheck and explain.
+    gradcheck (``objective_of_losses``, its losses from Z[L]) and explain.
     """
-    J = mean_cost(AL, Y, loss)
-    if not lambd:
-        return J
-    if parameters is None:
-        raise ChainruleError(f"the objective with lambd = {lambd!r} > 0 needs the parameters whose W[l] the L2 term sums")
-    return J + l2_cost(parameters, lambd, np.shape(AL)[-1])
+    return objective_of_losses(get_loss(loss).losses(AL, Y), parameters, lambd)
 
 
 def cost(AL: np.ndarray, Y: np.ndarray, loss: str = "binary_cross_entropy") -> float:

@@ -10,7 +10,7 @@ import html
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,11 +48,11 @@ class Table:
 
     title: str
     columns: list[tuple[str, str]]  # (row key, header)
-    rows: list[dict[str, Any]]
+    rows: Sequence[Mapping[str, Any]]  # plain dicts, or the TypedDicts of the reports' rows
     notes: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_rows(cls, title: str, rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> Table:
+    def from_rows(cls, title: str, rows: Sequence[Mapping[str, Any]], columns: list[tuple[str, str]]) -> Table:
         return cls(title=title, columns=columns, rows=rows)
 
     def cells(self) -> list[list[str]]:
@@ -101,28 +101,37 @@ def latex_escape(text: str) -> str:
     return "".join(special.get(c, c) for c in text)
 
 
-def markdown_table(table: Table, code: Sequence[str] = ()) -> str:
-    """A report Table as a Markdown table (cells in ``code`` as code spans), its notes below."""
-    headers = [header for _, header in table.columns]
+def markdown_table(table: Table, code: Sequence[str] = (), math: Sequence[str] = ()) -> str:
+    """A report Table as a Markdown table, its notes below: cells in ``code`` as code spans, cells in ``math``
+    (already LaTeX) as $…$ math, the others as escaped text; an empty header stays an empty cell."""
     keys = [key for key, _ in table.columns]
-    lines = [f"**{markdown_escape(table.title)}**", "", "| " + " | ".join(map(markdown_escape, headers)) + " |",
-             "|" + "---|" * len(headers)]  # fmt: skip
+    header = "|" + "".join(f" {markdown_escape(h)} |" if h else " |" for _, h in table.columns)
+    lines = [f"**{markdown_escape(table.title)}**", "", header, "|" + "---|" * len(keys)]
     for cells in table.cells():
-        cells = [f"`{c}`" if key in code else markdown_escape(c) for key, c in zip(keys, cells, strict=True)]
+        cells = [_markdown_cell(c, key in code, key in math) for key, c in zip(keys, cells, strict=True)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join([*lines, "", *map(markdown_escape, table.notes)])
 
 
-def latex_table(table: Table, code: Sequence[str] = ()) -> list[str]:
-    """A report Table as a longtable (cells in ``code`` in typewriter type), its notes below."""
+def _markdown_cell(text: str, code: bool, math: bool) -> str:
+    return f"`{text}`" if code else f"${text}$" if math else markdown_escape(text)
+
+
+def latex_table(table: Table, code: Sequence[str] = (), math: Sequence[str] = ()) -> list[str]:
+    """A report Table as a longtable, its notes below: cells in ``code`` in typewriter type, cells in ``math``
+    (already LaTeX) as $…$ math, the others as escaped text."""
     keys = [key for key, _ in table.columns]
     lines = [rf"\subsection*{{{latex_escape(table.title)}}}", r"{\footnotesize\begin{longtable}{" + "l" * len(keys) + "}",
              " & ".join(latex_escape(h) for _, h in table.columns) + r" \\ \hline"]  # fmt: skip
     for cells in table.cells():
-        cells = [rf"\texttt{{{latex_escape(c)}}}" if key in code else latex_escape(c) for key, c in zip(keys, cells, strict=True)]
+        cells = [_latex_cell(c, key in code, key in math) for key, c in zip(keys, cells, strict=True)]
         lines.append(" & ".join(cells) + r" \\")
     lines.append(r"\end{longtable}}")
     return lines + [latex_escape(note) for note in table.notes]
+
+
+def _latex_cell(text: str, code: bool, math: bool) -> str:
+    return rf"\texttt{{{latex_escape(text)}}}" if code else f"${text}$" if math else latex_escape(text)
 
 
 UNICODE_IN_LATEX = {

@@ -33,12 +33,15 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.2f} %"
 
 
-def rich_table(table: Table, notes: bool = True) -> RichTable:
-    """A report table as a rich table of plain text (W[l], g'[l] are not rich markup), its notes as the caption."""
+def rich_table(table: Table, notes: bool = True, styles: dict[str, str] | None = None, no_wrap: bool = False) -> RichTable:
+    """A report table as a rich table of plain text (W[l], g'[l] are not rich markup), its notes as the caption.
+
+    styles: a rich style per column key (e.g. {"loss_is": "cyan"}); no_wrap: never wrap a cell (equations).
+    """
     caption = plain("\n".join(table.notes)) if notes and table.notes else None
     out = RichTable(title=plain(table.title), caption=caption, caption_justify="left")
-    for _, header in table.columns:
-        out.add_column(plain(header))
+    for key, header in table.columns:
+        out.add_column(plain(header), style=(styles or {}).get(key), no_wrap=no_wrap)
     for row in table.cells():
         out.add_row(*map(plain, row))
     return out

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.table import Table as RichTable
 from rich.text import Text
 
 from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
 from chainrule.cli.root import app
 from chainrule.errors import ChainruleError
-from chainrule.explain import CONVENTION_TITLES, Explanation, explain
+from chainrule.explain import Explanation, explain
 
 FORMATS = ("terminal", "markdown", "latex", "json")
 
@@ -55,9 +54,9 @@ def _print_terminal(explanation: Explanation, shapes_only: bool) -> None:
         out.print(rich_table(explanation.shapes_table()))
         return
     out.print(Text(explanation.title, style="bold"))
-    out.print(_equation_table(explanation))
+    out.print(rich_table(explanation.forward_table(), no_wrap=True))
     out.print(rich_table(explanation.activations_table()))
-    out.print(_backward_table(explanation))
+    out.print(rich_table(explanation.backward_table(), styles={"loss_is": "cyan", "cost_is": "magenta"}, no_wrap=True))
     for note in explanation.notes:
         out.print()
         out.print(Text.assemble((note.title + ". ", "bold"), note.text), width=min(out.width, 120))
@@ -70,25 +69,3 @@ def _print_terminal(explanation: Explanation, shapes_only: bool) -> None:
         for line in plain.notes[1:]:  # after the verdict: the kink note
             out.print(Text(line), width=min(out.width, 120))
 
-
-def _equation_table(explanation: Explanation) -> RichTable:
-    table = RichTable(title=Text(explanation.forward_table().title))
-    table.add_column("equation", no_wrap=True)
-    table.add_column("shapes", no_wrap=True)
-    for eq in explanation.forward:
-        table.add_row(Text(eq.text), Text(eq.shapes))
-    return table
-
-
-def _backward_table(explanation: Explanation) -> RichTable:
-    plain = explanation.backward_table()
-    table = RichTable(title=Text(plain.title), caption=Text(plain.notes[0]), caption_justify="left")
-    table.add_column(CONVENTION_TITLES["loss"], no_wrap=True)
-    table.add_column("is", style="cyan", no_wrap=True)
-    table.add_column(CONVENTION_TITLES["cost"], no_wrap=True)
-    table.add_column("is", style="magenta", no_wrap=True)
-    table.add_column("shapes", no_wrap=True)
-    for eq_loss, eq_cost in zip(explanation.backward["loss"], explanation.backward["cost"], strict=True):
-        table.add_row(Text(eq_loss.text), Text(eq_loss.derivative_of or ""), Text(eq_cost.text),
-                      Text(eq_cost.derivative_of or ""), Text(eq_loss.shapes))  # fmt: skip
-    return table

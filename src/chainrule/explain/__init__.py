@@ -47,6 +47,7 @@ from chainrule.explain.verification import (
     THRESHOLD,
     VERIFY_M,
     Verification,
+    VerificationRow,
     kinked_layers,
     random_instance,
     random_problem,
@@ -60,6 +61,16 @@ from chainrule.validation import check_integer
 
 # -- the explanation -----------------------------------------------------------------------------
 CONVENTION_TITLES = {"loss": '"loss" (the course\'s)', "cost": '"cost" (J only)'}
+NOTATIONS = ("text", "markdown", "latex")  # how the equation tables write their cells
+MATH = ("equation", "loss", "loss_is", "cost", "cost_is")  # LaTeX cells: $…$ in Markdown and LaTeX (and "shapes" in LaTeX)
+CODE = ("shapes",)  # Markdown: the shapes as code
+
+
+def _columns(notation: str, columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The columns of an equation table: as given for "text"; the grads key first for "markdown" and "latex"."""
+    if notation not in NOTATIONS:
+        raise ChainruleError(f"unknown notation {notation!r}; expected one of: {', '.join(NOTATIONS)}")
+    return columns if notation == "text" else [("key", ""), *columns]
 
 
 @dataclass
@@ -94,23 +105,30 @@ class Explanation:
         """Every key the equations compute, with its shape: Z1, A1, …, L, J, dZ{L}, dW{L}, …, dA0."""
         return {eq.key: eq.shape for eq in (*self.forward, *self.backward["loss"])}
 
-    # -- tables (text) ---------------------------------------------------------------------------
-    def forward_table(self) -> Table:
-        rows = [{"key": eq.key, "equation": eq.text, "shapes": eq.shapes} for eq in self.forward]
-        return Table.from_rows("Forward, input → output (one column per example)", rows,
-                               [("equation", "equation"), ("shapes", "shapes")])  # fmt: skip
+    # -- tables: one source, rendered as text, Markdown and LaTeX by chainrule.report, by rich in the CLI ----
+    def forward_table(self, notation: str = "text") -> Table:
+        """The forward equations and their shapes. notation "text": as printed; "markdown", "latex": the key
+        first, the equations as LaTeX (the ``MATH`` columns), the shapes as text (Markdown's code) or as LaTeX."""
+        columns = _columns(notation, [("equation", "equation"), ("shapes", "shapes")])
+        latex = notation != "text"
+        rows = [{"key": eq.key, "equation": eq.latex if latex else eq.text,
+                 "shapes": eq.shapes_latex if notation == "latex" else eq.shapes} for eq in self.forward]  # fmt: skip
+        return Table.from_rows("Forward, input → output (one column per example)", rows, columns)
 
-    def backward_table(self) -> Table:
+    def backward_table(self, notation: str = "text") -> Table:
+        """Both conventions' backward equations side by side, what each array is, the shapes (see ``forward_table``)."""
+        columns = _columns(notation, [("loss", CONVENTION_TITLES["loss"]), ("loss_is", "is"), ("cost", CONVENTION_TITLES["cost"]),
+                                      ("cost_is", "is"), ("shapes", "shapes")])  # fmt: skip
+        latex = notation != "text"
         rows = []
         for eq_loss, eq_cost in zip(self.backward["loss"], self.backward["cost"], strict=True):
-            rows.append({"key": eq_loss.key, "loss": eq_loss.text, "loss_is": eq_loss.derivative_of,
-                         "cost": eq_cost.text, "cost_is": eq_cost.derivative_of, "shapes": eq_loss.shapes})  # fmt: skip
-        table = Table.from_rows(
-            "Backward, output → input, both conventions side by side (the shapes are the same in both)",
-            rows,
-            [("loss", CONVENTION_TITLES["loss"]), ("loss_is", "is"), ("cost", CONVENTION_TITLES["cost"]),
-             ("cost_is", "is"), ("shapes", "shapes")],
-        )  # fmt: skip
+            rows.append({"key": eq_loss.key, "loss": eq_loss.latex if latex else eq_loss.text,
+                         "loss_is": derivative_latex(eq_loss.derivative_of) if latex else eq_loss.derivative_of,
+                         "cost": eq_cost.latex if latex else eq_cost.text,
+                         "cost_is": derivative_latex(eq_cost.derivative_of) if latex else eq_cost.derivative_of,
+                         "shapes": eq_loss.shapes_latex if notation == "latex" else eq_loss.shapes})  # fmt: skip
+        table = Table.from_rows("Backward, output → input, both conventions side by side (the shapes are the same in both)",
+                                rows, columns)  # fmt: skip
         table.notes = [
             'dW, db are ∂J/∂W, ∂J/∂b in both and identical; dZ, dA differ by exactly m ("loss" = m × "cost"). '
             "The 1/m enters once: in dW and db (\"loss\") or at the output dZ[L] (\"cost\")."
@@ -148,19 +166,9 @@ class Explanation:
     def to_markdown(self, shapes_only: bool = False) -> str:
         if shapes_only:
             return markdown_table(self.shapes_table())
-        out = [f"### {markdown_escape(self.title)}", "", "**Forward**, input → output (one column per example)", "",
-               "| | equation | shapes |", "|---|---|---|"]  # fmt: skip
-        out += [f"| {eq.key} | ${eq.latex}$ | `{eq.shapes}` |" for eq in self.forward]
-        out += ["", markdown_table(self.activations_table(), code=("g", "g_prime")), ""]
-        out += ["**Backward**, output → input, both conventions side by side", "",
-                f"| | {CONVENTION_TITLES['loss']} | is | {CONVENTION_TITLES['cost']} | is | shapes |",
-                "|---|---|---|---|---|---|"]  # fmt: skip
-        for eq_loss, eq_cost in zip(self.backward["loss"], self.backward["cost"], strict=True):
-            out.append(
-                f"| {eq_loss.key} | ${eq_loss.latex}$ | ${derivative_latex(eq_loss.derivative_of)}$ "
-                f"| ${eq_cost.latex}$ | ${derivative_latex(eq_cost.derivative_of)}$ | `{eq_loss.shapes}` |"
-            )
-        out += ["", markdown_escape(self.backward_table().notes[0])]
+        out = [f"### {markdown_escape(self.title)}", "", markdown_table(self.forward_table("markdown"), CODE, MATH)]
+        out += [markdown_table(self.activations_table(), code=("g", "g_prime")), ""]
+        out += [markdown_table(self.backward_table("markdown"), CODE, MATH)]
         for note in self.notes:
             latex = note.latex.replace("``", '"').replace("''", '"')  # TeX quotes → Markdown's
             out += ["", f"**{markdown_escape(note.title)}.** {latex}"]
@@ -178,21 +186,12 @@ class Explanation:
         if shapes_only:
             body += latex_table(self.shapes_table())
             return latex_document(body)
-        body += [r"\subsection*{Forward, input $\to$ output}", r"\begin{longtable}{lll}",
-                 r"& equation & shapes \\ \hline"]  # fmt: skip
-        body += [rf"{eq.key} & ${eq.latex}$ & ${eq.shapes_latex}$ \\" for eq in self.forward]
-        body += [r"\end{longtable}"]
+        body += latex_table(self.forward_table("latex"), math=(*MATH, "shapes"))
         body += latex_table(self.activations_table(), code=("g", "g_prime"))
-        body += [r"\subsection*{Backward, output $\to$ input, both conventions side by side}",
-                 r"{\footnotesize\begin{longtable}{llllll}",
-                 rf"& {latex_escape(CONVENTION_TITLES['loss'])} & is & {latex_escape(CONVENTION_TITLES['cost'])} & is "
-                 r"& shapes \\ \hline"]  # fmt: skip
-        for eq_loss, eq_cost in zip(self.backward["loss"], self.backward["cost"], strict=True):
-            body.append(
-                rf"{eq_loss.key} & ${eq_loss.latex}$ & ${derivative_latex(eq_loss.derivative_of)}$ & ${eq_cost.latex}$ "
-                rf"& ${derivative_latex(eq_cost.derivative_of)}$ & ${eq_loss.shapes_latex}$ \\"
-            )
-        body += [r"\end{longtable}}", "",
+        backward = self.backward_table("latex")
+        backward.notes = []  # its sentence in LaTeX, below
+        body += latex_table(backward, math=(*MATH, "shapes"))
+        body += ["",
                  r"$dW$, $db$ are $\partial J/\partial W$, $\partial J/\partial b$ in both and identical; $dZ$, $dA$ differ "
                  r"by exactly $m$. The $1/m$ enters once: in $dW$ and $db$ (``loss'') or at the output $dZ^{[L]}$ (``cost'')."]  # fmt: skip
         for note in self.notes:
@@ -275,8 +274,9 @@ verify_network = verify  # ``explain``'s keyword ``verify`` shadows the function
 
 
 __all__ = [
-    "CONVENTION_TITLES", "EPSILON", "LATEX", "MAX_ENTRIES", "MODE", "RATIO_TOLERANCE", "TEXT", "THRESHOLD", "VERIFY_M",
-    "Dim", "Equation", "Explanation", "Note", "Operand", "Shape", "Verification", "activations_table",
+    "CODE", "CONVENTION_TITLES", "EPSILON", "LATEX", "MATH", "MAX_ENTRIES", "MODE", "NOTATIONS", "RATIO_TOLERANCE", "TEXT",
+    "THRESHOLD", "VERIFY_M", "Dim", "Equation", "Explanation", "Note", "Operand", "Shape", "Verification", "VerificationRow",
+    "activations_table",
     "backward_equations", "derivative_latex", "explain", "forward_equations", "kinked_layers", "latex_escape",
     "latex_number", "markdown_escape", "notes", "random_instance", "random_problem", "require_verify_memory",
     "shape_text", "shapes_table", "verify",

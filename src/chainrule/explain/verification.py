@@ -2,9 +2,12 @@
 
 Nothing here computes a gradient or a finite difference: the grads are ``Network.backward``'s, and the
 numeric check is ``chainrule.gradcheck``'s, the one checker (``chainrule check`` runs it too), with its ε,
-rtol and mode, once per convention: dW, db against J (``losses.objective``, with its L2 term), dZ, dA
-against Σ L ("loss") or J ("cost"). What is added here is the check of the conventions against each
-other (``conventions.compare_grads``: loss/cost = m for dZ, dA and 1 for dW, db) and of the printed shapes.
+rtol and mode, once per convention: dW, db against J, dZ, dA against Σ L ("loss") or J ("cost"). gradcheck
+evaluates the per-example losses from Z[L] (``Loss.from_Z``, stable where A[L] saturates) and takes J
+= (1/m) Σ L (+ (λ/2m) Σ‖W‖²) from training's rule (``losses.objective_of_losses``, the L2 term
+``regularization.l2_cost``'s). What is added here is the check of the conventions against each other
+(``conventions.compare_grads``: the best-fit loss/cost is m for dZ, dA and 1 for dW, db, to
+RATIO_TOLERANCE) and of the printed shapes.
 """
 
 from __future__ import annotations
@@ -12,14 +15,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
 from chainrule.activations import ACTIVATIONS
-from chainrule.conventions import CONVENTIONS, compare_grads, expected_ratio
+from chainrule.conventions import CONVENTIONS, ConventionRow, compare_grads
 from chainrule.explain.notation import Shape
-from chainrule.gradcheck import EPSILON, RTOL, GradcheckReport, K, gradcheck, memory_estimate
+from chainrule.gradcheck import EPSILON, RTOL, GradcheckReport, GradcheckRow, K, gradcheck, memory_estimate
 from chainrule.losses import one_hot
 from chainrule.memory import FLOAT64, require
 from chainrule.network import Network, parameter_shapes
@@ -39,13 +42,27 @@ RATIO_TOLERANCE = 1e-12  # largest accepted relative deviation of loss/cost from
 
 
 # -- the proof on numbers ------------------------------------------------------------------------
+class VerificationRow(TypedDict):
+    """One grads key of the verification table."""
+
+    key: str
+    shape: tuple[int, ...]
+    norm_loss: float  # ‖·‖ in "loss"
+    norm_cost: float  # ‖·‖ in "cost"
+    ratio: float  # the checked best-fit loss/cost ⟨g_loss, g_cost⟩ / ⟨g_cost, g_cost⟩ (conventions.compare_grads)
+    expected: float  # m for dZ, dA; 1 for dW, db
+    fd_rel_error: float  # the larger of gradcheck's two relative differences (NaN when one is)
+    fd_entries: str  # what gradcheck checked, e.g. "20/20", "32 directional (3 at a kink)"
+    ok: bool
+
+
 @dataclass
 class Verification:
     """The result of ``verify``: one row per grads key, the checks, and a pass/fail line."""
 
     m: int
     seed: int
-    rows: list[dict[str, Any]]
+    rows: list[VerificationRow]
     failures: list[str] = field(default_factory=list)
     epsilon: float = EPSILON
     rtol: float = RTOL
@@ -169,15 +186,15 @@ def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape
                            seed=seed) for c in CONVENTIONS}  # fmt: skip
     rows, failures = [], []
     for row in compare_grads(grads["loss"], grads["cost"], m, lambd=lambd).rows:
-        checked, failed = _checked_row(row, grads, checks, expected_shapes, m)
+        checked, failed = _checked_row(row, grads, checks, expected_shapes)
         rows.append(checked)
         failures += failed
     first = checks["loss"]
     return Verification(m=m, seed=seed, rows=rows, failures=failures, epsilon=first.epsilon, rtol=first.rtol, mode=mode)
 
 
-def _checked_row(row: dict[str, Any], grads: dict[str, dict[str, np.ndarray]], checks: dict[str, GradcheckReport],
-                 expected_shapes: dict[str, Shape] | None, m: int) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
+def _checked_row(row: ConventionRow, grads: dict[str, dict[str, np.ndarray]], checks: dict[str, GradcheckReport],
+                 expected_shapes: dict[str, Shape] | None) -> tuple[VerificationRow, list[str]]:  # fmt: skip
     """One key's row of the verification table and what failed: its shape, its loss/cost ratio, gradcheck in each convention."""
     key = row["key"]
     g_loss, g_cost = grads["loss"][key], grads["cost"][key]
@@ -185,7 +202,8 @@ def _checked_row(row: dict[str, Any], grads: dict[str, dict[str, np.ndarray]], c
     if expected_shapes is not None and expected_shapes.get(key) != g_loss.shape:
         failures.append(f"{key} has shape {g_loss.shape}, printed {expected_shapes.get(key)}")
     if row["rel_deviation"] > RATIO_TOLERANCE:
-        failures.append(f"{key} loss/cost = {row['ratio']:.6g}, expected {row['expected']:g}")
+        failures.append(f"{key} loss/cost = {row['ratio']:.6g}, expected {row['expected']:g} (relative deviation "
+                        f"{row['rel_deviation']:.1e}, above {RATIO_TOLERANCE:g})")
     numeric = {convention: checks[convention][key] for convention in CONVENTIONS}  # gradcheck's rows
     errors = [r["relative_difference"] for r in numeric.values()]
     fd_error = math.nan if any(math.isnan(e) for e in errors) else max(errors)
@@ -193,16 +211,15 @@ def _checked_row(row: dict[str, Any], grads: dict[str, dict[str, np.ndarray]], c
     if failed:
         why = "; ".join(f"{convention!r}: {numeric[convention]['problem']}" for convention in failed)
         failures.append(f"{key} finite-difference relative error {fd_error:.2e} fails gradcheck ({why})")
-    norm_loss, norm_cost = float(np.linalg.norm(g_loss)), float(np.linalg.norm(g_cost))
-    checked = {
-        "key": key, "shape": tuple(g_loss.shape), "norm_loss": norm_loss, "norm_cost": norm_cost,
-        "ratio": norm_loss / norm_cost if norm_cost > 0 else float("nan"), "expected": expected_ratio(key, m),
-        "fd_rel_error": fd_error, "fd_entries": _checks_text(numeric["loss"], g_loss.size), "ok": not failures,
-    }  # fmt: skip
+    checked = VerificationRow(
+        key=key, shape=tuple(g_loss.shape), norm_loss=float(np.linalg.norm(g_loss)), norm_cost=float(np.linalg.norm(g_cost)),
+        ratio=row["ratio"], expected=row["expected"],  # the ratio the verdict checked (its deviation, to RATIO_TOLERANCE)
+        fd_rel_error=fd_error, fd_entries=_checks_text(numeric["loss"], g_loss.size), ok=not failures,
+    )  # fmt: skip
     return checked, failures
 
 
-def _checks_text(row: dict[str, Any], size: int) -> str:
+def _checks_text(row: GradcheckRow, size: int) -> str:
     """What gradcheck's row checked: "20/20" (every element), "32 directional" (random directions), and the kinks."""
     text = f"{row['checked']} directional" if row["mode"] == "directional" else f"{row['checked']}/{size}"
     if row["kinks"]:
