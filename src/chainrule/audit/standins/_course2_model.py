@@ -15,9 +15,8 @@ import numpy as np
 from chainrule.conventions import COST
 from chainrule.course.gradient_checking import backward_propagation_n
 from chainrule.initializers import initialize_parameters as _initialize
-from chainrule.losses import binary_cross_entropy
+from chainrule.losses import binary_cross_entropy, sigmoid_cross_entropy_dZ
 from chainrule.losses import cost as _cost
-from chainrule.losses import sigmoid_cross_entropy_dZ
 from chainrule.network import backward as _backward
 from chainrule.network import forward as _forward
 
