@@ -17,7 +17,7 @@ from chainrule.audit.codec import Opaque, decode, encode, load_arrays, save_arra
 from chainrule.audit.compare import Factor, name_factor, relate
 from chainrule.audit.functions import SPECS
 from chainrule.audit.probes import DEEP, SHALLOW, chain, layer
-from chainrule.audit.reference import Variant, backward_grads
+from chainrule.audit.reference import Variant, backward_grads, local_grads
 from chainrule.audit.report import (
     DIAGNOSES,
     AuditReport,
@@ -200,6 +200,31 @@ def test_reference_reads_s_and_k_from_the_convention_value():
     np.testing.assert_allclose(cost["dW3"], cost["dZ3"] @ problem.A[2].T, rtol=1e-12)  # k = 1
     for key in loss:  # one factor 1/m in each: dW, db equal; dZ, dA differ by m
         np.testing.assert_allclose(loss[key], (net.m if key[1] in "ZA" else 1) * cost[key], rtol=1e-12, atol=1e-15)
+
+
+def test_local_grads_recompute_each_array_one_step_from_the_learners_own():
+    """dZ[l] = dA_user[l] * g'[l], and dW[l] = k dZ_user[l] A[l-1]ᵀ, db[l] = k Σᵢ dZ_user[l], dA[l-1] = W[l]ᵀ dZ_user[l]
+    (written out here, not through layers): the learner's own arrays equal to the reference give the reference; a wrong
+    dA2 or dZ1 is followed by the step after it; an array of the wrong shape or not numeric is not read."""
+    rng = np.random.default_rng(15)
+    for problem, hidden in ((chain(DEEP[0], ["relu", "relu", "sigmoid"], True, "dAL", "Z"), 2),
+                            (chain(SHALLOW[0], ["tanh", "sigmoid"], False, "fused", "A"), 1)):  # fmt: skip
+        g_prime = (problem.Z[hidden] > 0) if problem.derivative_from == "Z" else 1 - problem.A[hidden] ** 2  # relu'(Z), tanh' as 1 − A²
+        for convention, k in (("loss", 1 / problem.m), ("cost", 1.0)):
+            reference = backward_grads(problem, convention)
+            for key, value in local_grads(problem, convention, reference).items():
+                np.testing.assert_allclose(value, reference[key], rtol=1e-13, atol=1e-16, err_msg=key)
+            dA, dZ1 = (rng.standard_normal(reference[key].shape) for key in (f"dA{hidden}", "dZ1"))
+            local = local_grads(problem, convention, dict(reference, **{f"dA{hidden}": dA, "dZ1": dZ1}))
+            np.testing.assert_allclose(local[f"dZ{hidden}"], dA * g_prime, rtol=1e-15)
+            np.testing.assert_allclose(local["dW1"], k * (dZ1 @ problem.A[0].T), rtol=1e-12)
+            np.testing.assert_allclose(local["db1"], k * dZ1.sum(axis=1, keepdims=True), rtol=1e-12)
+            np.testing.assert_allclose(local["dA0"], problem.W[1].T @ dZ1, rtol=1e-12)
+            L = problem.L  # the output layer's dZ[L] is where the pass starts: the reference's, whatever the learner's
+            np.testing.assert_array_equal(local[f"dZ{L}"], reference[f"dZ{L}"])
+            unread = local_grads(problem, convention, dict(reference, **{f"dA{hidden}": np.ones((1, 1)), "dZ1": "dZ1"}))
+            for key, value in unread.items():
+                np.testing.assert_allclose(value, reference[key], rtol=1e-13, atol=1e-16, err_msg=key)
 
 
 def test_a_chain_reads_only_the_slots_it_has():

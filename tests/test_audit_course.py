@@ -336,3 +336,27 @@ def test_prepared_seeds_and_stubs_around_one_call_only():
     np.random.seed(3)
     assert value == ("stub", np.random.rand()) and restored
     assert namespace["f"]()[0] == "file"
+
+
+def test_the_gradient_checks_expect_the_courses_own_difference_and_no_bug_equals_it():
+    """The right difference is the course's function on the case's arguments (gradient_check with the 1.25 x stub); each
+    planted bug's difference differs from it beyond the comparison's tolerance (a bug formula that fell back into the
+    right one would pass the bug)."""
+    from chainrule.audit.compare import RTOL
+    from chainrule.audit.functions import named
+    from chainrule.course import gradient_checking as gc
+
+    with_stub = "the check through forward_propagation and backward_propagation (run with one returning 1.25 x)"
+    for name in ("gradient_check", "gradient_check_n"):
+        (spec,) = named(name)
+        for case in spec.cases():
+            if name == "gradient_check_n":
+                right = case.expected[""]["difference"]
+                assert right == gc.gradient_check_n(*case.args) and right > 1e-3  # the case's gradients carry planted errors
+            else:
+                right = case.expected[with_stub]["difference"]
+                assert right == pytest.approx(0.25 / 2.25, rel=1e-15) and gc.gradient_check(*case.args) == 0.0
+            assert len(case.variants) >= 3
+            for label, (_, values) in case.variants.items():
+                wrong = next(iter(values.values()))["difference"]
+                assert abs(wrong - right) > 10 * RTOL * right, (name, label, wrong, right)

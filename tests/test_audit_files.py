@@ -354,8 +354,9 @@ def test_a_crash_in_top_level_code_quotes_the_learners_last_output_and_keeps_the
 def test_audit_of_something_else_is_one_clear_line():
     with pytest.raises(cr.ChainruleError, match=r"^audit needs a function or the path of a .py or .ipynb file; got int 42$"):
         cr.audit(42)
-    with pytest.raises(cr.ChainruleError, match="timeout must be a positive number"):
-        cr.audit("x.py", timeout=True)
+    for timeout in (True, 0, -1.0, float("inf"), float("nan"), "5"):  # inf would never end: a positive *finite* number
+        with pytest.raises(cr.ChainruleError, match=r"^timeout must be a positive finite number \(seconds\); got "):
+            cr.audit("x.py", timeout=timeout)
 
 
 def test_json_is_always_one_object(tmp_path):
@@ -364,6 +365,10 @@ def test_json_is_always_one_object(tmp_path):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, result.output
         assert set(json.loads(result.stdout)) == {"error"}, result.output
+    for timeout in ("inf", "0", "-3", "nan"):  # a number typer parses, but not a positive finite one: the library's one message
+        result = runner.invoke(app, ["audit", "x.py", "--timeout", timeout])
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert "timeout must be a positive finite number (seconds); got" in " ".join(result.output.split()), result.output
     result = runner.invoke(app, ["audit", fixture(tmp_path, "week4_standins.ipynb"), "--json", "--function", "linear_backward"])
     report = json.loads(result.stdout)
     assert result.exit_code == 0 and report["kind"] == "ipynb" and report["standins"] == ["dnn_utils_v2", "testCases_v4a"]

@@ -178,7 +178,7 @@ API_CASES = [
     # audit, data, files
     ("audit(42)", lambda: cr.audit(42), r"audit needs a function or the path of a \.py or \.ipynb file; got int 42"),
     ("audit(None)", lambda: cr.audit(None), r"audit needs a function or the path .*got NoneType None"),
-    ("audit timeout 0", lambda: cr.audit("x.py", timeout=0), r"timeout must be a positive number of seconds; got 0"),
+    ("audit timeout 0", lambda: cr.audit("x.py", timeout=0), r"timeout must be a positive finite number \(seconds\); got 0"),
     ("unknown data set", lambda: load_dataset("nope"), r"unknown data set 'nope'; expected one of flower"),
     ("a missing CSV", lambda: load_dataset("/nonexistent/x.csv"), r"no CSV file at '/nonexistent/x.csv'"),
     ("val_fraction 1.5", lambda: load_dataset("breast_cancer", val_fraction=1.5), r"val_fraction must be in \[0, 1\); got 1.5"),

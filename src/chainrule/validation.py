@@ -124,10 +124,11 @@ def _check_finite(a: np.ndarray, name: str) -> None:
 
 
 def check_number(value: Any, name: str, low: float | None = None, high: float | None = None, *,
-                 low_open: bool = False, high_open: bool = False) -> float:  # fmt: skip
+                 low_open: bool = False, high_open: bool = False, meaning: str = "") -> float:  # fmt: skip
     """``value`` as a float: a real finite number (Python or NumPy scalar, not a bool) in the interval given.
 
-    The message names ``name``, the interval ("in [0, 1)", "> 0", ">= 0") and the value given.
+    The message names ``name``, the interval ("in [0, 1)", "> 0", ">= 0"), with ``meaning`` what it
+    measures (as check_integer's), and the value given: "timeout must be a positive finite number (seconds); got inf".
     """
     if low is not None and high is not None:
         interval = f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
@@ -143,7 +144,7 @@ def check_number(value: Any, name: str, low: float | None = None, high: float | 
     ok = ok and (high is None or (value < high if high_open else value <= high))
     if not ok:
         what = {"> 0": "a positive finite number"}.get(interval, interval if interval.startswith("in ") else f"a finite number {interval}")
-        raise ChainruleError(f"{name} must be {what}; got {given!r}")
+        raise ChainruleError(f"{name} must be {what}{f' ({meaning})' if meaning else ''}; got {given!r}")
     return float(value)
 
 

@@ -34,6 +34,7 @@ from chainrule.audit.source import Program, Statement, code_cell_label, read_pro
 from chainrule.audit.versions import version_note
 from chainrule.audit.wire import CallError
 from chainrule.errors import ChainruleError
+from chainrule.validation import check_number
 
 DEFAULT_TIMEOUT = 10.0
 LISTED = 6  # statements named in the one line of those not run; the rest counted
@@ -148,8 +149,7 @@ def _audits(definitions: list[Definition], results: dict[str, FunctionAudit]) ->
 
 
 def _check_timeout(timeout: Any) -> None:
-    if isinstance(timeout, bool) or not (isinstance(timeout, int | float) and timeout > 0):
-        raise ChainruleError(f"timeout must be a positive number of seconds; got {timeout!r}")
+    check_number(timeout, "timeout", 0, low_open=True, meaning="seconds")  # a positive finite number: inf never ends
 
 
 def audit(

@@ -315,6 +315,9 @@ def _asserted(spec: FunctionSpec, error: CallError, plain: FunctionRun, source_f
     return result
 
 
+# The array a line of the learner's *source* assigns, found inside its target's text ("dW1", "dA_prev",
+# "grads['dW' + str(l)]", "Z2"): a word anywhere in the code, Z of the forward pass included. Not
+# conventions.parse_key, which reads a whole grads key ("dZ2", or one that ends with it) and knows no Z.
 _TARGET = re.compile(r"\bd(W|b|A|Z)(\d*)(_prev)?\b|\b(Z)(\d*)\b")
 
 

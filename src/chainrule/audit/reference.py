@@ -24,7 +24,7 @@ import numpy as np
 from chainrule.activations import ACTIVATIONS, relu_prime, sigmoid, sigmoid_prime_from_A, tanh_prime_from_A
 from chainrule.conventions import CONVENTIONS, Convention, get_convention
 from chainrule.errors import ChainruleError
-from chainrule.layers import Cache, layer_backward, linear_backward
+from chainrule.layers import Cache, layer_backward
 from chainrule.losses import binary_cross_entropy_dA, sigmoid_cross_entropy_dZ
 
 Grads = dict[str, np.ndarray]
@@ -278,9 +278,11 @@ def local_grads(chain: Chain, convention: str | Convention, user: Grads) -> Grad
 
         dZ[l] = dA_user[l] * g'[l]          dW[l], db[l], dA[l-1] from dZ_user[l] (or that dZ[l])
 
-    ``user``: the learner's arrays under the chain's keys (dA2, dZ2, ...). An array the learner's
-    key equals here is right *given its inputs*: when it differs from the reference, the
-    difference comes from upstream; when it differs here too, it is a bug of its own.
+    both steps ``layers.layer_backward``: once from the learner's dA[l] (its dZ[l]), once from the
+    learner's dZ[l] given (its dW[l], db[l], dA[l-1]). ``user``: the learner's arrays under the
+    chain's keys (dA2, dZ2, ...). An array the learner's key equals here is right *given its
+    inputs*: when it differs from the reference, the difference comes from upstream; when it
+    differs here too, it is a bug of its own.
     """
     reference = backward_grads(chain, convention)
     k = get_convention(convention).dW_scale(chain.m)  # dW[l] = k dZ[l] A[l-1]ᵀ
@@ -293,11 +295,14 @@ def local_grads(chain: Chain, convention: str | Convention, user: Grads) -> Grad
         return fallback
 
     for l in reversed(range(1, chain.L + 1)):
+        cache, activation = chain.cache(l), chain.activations[l - 1]
         if l == chain.L:
-            dZ = reference[f"dZ{l}"]
-        else:
-            dZ = mine(f"dA{l}", reference[f"dA{l}"]) * chain.derivative(l)  # dZ[l] = dA[l] * g'[l]
+            dZ = reference[f"dZ{l}"]  # where the pass starts: dZ[L] has no learner's array upstream of it here
+        else:  # dZ[l] = dA_user[l] * g'[l]
+            dZ = layer_backward(mine(f"dA{l}", reference[f"dA{l}"]), cache, activation, k, g_prime=chain.derivative(l),
+                                need_dA_prev=False)[0]  # fmt: skip
         out[f"dZ{l}"] = dZ
-        dA_prev, dW, db = linear_backward(mine(f"dZ{l}", dZ), chain.cache(l)[0], k)
+        # dW[l] = k dZ_user[l] A[l-1]ᵀ,  db[l] = k Σᵢ dZ_user[l],  dA[l-1] = W[l]ᵀ dZ_user[l]
+        _, dA_prev, dW, db = layer_backward(None, cache, activation, k, dZ=mine(f"dZ{l}", dZ))
         out[f"dW{l}"], out[f"db{l}"], out[f"dA{l - 1}"] = dW, db, present(dA_prev, f"dA{l - 1}")
     return out

@@ -2,7 +2,7 @@
 
 With ``--json`` stdout holds exactly one JSON object whatever happens: the report
 (docs/audit.md), or ``{"error": "..."}`` with exit code 2 for a usage error, the command line's
-own included (a missing FILE, an unknown option, a timeout that is not a number).
+own included (a missing FILE, an unknown option, a timeout that is not a positive finite number of seconds).
 """
 
 from __future__ import annotations

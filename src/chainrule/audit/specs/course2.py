@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
+from unittest import mock
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from chainrule.course import gradient_checking as gc
 from chainrule.course import initialization, optimization, regularization
 from chainrule.initializers import initialize_parameters as initialize
 from chainrule.network import forward
+from chainrule.numerics import relative_difference
 from chainrule.optim import mini_batches
 from chainrule.regularization import l2_cost
 
@@ -260,29 +262,33 @@ STUBS_1D = {
 }
 
 
-def _difference(grad: np.ndarray | float, approx: np.ndarray | float) -> float:
-    return float(np.linalg.norm(grad - approx) / (np.linalg.norm(grad) + np.linalg.norm(approx)))
+def _course_check_with_stub(x: float, theta: float, epsilon: float) -> float:
+    """The course's ``gradient_check`` run as the audit runs the learner's: with STUBS_1D's backward_propagation, WRONG_BY x."""
+    with mock.patch.object(gc, "backward_propagation", lambda x, theta: WRONG_BY * x):
+        return gc.gradient_check(x, theta, epsilon)
 
 
 def _gradient_check() -> list[Case]:
     """x, θ and ε with few binary digits: θ ± ε, J = θx, J⁺ − J⁻ and the division by 2ε are exact, so gradapprox = x
     exactly and the difference has no round-off in it. A learner's check that calls backward_propagation sees the
-    stub's 1.25 x (difference 0.25 / 2.25); one that writes J = θx and dθ = x itself sees a difference of 0."""
+    stub's 1.25 x (difference 0.25 / 2.25, the course's gradient_check run with the stub); one that writes J = θx and
+    dθ = x itself sees a difference of 0. The bugs are the learner's wrong formulas, written here on J⁺ and J⁻."""
     cases = []
     for (x, theta), epsilon in zip(ONE_D, (2.0**-10, 2.0**-7), strict=True):
         grad = WRONG_BY * x
-        approx = (gc.forward_propagation(x, theta + epsilon) - gc.forward_propagation(x, theta - epsilon)) / (2 * epsilon)
-        assert approx == x  # exact in binary floating point: the point of these numbers
+        J_plus, J_minus = gc.forward_propagation(x, theta + epsilon), gc.forward_propagation(x, theta - epsilon)
+        gradapprox = (J_plus - J_minus) / (2 * epsilon)  # the course's: the input of the two wrong differences below
+        assert gradapprox == x  # exact in binary floating point: the point of these numbers
         bugs = [
-            ("wrong-formula", "a gradapprox of (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
+            ("wrong-formula", "a gradapprox of (J⁺ − J⁻) / ε: the 2 of 2ε is missing",
+             {"difference": relative_difference(np.asarray(grad), np.asarray((J_plus - J_minus) / epsilon))}),
             ("wrong-formula", "‖grad − gradapprox‖ alone, without dividing by ‖grad‖ + ‖gradapprox‖",
-             {"difference": float(np.linalg.norm(grad - approx))}),
-            ("wrong-formula", "‖grad − gradapprox‖ divided by ‖grad‖ only",
-             {"difference": float(np.linalg.norm(grad - approx) / abs(grad))}),
+             {"difference": abs(grad - gradapprox)}),
+            ("wrong-formula", "‖grad − gradapprox‖ divided by ‖grad‖ only", {"difference": abs(grad - gradapprox) / abs(grad)}),
         ]  # fmt: skip
         versions = {
             f"the check through forward_propagation and backward_propagation (run with one returning {WRONG_BY} x)":
-                {"difference": _difference(grad, approx)},
+                {"difference": _course_check_with_stub(x, theta, epsilon)},
             "J = θx and dθ = x written inside the check (its difference formula cannot be seen: it is 0 whatever the formula)":
                 {"difference": 0.0},
         }  # fmt: skip
@@ -322,27 +328,20 @@ STUBS_N = {
 }
 
 
-def _approx_n(parameters: Arrays, X: np.ndarray, Y: np.ndarray, epsilon: float, one_sided: bool = False,
-              same_array: bool = False) -> np.ndarray:
+def _J_shifted(parameters: Arrays, X: np.ndarray, Y: np.ndarray, shift: float) -> np.ndarray:
+    """J(θ + shift eᵢ) for every parameter i, an (n, 1) column, θ copied for each i: the forward passes of the wrong checks."""
     theta, _ = gc.dictionary_to_vector(parameters)
-    out = np.zeros_like(theta)
-    J = gc.forward_propagation_n(X, Y, parameters)[0]
+    J = np.zeros_like(theta)
     for i in range(theta.shape[0]):
-        plus = theta.copy()
-        plus[i] += epsilon
-        J_plus = gc.forward_propagation_n(X, Y, gc.vector_to_dictionary(plus))[0]
-        if one_sided:
-            out[i] = (J_plus - J) / epsilon
-        elif same_array:  # θ⁺ and θ⁻ one array: the minus shift undoes the plus, J⁻ = J(θ)
-            out[i] = (J_plus - J) / (2 * epsilon)
-        else:
-            minus = theta.copy()
-            minus[i] -= epsilon
-            out[i] = (J_plus - gc.forward_propagation_n(X, Y, gc.vector_to_dictionary(minus))[0]) / (2 * epsilon)
-    return out
+        shifted = theta.copy()
+        shifted[i] += shift
+        J[i] = gc.forward_propagation_n(X, Y, gc.vector_to_dictionary(shifted))[0]
+    return J
 
 
 def _gradient_check_n() -> list[Case]:
+    """The right difference is the course's ``gradient_check_n``; the bugs are the learner's wrong formulas, written here
+    on J⁺ = J(θ + ε eᵢ), J⁻ = J(θ − ε eᵢ) and J = J(θ)."""
     cases = []
     for m, seed, planted in ((3, 67, "the course's two planted bugs (dW2 × 2, db1 with 4/m)"), (7, 68, "dW3 10 % too large")):
         X, Y, parameters = _reg_data(gc.LAYER_DIMS, m, seed)
@@ -354,32 +353,24 @@ def _gradient_check_n() -> list[Case]:
             gradients["dW3"] = gradients["dW3"] * 1.1
         epsilon = 1e-4
         grad = gc.gradients_to_vector(gradients)
-        approx = _approx_n(parameters, X, Y, epsilon)
+        J = gc.forward_propagation_n(X, Y, parameters)[0]
+        J_plus, J_minus = _J_shifted(parameters, X, Y, epsilon), _J_shifted(parameters, X, Y, -epsilon)
+        gradapprox = (J_plus - J_minus) / (2 * epsilon)  # the course's: the input of the two wrong differences below
         bugs = [
-            ("wrong-formula", "a gradapprox of (J⁺ − J⁻) / ε: the 2 of 2ε is missing", {"difference": _difference(grad, 2 * approx)}),
-            (
-                "wrong-formula",
-                "‖grad − gradapprox‖ alone, without dividing by ‖grad‖ + ‖gradapprox‖",
-                {"difference": float(np.linalg.norm(grad - approx))},
-            ),
-            (
-                "wrong-formula",
-                "denominator ‖grad + gradapprox‖ instead of ‖grad‖ + ‖gradapprox‖",
-                {"difference": float(np.linalg.norm(grad - approx) / np.linalg.norm(grad + approx))},
-            ),
-            (
-                "wrong-formula",
-                "a one-sided difference (J(θ + ε) − J(θ)) / ε",
-                {"difference": _difference(grad, _approx_n(parameters, X, Y, epsilon, one_sided=True))},
-            ),
-            (
-                "wrong-formula",
-                "θ⁺ and θ⁻ are one array (np.copy missing): J⁻ is J(θ)",
-                {"difference": _difference(grad, _approx_n(parameters, X, Y, epsilon, same_array=True))},
-            ),
-        ]
+            ("wrong-formula", "a gradapprox of (J⁺ − J⁻) / ε: the 2 of 2ε is missing",
+             {"difference": relative_difference(grad, (J_plus - J_minus) / epsilon)}),
+            ("wrong-formula", "‖grad − gradapprox‖ alone, without dividing by ‖grad‖ + ‖gradapprox‖",
+             {"difference": float(np.linalg.norm(grad - gradapprox))}),
+            ("wrong-formula", "denominator ‖grad + gradapprox‖ instead of ‖grad‖ + ‖gradapprox‖",
+             {"difference": float(np.linalg.norm(grad - gradapprox) / np.linalg.norm(grad + gradapprox))}),
+            ("wrong-formula", "a one-sided difference (J(θ + ε) − J(θ)) / ε",
+             {"difference": relative_difference(grad, (J_plus - J) / epsilon)}),
+            ("wrong-formula", "θ⁺ and θ⁻ are one array (np.copy missing): J⁻ is J(θ)",  # the minus shift undoes the plus
+             {"difference": relative_difference(grad, (J_plus - J) / (2 * epsilon))}),
+        ]  # fmt: skip
+        expected = {"difference": gc.gradient_check_n(parameters, gradients, X, Y, epsilon)}
         label = f"the course's layers {list(gc.LAYER_DIMS)}, m = {m}, epsilon = {epsilon:g}, gradients with {planted}"
-        cases.append(case(label, m, (parameters, gradients, X, Y, epsilon), {"difference": _difference(grad, approx)}, bugs))
+        cases.append(case(label, m, (parameters, gradients, X, Y, epsilon), expected, bugs))
     return cases
 
 

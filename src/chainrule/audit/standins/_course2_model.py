@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.conventions import COST
 from chainrule.course.gradient_checking import backward_propagation_n
 from chainrule.initializers import initialize_parameters as _initialize
-from chainrule.losses import binary_cross_entropy
+from chainrule.losses import binary_cross_entropy, sigmoid_cross_entropy_dZ
 from chainrule.losses import cost as _cost
 from chainrule.network import backward as _backward
 from chainrule.network import forward as _forward
@@ -37,7 +38,9 @@ def backward_propagation_cost(X: np.ndarray, Y: np.ndarray, cache: Cache) -> dic
     """opt_utils_v1a's: "cost" convention, dz3 = (1/m)(A3 − Y), dW = dz A_prevᵀ; keys dz3, dW3, db3, da2, …"""
     Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3 = cache
     caches = [((X, W1, b1), Z1), ((A1, W2, b2), Z2), ((A2, W3, b3), Z3)]
-    grads = _backward(caches, ACTIVATIONS, 1.0, dZL=(A3 - Y) / X.shape[1], need_dA0=False)
+    s, k = COST.scales(X.shape[1])  # s = 1/m at the output, k = 1 in dW and db
+    dz3 = s * sigmoid_cross_entropy_dZ(A3, Y)  # ∂J/∂Z3 = (1/m)(A3 − Y)
+    grads = _backward(caches, ACTIVATIONS, k, dZL=dz3, need_dA0=False)
     return {key.replace("dZ", "dz").replace("dA", "da"): value for key, value in grads.items()}
 
 
