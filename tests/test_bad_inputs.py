@@ -182,6 +182,7 @@ API_CASES = [
     ("unknown data set", lambda: load_dataset("nope"), r"unknown data set 'nope'; expected one of flower"),
     ("a missing CSV", lambda: load_dataset("/nonexistent/x.csv"), r"no CSV file at '/nonexistent/x.csv'"),
     ("val_fraction 1.5", lambda: load_dataset("breast_cancer", val_fraction=1.5), r"val_fraction must be in \[0, 1\); got 1.5"),
+    ("test_fraction False", lambda: load_dataset("breast_cancer", test_fraction=False), r"test_fraction must be in \[0, 1\); got False"),
     ("one_hot of class 3 of 3", lambda: one_hot(np.array([0, 3]), 3), r"one-hot labels must be integers 0..2; got values from 0 to 3"),
     ("a missing model file", lambda: cr.Network.load("/nonexistent/model.npz"), r"no model file at '/nonexistent/model.npz'"),
 ]
