@@ -153,8 +153,8 @@ def check_integer(value: Any, name: str, minimum: int, meaning: str = "", *, max
     The message names ``name``, what it must be (the range) and, with ``meaning``, what it counts:
     "m must be a positive integer (the number of examples); got 0", "m must be an integer from 20 to 2000; got 5".
     """
-    too_high = maximum is not None and isinstance(value, Integral) and value > maximum
-    if isinstance(value, bool | np.bool_) or not isinstance(value, Integral) or value < minimum or too_high:
+    integer = not isinstance(value, bool | np.bool_) and isinstance(value, Integral)
+    if not integer or value < minimum or (maximum is not None and value > maximum):
         if maximum is not None:
             kind = f"an integer from {minimum} to {maximum}"
         else:
