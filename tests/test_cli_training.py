@@ -152,6 +152,23 @@ def test_predict_reads_the_label_column_of_the_saved_run(tmp_path):
     assert result.exit_code == 2 and "has 3 feature columns" in result.output
 
 
+@pytest.mark.parametrize(("given", "weights"), [
+    ({}, "np.random.seed(2), as the course"),  # the flower without --seed: the course's stream
+    ({"legacy_seed": 3}, "np.random.seed(3), as the course"),
+    ({"seed": 4}, "default_rng(4)"),
+    ({"dataset": "moons"}, "default_rng(0)"),
+])
+def test_one_rule_picks_the_initial_weights_generator_and_the_cli_prints_it(given, weights):
+    run = runs.start_run({"epochs": 1, **given}, None, None)
+    assert run.weights == weights
+    if weights.startswith("np.random.seed"):  # W1 = randn · 0.01 from np.random.RandomState(legacy_seed), as the course
+        expected = np.random.RandomState(given.get("legacy_seed", 2)).randn(4, 2) * 0.01
+        np.testing.assert_array_equal(run.net.parameters["W1"], expected)
+    args = [f"--{key.replace('_', '-')}={value}" for key, value in given.items()]
+    result = runner.invoke(app, ["train", "--epochs", "1", *args])
+    assert result.exit_code == 0 and f"({weights})" in result.stdout, result.output
+
+
 def test_the_two_training_accuracies_say_which_they_are():
     """The progress line's is the epoch's, from the outputs before each update; the final line's is after the last one."""
     result = runner.invoke(app, ["train", "--dataset", "moons", "--epochs", "3"])

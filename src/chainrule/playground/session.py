@@ -244,6 +244,8 @@ class Session:
     # -- what the page draws --------------------------------------------------------------------
     def describe(self) -> dict[str, Any]:
         """The run: config, layer sizes, activations, m, the points (standardized for a CSV) and the plane's extent."""
+        from chainrule import runs
+
         X, Y = self.train
         points = {"train": {"x": X.T.round(6).tolist(), "y": Y[0].astype(int).tolist()}}
         if self.test is not None:
@@ -253,7 +255,7 @@ class Session:
             "type": "run", "config": self.config.to_dict(), "layer_dims": self.net.layer_dims, "activations": self.net.activations,
             "m": self.m, "m_test": 0 if self.test is None else self.test[0].shape[1], "extent": self.extent, "grid": GRID,
             "unit_grid": UNIT_GRID, "points": points, "standardized": self.data.normalization is not None,
-            "legacy_seed": self.config.seed is None and self.config.dataset == "flower",
+            "legacy_seed": runs.course_stream(self.config.dataset, self.config.seed),
         }  # fmt: skip
 
     def frame(self) -> dict[str, Any]:
