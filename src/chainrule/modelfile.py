@@ -39,6 +39,7 @@ from chainrule.errors import ChainruleError
 from chainrule.initializers import parameter_shapes
 from chainrule.optim import get_optimizer, state_from_arrays, state_to_arrays
 from chainrule.training import TrainingState
+from chainrule.validation import check_integer
 from chainrule.version import __version__
 
 FORMAT = "chainrule.network"
@@ -368,8 +369,7 @@ def _check_header_fields(header: dict[str, Any], path: str) -> None:
         epoch, rng_state = training.get("epoch"), training.get("rng_state")
         if not isinstance(training.get("optimizer"), str):
             raise ChainruleError(f"{path!r}: header field 'training.optimizer' must be a name; got {_short(training.get('optimizer'))}")
-        if type(epoch) is not int or epoch < 0:
-            raise ChainruleError(f"{path!r}: header field 'training.epoch' must be an integer >= 0; got {_short(epoch)}")
+        check_integer(epoch, f"{path!r}: header field 'training.epoch'", 0, "the epochs done")
         _check_rng_state(rng_state, path)
     for name, spec in header["arrays"].items():
         shape = spec.get("shape") if isinstance(spec, dict) else None

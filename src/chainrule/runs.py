@@ -75,10 +75,13 @@ DATA_OPTIONS = ("data_dir", "label", "val_fraction", "test_fraction")
 # What a resumed run cannot change: the network, its data and splits, the optimizer whose state it continues.
 FIXED_ON_RESUME = ("dataset", "layers", "activations", "initialization", "optimizer", "seed", "legacy_seed", "label",
                    "val_fraction", "test_fraction")
-# Each option's range, checked with the option's name before anything is loaded: (option, minimum, low open).
-INTEGER_OPTIONS = {"epochs": ("--epochs", 1), "batch_size": ("--batch-size", 1), "patience": ("--patience", 1),
-                   "time_interval": ("--time-interval", 1), "checkpoint_every": ("--checkpoint-every", 1),
-                   "seed": ("--seed", 0), "legacy_seed": ("--legacy-seed", 0)}
+# Each option's range, checked with the option's name before anything is loaded: (option, minimum, maximum) of the
+# integers (the legacy seed in np.random.seed's range), (option, low, high, low open, high open) of the numbers.
+INTEGER_OPTIONS: dict[str, tuple[str, int, int | None]] = {
+    "epochs": ("--epochs", 1, None), "batch_size": ("--batch-size", 1, None), "patience": ("--patience", 1, None),
+    "time_interval": ("--time-interval", 1, None), "checkpoint_every": ("--checkpoint-every", 1, None),
+    "seed": ("--seed", 0, None), "legacy_seed": ("--legacy-seed", 0, 2**32 - 1),
+}  # fmt: skip
 NUMBER_OPTIONS = {"learning_rate": ("--learning-rate", 0, None, True, False), "lambd": ("--lambd", 0, None, False, False),
                   "keep_prob": ("--keep-prob", 0, 1, True, False), "decay_rate": ("--decay-rate", 0, None, False, False),
                   "val_fraction": ("--val-fraction", 0, 1, False, True), "test_fraction": ("--test-fraction", 0, 1, False, True)}
@@ -263,11 +266,9 @@ def planted_grads(net: Network, X: np.ndarray, Y: np.ndarray, masks: Masks | Non
 
 def check_ranges(given: Mapping[str, Any]) -> None:
     """Every numeric option given, in its range, named as on the command line."""
-    for key, (name, minimum) in INTEGER_OPTIONS.items():
+    for key, (name, minimum, maximum) in INTEGER_OPTIONS.items():
         if key in given:
-            check_integer(given[key], name, minimum)
-    if "legacy_seed" in given and given["legacy_seed"] >= 2**32:
-        raise ChainruleError(f"--legacy-seed must be below 2**32 (np.random.seed's range); got {given['legacy_seed']}")
+            check_integer(given[key], name, minimum, maximum=maximum)
     for key, (name, low, high, low_open, high_open) in NUMBER_OPTIONS.items():
         if key in given:
             check_number(given[key], name, low, high, low_open=low_open, high_open=high_open)
