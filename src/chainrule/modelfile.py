@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.conventions import CONVENTIONS
 from chainrule.errors import ChainruleError
 from chainrule.initializers import parameter_shapes
 from chainrule.optim import get_optimizer, state_from_arrays, state_to_arrays
@@ -358,7 +359,7 @@ def _check_header_fields(header: dict[str, Any], path: str) -> None:
         raise bad("dtype", "float16, float32 or float64")
     if header.get("normalization") not in (None, "standardize"):
         raise bad("normalization", 'null or "standardize"')
-    if header.get("convention") not in (None, "loss", "cost"):
+    if header.get("convention") not in (None, *CONVENTIONS):
         raise bad("convention", 'null, "loss" or "cost"')
     if not isinstance(header.get("metadata") or {}, dict):
         raise bad("metadata", "an object")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from chainrule.conventions import CONVENTIONS
 from chainrule.errors import ChainruleError
 from chainrule.initializers import INITIALIZERS
 from chainrule.optim import OPTIMIZERS
@@ -40,7 +41,6 @@ DATASETS: dict[str, float | None] = {
 }  # fmt: skip
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
 OUTPUT_ACTIVATIONS = ("sigmoid",)  # two classes in the plane: one sigmoid unit and the binary cross-entropy
-CONVENTIONS = ("loss", "cost")
 
 
 @dataclass

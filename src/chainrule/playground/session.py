@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
-from chainrule.conventions import compare_conventions, compare_grads, derivative_of
+from chainrule.conventions import CONVENTIONS, compare_conventions, compare_grads, derivative_of
 from chainrule.datasets import Dataset, load_dataset, planar, prepare
 from chainrule.errors import ChainruleError
 from chainrule.explain import derivative_latex
@@ -282,7 +282,7 @@ class Session:
         """
         net, (X, Y), lambd = self.net, self.train, self.options["lambd"]
         AL, caches = net.forward(X)
-        grads = {c: net.backward(Y, caches, convention=c, lambd=lambd) for c in ("loss", "cost")}
+        grads = {c: net.backward(Y, caches, convention=c, lambd=lambd) for c in CONVENTIONS}
         table = compare_grads(grads["loss"], grads["cost"], self.m, lambd)
         (A_prev, W, b), Z = caches[l - 1]
         A = AL if l == net.L else caches[l][0][0]
@@ -294,13 +294,13 @@ class Session:
             _array(f"Z{l}", f"Z[{l}]", Z, f"Z[{l}] = W[{l}] A[{l - 1}] + b[{l}]"),
             _array(f"A{l}", f"A[{l}]", A, f"A[{l}] = {g}(Z[{l}])"),
         ]
+        other = "cost" if convention == "loss" else "loss"
         for key, label in ((f"dZ{l}", f"dZ[{l}]"), (f"dW{l}", f"dW[{l}]"), (f"db{l}", f"db[{l}]"), (f"dA{l - 1}", f"dA[{l - 1}]")):
             row = table[key]
             derivative = derivative_of(key, convention)
             arrays.append({**_array(key, label, grads[convention][key], derivative), "latex": derivative_latex(derivative),
                            "ratio": row["ratio"], "expected_ratio": row["expected"], "rel_deviation": row["rel_deviation"],
-                           "other": {"convention": "cost" if convention == "loss" else "loss",
-                                     "derivative": derivative_of(key, "cost" if convention == "loss" else "loss")}})  # fmt: skip
+                           "other": {"convention": other, "derivative": derivative_of(key, other)}})  # fmt: skip
         return {"type": "layer", "layer": l, "convention": convention, "m": self.m, "activation": g, "arrays": arrays,
                 "notes": table.summary()}  # fmt: skip
 
