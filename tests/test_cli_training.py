@@ -35,6 +35,18 @@ def test_json_output_has_every_split(tmp_path):
     assert payload["val_accuracy"] is not None and payload["test_accuracy"] is not None
 
 
+def test_split_results_measure_each_split_of_its_own():
+    data = load_dataset("breast_cancer").standardized()
+    net = cr.Network([data.n_x, 3, 1], ["relu", "sigmoid"], seed=1)
+    results = runs.split_results(net, data)
+    assert list(results) == ["train_accuracy", "val_accuracy", "val_cost", "test_accuracy", "test_cost", "cost"]  # the JSON's keys
+    for name, accuracy, cost in (("train", "train_accuracy", "cost"), ("val", "val_accuracy", "val_cost"),
+                                 ("test", "test_accuracy", "test_cost")):  # fmt: skip
+        X, Y = data.split(name)
+        assert results[accuracy] == net.accuracy(X, Y) and results[cost] == net.cost(net.forward(X)[0], Y), name
+    assert len({results["train_accuracy"], results["val_accuracy"], results["test_accuracy"]}) == 3  # three different splits
+
+
 def test_resume_from_the_command_line_equals_the_uninterrupted_run(tmp_path):
     full, half = tmp_path / "full", tmp_path / "half"
     assert runner.invoke(app, [*MOONS, "--epochs", "8", "--out", str(full), "--json"]).exit_code == 0
