@@ -182,6 +182,7 @@ API_CASES = [
     ("unknown data set", lambda: load_dataset("nope"), r"unknown data set 'nope'; expected one of flower"),
     ("a missing CSV", lambda: load_dataset("/nonexistent/x.csv"), r"no CSV file at '/nonexistent/x.csv'"),
     ("val_fraction 1.5", lambda: load_dataset("breast_cancer", val_fraction=1.5), r"val_fraction must be in \[0, 1\); got 1.5"),
+    ("test_fraction False", lambda: load_dataset("breast_cancer", test_fraction=False), r"test_fraction must be in \[0, 1\); got False"),
     ("one_hot of class 3 of 3", lambda: one_hot(np.array([0, 3]), 3), r"one-hot labels must be integers 0..2; got values from 0 to 3"),
     ("a missing model file", lambda: cr.Network.load("/nonexistent/model.npz"), r"no model file at '/nonexistent/model.npz'"),
 ]
@@ -271,8 +272,8 @@ CLI_CASES = [
     (cli("train", "--decay-rate", "nan"), r"--decay-rate must be a finite number >= 0; got nan"),
     (cli("train", "--time-interval", "0"), r"--time-interval must be a positive integer; got 0"),
     (cli("train", "--seed", "-1"), r"--seed must be a non-negative integer; got -1"),
-    (cli("train", "--legacy-seed", "-1"), r"--legacy-seed must be a non-negative integer; got -1"),
-    (cli("train", "--legacy-seed", str(2**32)), r"--legacy-seed must be below 2\*\*32"),
+    (cli("train", "--legacy-seed", "-1"), r"--legacy-seed must be an integer from 0 to 4294967295; got -1"),
+    (cli("train", "--legacy-seed", str(2**32)), r"--legacy-seed must be an integer from 0 to 4294967295; got 4294967296"),
     (cli("train", "--learning-rate", "0"), r"--learning-rate must be a positive finite number; got 0.0"),
     (cli("train", "--lr", "inf"), r"--learning-rate must be a positive finite number; got inf"),
     (cli("train", "--keep-prob", "0"), r"--keep-prob must be in \(0, 1\]; got 0.0"),

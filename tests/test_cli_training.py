@@ -35,6 +35,18 @@ def test_json_output_has_every_split(tmp_path):
     assert payload["val_accuracy"] is not None and payload["test_accuracy"] is not None
 
 
+def test_split_results_measure_each_split_of_its_own():
+    data = load_dataset("breast_cancer").standardized()
+    net = cr.Network([data.n_x, 3, 1], ["relu", "sigmoid"], seed=1)
+    results = runs.split_results(net, data)
+    assert list(results) == ["train_accuracy", "val_accuracy", "val_cost", "test_accuracy", "test_cost", "cost"]  # the JSON's keys
+    for name, accuracy, cost in (("train", "train_accuracy", "cost"), ("val", "val_accuracy", "val_cost"),
+                                 ("test", "test_accuracy", "test_cost")):  # fmt: skip
+        X, Y = data.split(name)
+        assert results[accuracy] == net.accuracy(X, Y) and results[cost] == net.cost(net.forward(X)[0], Y), name
+    assert len({results["train_accuracy"], results["val_accuracy"], results["test_accuracy"]}) == 3  # three different splits
+
+
 def test_resume_from_the_command_line_equals_the_uninterrupted_run(tmp_path):
     full, half = tmp_path / "full", tmp_path / "half"
     assert runner.invoke(app, [*MOONS, "--epochs", "8", "--out", str(full), "--json"]).exit_code == 0
@@ -150,6 +162,23 @@ def test_predict_reads_the_label_column_of_the_saved_run(tmp_path):
         assert probabilities == pytest.approx(np.where(expected > 0.5, expected, 1 - expected), rel=1e-6)
     result = runner.invoke(app, ["predict", str(tmp_path / "m.npz"), str(tmp_path / "q.csv")])  # "target" is a feature now
     assert result.exit_code == 2 and "has 3 feature columns" in result.output
+
+
+@pytest.mark.parametrize(("given", "weights"), [
+    ({}, "np.random.seed(2), as the course"),  # the flower without --seed: the course's stream
+    ({"legacy_seed": 3}, "np.random.seed(3), as the course"),
+    ({"seed": 4}, "default_rng(4)"),
+    ({"dataset": "moons"}, "default_rng(0)"),
+])
+def test_one_rule_picks_the_initial_weights_generator_and_the_cli_prints_it(given, weights):
+    run = runs.start_run({"epochs": 1, **given}, None, None)
+    assert run.weights == weights
+    if weights.startswith("np.random.seed"):  # W1 = randn · 0.01 from np.random.RandomState(legacy_seed), as the course
+        expected = np.random.RandomState(given.get("legacy_seed", 2)).randn(4, 2) * 0.01
+        np.testing.assert_array_equal(run.net.parameters["W1"], expected)
+    args = [f"--{key.replace('_', '-')}={value}" for key, value in given.items()]
+    result = runner.invoke(app, ["train", "--epochs", "1", *args])
+    assert result.exit_code == 0 and f"({weights})" in result.stdout, result.output
 
 
 def test_the_two_training_accuracies_say_which_they_are():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 import chainrule as cr
 from chainrule.cli import app
 from chainrule.datasets import load_dataset
-from chainrule.divergence import EXPLODED, STREAK, DivergenceError, DivergenceMonitor
+from chainrule.divergence import EXPLODED, STREAK, Divergence, DivergenceError, DivergenceMonitor
 
 runner = CliRunner()
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # an overflow must become the report, not a warning
@@ -52,7 +53,11 @@ def test_a_huge_learning_rate_is_caught_in_either_precision(dtype):
     with pytest.raises(DivergenceError, match="training diverged") as caught:
         net.fit(X.astype(dtype), Y, learning_rate=1e6, num_iterations=300)
     assert caught.value.divergence.cause == "learning_rate"
-    assert net.history.diverged == caught.value.divergence.to_dict()
+    assert net.history.diverged == caught.value.divergence
+    saved = net.history.to_dict()["diverged"]  # JSON keys as before: the fields and the message
+    assert saved == {**dataclasses.asdict(caught.value.divergence), "message": str(caught.value)}
+    loaded = cr.History.from_dict(json.loads(json.dumps(net.history.to_dict()))).diverged  # as a saved run's history
+    assert isinstance(loaded, Divergence) and json.dumps(loaded.to_dict()) == json.dumps(saved)  # (a NaN cost is no NaN's equal)
     assert max(np.abs(v).max() for v in net.parameters.values()) < 1e30 or caught.value.divergence.epoch < 300
 
 
@@ -118,4 +123,4 @@ def test_divergence_is_a_chainrule_error_with_the_history():
     with pytest.raises(cr.ChainruleError) as caught:
         net.fit(X, Y, learning_rate=1e7, num_iterations=50)
     assert isinstance(caught.value, DivergenceError) and caught.value.history is net.history
-    assert caught.value.history.diverged["message"] == str(caught.value)
+    assert caught.value.history.diverged.message() == str(caught.value)

@@ -204,8 +204,8 @@ def edit(field, value):
 
 
 WRONG_TYPES = [
-    ("epoch-text", edit("training.epoch", "three"), r"'training\.epoch' must be an integer >= 0; got 'three'"),
-    ("epoch-negative", edit("training.epoch", -1), r"'training\.epoch' must be an integer >= 0; got -1"),
+    ("epoch-text", edit("training.epoch", "three"), r"'training\.epoch' must be a non-negative integer \(the epochs done\); got 'three'"),
+    ("epoch-negative", edit("training.epoch", -1), r"'training\.epoch' must be a non-negative integer \(the epochs done\); got -1"),
     ("rng-state-number", edit("training.rng_state", 5), r"'training\.rng_state' is not a NumPy generator state; got 5"),
     ("rng-state-unknown", edit("training.rng_state", {"bit_generator": "os"}), r"'training\.rng_state' is not a NumPy"),
     ("optimizer-number", edit("training.optimizer", 3), r"'training\.optimizer' must be a name; got 3"),

@@ -249,7 +249,7 @@ def test_work_per_frame_is_capped_for_large_networks():
 BAD_CONFIGS = [
     ({"dataset": "cat"}, "dataset must be one of flower"),
     ({"hidden": [4] * 7}, "at most 6 layer sizes"),
-    ({"hidden": [9]}, "from 1 to 8"),
+    ({"hidden": [4, 9]}, "hidden[1] must be an integer from 1 to 8 (the units of layer 2); got 9"),
     ({"hidden": [0]}, "from 1 to 8"),
     ({"hidden": [2.5]}, "from 1 to 8"),
     ({"hidden": "4"}, "hidden must be a list"),
@@ -258,11 +258,12 @@ BAD_CONFIGS = [
     ({"activations": ["tanh", "relu"]}, "the output activation must be one of sigmoid"),
     ({"learning_rate": 0}, "learning_rate must be in (0, 10]"),
     ({"learning_rate": -1}, "learning_rate must be in (0, 10]"),
-    ({"learning_rate": "fast"}, "learning_rate must be a number"),
-    ({"learning_rate": True}, "learning_rate must be a number"),
+    ({"learning_rate": "fast"}, "learning_rate must be in (0, 10]; got 'fast'"),
+    ({"learning_rate": True}, "learning_rate must be in (0, 10]; got True"),
     ({"learning_rate": 1e9}, "learning_rate must be in (0, 10]"),
     ({"m": 5000}, "m must be an integer from 20 to 2000"),
-    ({"m": 10}, "m must be an integer from 20 to 2000"),
+    ({"m": 10}, "m must be an integer from 20 to 2000 (or null); got 10"),
+    ({"m": "x" * 1000}, "m must be an integer from 20 to 2000 (or null); got 'xxxx"),
     ({"noise": 5}, "noise must be in [0, 2]"),
     ({"dataset": "blobs", "noise": 0.3}, "has no noise setting"),
     ({"test_fraction": 0.95}, "test_fraction must be in [0, 0.9]"),
@@ -284,7 +285,13 @@ BAD_CONFIGS = [
 def test_bad_configs_are_refused_with_one_line(config, message):
     with pytest.raises(ChainruleError, match=re.escape(message)) as error:
         limits.parse_config(config)
-    assert "\n" not in str(error.value)
+    assert "\n" not in str(error.value) and len(str(error.value)) < 200  # a long value is quoted cut short
+
+
+def test_numbers_may_be_numpy_scalars_as_everywhere_in_chainrule():
+    config = limits.parse_config({"m": np.int64(200), "hidden": [np.int32(3)], "learning_rate": np.float32(0.5)})
+    assert (config.m, config.hidden, config.learning_rate) == (200, [3], 0.5)
+    assert type(config.m) is int and type(config.hidden[0]) is int and type(config.learning_rate) is float
 
 
 WS = "ws://127.0.0.1:8765/ws"  # the TestClient's own host name, testserver, is not one the server answers
@@ -368,8 +375,8 @@ BAD_MESSAGES = [
     ("[1, 2]", 'a JSON object with a "type"'),
     ('{"kind": "play"}', 'a JSON object with a "type"'),
     ('{"type": "launch"}', "unknown message type 'launch'"),
-    ('{"type": "layer", "layer": 3}', "layer must be an integer from 1 to L = 2"),
-    ('{"type": "layer", "layer": "1"}', "layer must be an integer from 1 to L = 2"),
+    ('{"type": "layer", "layer": 3}', "layer must be an integer from 1 to 2 (one of the network's L = 2 layers); got 3"),
+    ('{"type": "layer", "layer": "1"}', "layer must be an integer from 1 to 2 (one of the network's L = 2 layers); got '1'"),
     ('{"type": "layer", "layer": 1, "convention": "mean"}', "convention must be one of loss, cost"),
     ('{"type": "play", "epochs_per_frame": 1000}', "epochs_per_frame must be an integer from 1 to 100"),
     ('{"type": "speed", "epochs_per_frame": 0}', "epochs_per_frame must be an integer from 1 to 100"),
@@ -464,7 +471,7 @@ def test_command_refuses_a_port_in_use_and_a_bad_port():
         result = CliRunner().invoke(app, ["playground", "--no-browser", "--port", str(port)])
     assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.output
     result = CliRunner().invoke(app, ["playground", "--no-browser", "--port", "70000"])
-    assert result.exit_code == 2 and "--port must be from 0 to 65535" in result.output
+    assert result.exit_code == 2 and "--port must be an integer from 0 to 65535; got 70000" in result.output
 
 
 def test_command_says_how_to_install_the_extra_when_it_is_missing(monkeypatch):

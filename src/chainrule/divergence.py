@@ -23,7 +23,7 @@ inputs); anything else to the learning rate (a tenth of it).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -55,6 +55,11 @@ class Divergence:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "message": self.message()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Divergence:
+        """The inverse of ``to_dict`` (its "message" is derived, not read)."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
 
 class DivergenceError(ChainruleError):

@@ -35,10 +35,12 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.conventions import CONVENTIONS
 from chainrule.errors import ChainruleError
 from chainrule.initializers import parameter_shapes
 from chainrule.optim import get_optimizer, state_from_arrays, state_to_arrays
 from chainrule.training import TrainingState
+from chainrule.validation import check_integer
 from chainrule.version import __version__
 
 FORMAT = "chainrule.network"
@@ -357,7 +359,7 @@ def _check_header_fields(header: dict[str, Any], path: str) -> None:
         raise bad("dtype", "float16, float32 or float64")
     if header.get("normalization") not in (None, "standardize"):
         raise bad("normalization", 'null or "standardize"')
-    if header.get("convention") not in (None, "loss", "cost"):
+    if header.get("convention") not in (None, *CONVENTIONS):
         raise bad("convention", 'null, "loss" or "cost"')
     if not isinstance(header.get("metadata") or {}, dict):
         raise bad("metadata", "an object")
@@ -368,8 +370,7 @@ def _check_header_fields(header: dict[str, Any], path: str) -> None:
         epoch, rng_state = training.get("epoch"), training.get("rng_state")
         if not isinstance(training.get("optimizer"), str):
             raise ChainruleError(f"{path!r}: header field 'training.optimizer' must be a name; got {_short(training.get('optimizer'))}")
-        if type(epoch) is not int or epoch < 0:
-            raise ChainruleError(f"{path!r}: header field 'training.epoch' must be an integer >= 0; got {_short(epoch)}")
+        check_integer(epoch, f"{path!r}: header field 'training.epoch'", 0, "the epochs done")
         _check_rng_state(rng_state, path)
     for name, spec in header["arrays"].items():
         shape = spec.get("shape") if isinstance(spec, dict) else None

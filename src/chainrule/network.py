@@ -407,8 +407,11 @@ class Network:
                     )
 
     def _backward(
-        self, AL, Y, caches, convention, need_dA0=False, lambd=0.0, masks=None, keep_prob=1.0, buffers=None,
+        self, AL: np.ndarray, Y: np.ndarray, caches: Sequence[Cache], convention: str, need_dA0: bool = False,
+        lambd: float = 0.0, masks: Masks | None = None, keep_prob: float = 1.0, buffers: TrainingBuffers | None = None,
     ) -> Grads:  # fmt: skip
+        """``backward`` of checked arrays (``backward`` and training's step): dZ[L] = s (A[L] − Y) with (s, k) =
+        ``scales(convention, m)``, the loop over layers with k, then (λ/m) W[l] added to dW[l] when ``lambd``."""
         m = AL.shape[1]
         s, k = scales(convention, m)  # dZ[L] = s ∂L/∂Z[L];  dW[l] = k dZ[l] A[l-1]ᵀ
         dZL = self._output_dZ(AL, Y)  # dZ[L] = A[L] − Y: fused (the clean API's), exact because A[L] = g[L](Z[L])

@@ -13,16 +13,23 @@ and written as PNG files.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # for the annotations only: plots imports neither matplotlib nor the network before a picture is drawn
+    from matplotlib.figure import Figure
+
+    from chainrule.datasets import Dataset
+    from chainrule.network import Network
+    from chainrule.training import History
 
 
 class PlotsUnavailableError(ImportError):
     """matplotlib is not installed."""
 
 
-def _figure(width: float, height: float):
+def _figure(width: float, height: float) -> Figure:
     try:
         from matplotlib.figure import Figure
     except ImportError:
@@ -30,7 +37,7 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def cost_curves(history, path: str) -> str:
+def cost_curves(history: History, path: str) -> str:
     """Training cost per epoch and validation cost per evaluation, against the epoch."""
     fig = _figure(6.4, 4.2)
     ax = fig.add_subplot()
@@ -50,7 +57,7 @@ def cost_curves(history, path: str) -> str:
     return path
 
 
-def decision_boundary(net, X: np.ndarray, labels: np.ndarray, path: str, title: str = "Decision boundary") -> str:
+def decision_boundary(net: Network, X: np.ndarray, labels: np.ndarray, path: str, title: str = "Decision boundary") -> str:
     """The predicted class over a grid covering X (2, m), with the examples coloured by their true class."""
     fig = _figure(5.6, 5.0)
     ax = fig.add_subplot()
@@ -73,7 +80,8 @@ def confusion_counts(true: np.ndarray, predicted: np.ndarray, K: int) -> np.ndar
     return counts
 
 
-def confusion_matrix(net, X: np.ndarray, labels: np.ndarray, classes: list[str], path: str, title: str = "Confusion matrix") -> str:
+def confusion_matrix(net: Network, X: np.ndarray, labels: np.ndarray, classes: list[str], path: str,
+                     title: str = "Confusion matrix") -> str:  # fmt: skip
     """Counts of (true, predicted) class as an annotated image."""
     counts = confusion_counts(labels, net.predict(X)[0], len(classes))
     fig = _figure(5.6, 5.0)
@@ -88,7 +96,7 @@ def confusion_matrix(net, X: np.ndarray, labels: np.ndarray, classes: list[str],
     return path
 
 
-def mislabeled_images(net, X: np.ndarray, labels: np.ndarray, classes: list[str], image_shape: tuple[int, ...],
+def mislabeled_images(net: Network, X: np.ndarray, labels: np.ndarray, classes: list[str], image_shape: tuple[int, ...],
                       normalization: dict[str, np.ndarray] | None, path: str, limit: int = 12) -> str:
     """Up to ``limit`` of the images in X (normalized columns) whose predicted class is wrong."""
     predicted = net.predict(X)[0]
@@ -110,7 +118,7 @@ def mislabeled_images(net, X: np.ndarray, labels: np.ndarray, classes: list[str]
     return path
 
 
-def write_all(out: str, net, data, history) -> list[str]:
+def write_all(out: str, net: Network, data: Dataset, history: History) -> list[str]:
     """Every picture that fits the data, as PNGs in ``out``; the paths written. ``data`` is normalized."""
     written = [cost_curves(history, os.path.join(out, "cost.png"))]
     name, (X, labels) = _evaluation_split(data)
@@ -126,7 +134,7 @@ def write_all(out: str, net, data, history) -> list[str]:
     return written
 
 
-def _evaluation_split(data) -> tuple[str, tuple[np.ndarray, Any]]:
+def _evaluation_split(data: Dataset) -> tuple[str, tuple[np.ndarray, np.ndarray]]:
     for name in ("test", "val", "train"):
         X = getattr(data, f"X_{name}")
         if X is not None:

@@ -75,24 +75,54 @@ DATA_OPTIONS = ("data_dir", "label", "val_fraction", "test_fraction")
 # What a resumed run cannot change: the network, its data and splits, the optimizer whose state it continues.
 FIXED_ON_RESUME = ("dataset", "layers", "activations", "initialization", "optimizer", "seed", "legacy_seed", "label",
                    "val_fraction", "test_fraction")
-# Each option's range, checked with the option's name before anything is loaded: (option, minimum, low open).
-INTEGER_OPTIONS = {"epochs": ("--epochs", 1), "batch_size": ("--batch-size", 1), "patience": ("--patience", 1),
-                   "time_interval": ("--time-interval", 1), "checkpoint_every": ("--checkpoint-every", 1),
-                   "seed": ("--seed", 0), "legacy_seed": ("--legacy-seed", 0)}
+# Each option's range, checked with the option's name before anything is loaded: (option, minimum, maximum) of the
+# integers (the legacy seed in np.random.seed's range), (option, low, high, low open, high open) of the numbers.
+INTEGER_OPTIONS: dict[str, tuple[str, int, int | None]] = {
+    "epochs": ("--epochs", 1, None), "batch_size": ("--batch-size", 1, None), "patience": ("--patience", 1, None),
+    "time_interval": ("--time-interval", 1, None), "checkpoint_every": ("--checkpoint-every", 1, None),
+    "seed": ("--seed", 0, None), "legacy_seed": ("--legacy-seed", 0, 2**32 - 1),
+}  # fmt: skip
 NUMBER_OPTIONS = {"learning_rate": ("--learning-rate", 0, None, True, False), "lambd": ("--lambd", 0, None, False, False),
                   "keep_prob": ("--keep-prob", 0, 1, True, False), "decay_rate": ("--decay-rate", 0, None, False, False),
                   "val_fraction": ("--val-fraction", 0, 1, False, True), "test_fraction": ("--test-fraction", 0, 1, False, True)}
 
 
+class SplitResults(TypedDict):
+    """The final parameters on each split (``split_results``): accuracy and J (no L2 term); None where a split is absent.
+
+    ``cost`` is the training split's J. The keys of ``results.json`` and of ``--json``, in this order.
+    """
+
+    train_accuracy: float
+    val_accuracy: float | None
+    val_cost: float | None
+    test_accuracy: float | None
+    test_cost: float | None
+    cost: float
+
+
+class EarlyStopping(TypedDict):
+    """What early stopping did (``early_stopping``): the "early_stopping" of ``--json``, and the line printed."""
+
+    patience: int
+    stopped_early: bool
+    stopped_at: int | None  # the last epoch run, when it stopped early
+    best_epoch: int | None  # the epoch of the lowest validation cost
+    restored_epoch: int | None  # the epoch whose weights were restored (None: the last epoch's are kept)
+    message: str
+
+
 @dataclass
 class Run:
-    """A run about to train: its resolved options, network, standardized data and, when resumed, the saved history."""
+    """A run about to train: its resolved options, network, standardized data and, when resumed, the saved history;
+    ``weights`` names the generator its initial weights come from (``weights_source``)."""
 
     options: RunOptions
     net: Network
     data: Dataset
     earlier: History | None
     resumed: bool
+    weights: str
 
 
 def start_run(given: Mapping[str, Any], resume: str | None, out: str | None) -> Run:
@@ -115,7 +145,7 @@ def start_run(given: Mapping[str, Any], resume: str | None, out: str | None) -> 
     data = raw.standardized(net.normalization)
     net.metadata = {"dataset": options["dataset"], "classes": data.classes, "feature_names": data.feature_names,
                     "image_shape": list(data.image_shape) if data.image_shape else None, "train_options": options}
-    return Run(options, net, data, earlier, saved is not None)
+    return Run(options, net, data, earlier, saved is not None, weights_source(options))
 
 
 def fit_run(run: Run, out: str | None, on_epoch: Callable[[int, float], Any] | None = None) -> History:
@@ -146,7 +176,7 @@ def fit_arguments(options: RunOptions) -> dict[str, Any]:
             "decay_rate": options["decay_rate"], "time_interval": options["time_interval"], "seed": options["seed"] or 0}  # fmt: skip
 
 
-def finish_run(run: Run, history: History, out: str | None) -> tuple[dict[str, Any], list[str], str | None]:
+def finish_run(run: Run, history: History, out: str | None) -> tuple[SplitResults, list[str], str | None]:
     """(results per split, the pictures written, why there are none): with ``out`` model.npz, results.json, the plots."""
     results = split_results(run.net, run.data)
     if not out:
@@ -236,11 +266,9 @@ def planted_grads(net: Network, X: np.ndarray, Y: np.ndarray, masks: Masks | Non
 
 def check_ranges(given: Mapping[str, Any]) -> None:
     """Every numeric option given, in its range, named as on the command line."""
-    for key, (name, minimum) in INTEGER_OPTIONS.items():
+    for key, (name, minimum, maximum) in INTEGER_OPTIONS.items():
         if key in given:
-            check_integer(given[key], name, minimum)
-    if "legacy_seed" in given and given["legacy_seed"] >= 2**32:
-        raise ChainruleError(f"--legacy-seed must be below 2**32 (np.random.seed's range); got {given['legacy_seed']}")
+            check_integer(given[key], name, minimum, maximum=maximum)
     for key, (name, low, high, low_open, high_open) in NUMBER_OPTIONS.items():
         if key in given:
             check_number(given[key], name, low, high, low_open=low_open, high_open=high_open)
@@ -316,11 +344,24 @@ def build_network(options: RunOptions, data: Dataset) -> Network:
     names = [data.output_activation if name == "auto" else name for name in parse_names(options["activations"])]
     options["layers"] = ",".join(map(str, layers))
     rng: np.random.RandomState | np.random.Generator
-    if options["seed"] is None and options["dataset"] == "flower":
+    if course_stream(options["dataset"], options["seed"]):
         rng = np.random.RandomState(options["legacy_seed"])  # the course's np.random.seed(...) stream
     else:
         rng = np.random.default_rng(options["seed"] or 0)
     return Network(layers, names, initialization=options["initialization"], rng=rng)
+
+
+def course_stream(dataset: str | None, seed: int | None) -> bool:
+    """The RNG rule of a run's initial weights: the flower without a seed draws them from the course's
+    ``np.random.seed(legacy_seed)`` stream (``np.random.RandomState``), every other run from ``default_rng(seed or 0)``."""
+    return seed is None and dataset == "flower"
+
+
+def weights_source(options: RunOptions) -> str:
+    """The generator of a run's initial weights, as ``chainrule train`` prints it (``course_stream``'s rule)."""
+    if course_stream(options["dataset"], options["seed"]):
+        return f"np.random.seed({options['legacy_seed']}), as the course"
+    return f"default_rng({options['seed'] or 0})"
 
 
 def saved_history(saved: Network, resume: str | None) -> History | None:
@@ -340,7 +381,7 @@ def whole_history(earlier: History | None, history: History) -> History:
     return history if earlier is None else earlier.continued_by(history)
 
 
-def early_stopping(history: History, results: dict[str, Any]) -> dict[str, Any] | None:
+def early_stopping(history: History, results: SplitResults) -> EarlyStopping | None:
     """What early stopping did, for the text and the JSON: None without --patience."""
     if history.patience is None:
         return None
@@ -355,8 +396,9 @@ def early_stopping(history: History, results: dict[str, Any]) -> dict[str, Any] 
                    f"(training cost J = {results['cost']:.6f} with them)")
     else:
         message = f"the validation cost was lowest at the last epoch, {last}"
-    return {"patience": history.patience, "stopped_early": history.stopped_early, "stopped_at": last if history.stopped_early
-            else None, "best_epoch": best, "restored_epoch": restored, "message": message}
+    return EarlyStopping(patience=history.patience, stopped_early=history.stopped_early,
+                         stopped_at=last if history.stopped_early else None, best_epoch=best, restored_epoch=restored,
+                         message=message)  # fmt: skip
 
 
 def prepare_out(out: str) -> None:
@@ -380,7 +422,7 @@ def writing(path: str) -> Iterator[str]:
         raise ChainruleError(f"cannot write {path!r}: {error.strerror or error}") from None
 
 
-def write_results(out: str, results: dict[str, Any], history: History) -> None:
+def write_results(out: str, results: SplitResults, history: History) -> None:
     write_json(os.path.join(out, "results.json"), {**results, "history": history.to_dict()})
 
 
@@ -411,22 +453,21 @@ def parse_names(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def split_results(net: Network, data: Dataset) -> dict[str, Any]:
-    """train_accuracy, val_accuracy, test_accuracy (None where there is no such split), cost (J of the
-    final parameters on the training split, no L2 term), val_cost and test_cost; ``data`` already normalized."""
-    results: dict[str, Any] = {}
-    for name in ("train", "val", "test"):
-        split = data.split(name)
-        if split is None:
-            results[f"{name}_accuracy"] = results[f"{name}_cost"] = None
-            continue
-        X, Y = split
-        AL = net.predict_proba(X)  # one forward pass for both numbers
-        Y = net.targets(Y, X.shape[1])
-        results[f"{name}_accuracy"] = net._accuracy_of(AL, Y)
-        results[f"{name}_cost"] = checked_cost(AL, Y, net.loss)
-    results["cost"] = results.pop("train_cost")
-    return results
+def split_results(net: Network, data: Dataset) -> SplitResults:
+    """Accuracy and J (no L2 term) of the final parameters on each split, one forward pass each; ``data``
+    already normalized. None where there is no such split."""
+    train = _measured(net, data.split("train"))
+    val, test = ((None, None) if (split := data.split(name)) is None else _measured(net, split) for name in ("val", "test"))
+    return SplitResults(train_accuracy=train[0], val_accuracy=val[0], val_cost=val[1], test_accuracy=test[0],
+                        test_cost=test[1], cost=train[1])  # fmt: skip
+
+
+def _measured(net: Network, split: tuple[np.ndarray, np.ndarray]) -> tuple[float, float]:
+    """(accuracy, J) of the network on one split (X, Y), from one forward pass."""
+    X, Y = split
+    AL = net.predict_proba(X)
+    Y = net.targets(Y, X.shape[1])
+    return net._accuracy_of(AL, Y), checked_cost(AL, Y, net.loss)
 
 
 def dumps(payload: dict[str, Any]) -> str:

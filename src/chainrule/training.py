@@ -68,7 +68,7 @@ class History:
     stopped_early: bool = False
     first_epoch: int = 0
     patience: int | None = None
-    diverged: dict[str, Any] | None = None  # Divergence.to_dict() when fit stopped because the run diverged
+    diverged: Divergence | None = None  # where and why, when fit stopped because the run diverged
 
     @property
     def final_cost(self) -> float:
@@ -90,14 +90,17 @@ class History:
             "stopped_early": self.stopped_early,
             "first_epoch": self.first_epoch,
             "patience": self.patience,
-            "diverged": self.diverged,
+            "diverged": None if self.diverged is None else self.diverged.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> History:
         """The inverse of ``to_dict`` (unknown keys ignored)."""
         names = set(cls.__dataclass_fields__)
-        return cls(**{key: value for key, value in data.items() if key in names})
+        values = {key: value for key, value in data.items() if key in names}
+        if isinstance(values.get("diverged"), dict):
+            values["diverged"] = Divergence.from_dict(values["diverged"])
+        return cls(**values)
 
     def continued_by(self, rest: History) -> History:
         """The whole run: this history (epochs first_epoch..) followed by ``rest``, which resumed where it ended."""
@@ -406,5 +409,5 @@ def _evaluate(net: Network, epoch: int, train_accuracy: float, validation: tuple
 
 def _diverged(divergence: Divergence, history: History) -> None:
     """Stop ``fit``: the divergence goes into the history and out as a DivergenceError."""
-    history.diverged = divergence.to_dict()
+    history.diverged = divergence
     raise DivergenceError(divergence, history)

@@ -148,14 +148,23 @@ def check_number(value: Any, name: str, low: float | None = None, high: float | 
     return float(value)
 
 
-def check_integer(value: Any, name: str, minimum: int, meaning: str = "") -> int:
-    """``value`` as an int >= ``minimum`` (Python or NumPy integer, not a bool).
+def check_integer(value: Any, name: str, minimum: int, meaning: str = "", *, maximum: int | None = None) -> int:
+    """``value`` as an int from ``minimum`` (to ``maximum``, if given): a Python or NumPy integer, not a bool.
 
-    The message names ``name``, what it must be and, with ``meaning``, what it counts:
-    "m must be a positive integer (the number of examples); got 0".
+    The message names ``name``, what it must be (the range) and, with ``meaning``, what it counts:
+    "m must be a positive integer (the number of examples); got 0", "m must be an integer from 20 to 2000; got 5".
     """
-    if isinstance(value, bool | np.bool_) or not isinstance(value, Integral) or value < minimum:
-        kind = {0: "non-negative integer", 1: "positive integer"}.get(minimum, f"integer >= {minimum}")
-        given = value.item() if isinstance(value, np.generic) else value
-        raise ChainruleError(f"{name} must be a {kind}{f' ({meaning})' if meaning else ''}; got {given!r}")
+    integer = not isinstance(value, bool | np.bool_) and isinstance(value, Integral)
+    if not integer or value < minimum or (maximum is not None and value > maximum):
+        if maximum is not None:
+            kind = f"an integer from {minimum} to {maximum}"
+        else:
+            kind = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer >= {minimum}")
+        raise ChainruleError(f"{name} must be {kind}{f' ({meaning})' if meaning else ''}; got {_given(value)}")
     return int(value)
+
+
+def _given(value: Any) -> str:
+    """The value a message quotes: its repr (a NumPy scalar's as the Python number's), cut to 60 characters."""
+    text = repr(value.item() if isinstance(value, np.generic) else value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -34,7 +34,8 @@ def evaluate(
             print(runs.dumps({**results, "dataset": dataset, "model": model}))
             return
         console.print(f"{data.summary()}  ·  model {net.layer_dims} {net.activations}", highlight=False)
-        for name, title in (("train", "training"), ("val", "validation"), ("test", "test")):
-            if results[f"{name}_accuracy"] is not None:
-                cost = results["cost"] if name == "train" else results[f"{name}_cost"]
-                console.print(f"{title} accuracy: {percent(results[f'{name}_accuracy'])}   cost J = {cost:.6f}", highlight=False)
+        for title, accuracy, cost in (("training", results["train_accuracy"], results["cost"]),
+                                      ("validation", results["val_accuracy"], results["val_cost"]),
+                                      ("test", results["test_accuracy"], results["test_cost"])):  # fmt: skip
+            if accuracy is not None:
+                console.print(f"{title} accuracy: {percent(accuracy)}   cost J = {cost:.6f}", highlight=False)

@@ -9,7 +9,7 @@ import typer
 
 from chainrule.cli.common import err_console, print_error, user_errors
 from chainrule.cli.root import app
-from chainrule.errors import ChainruleError
+from chainrule.validation import check_integer
 
 
 @app.command()
@@ -30,8 +30,7 @@ def playground(
         if missing:
             print_error(missing)
             raise typer.Exit(2)
-        if not 0 <= port <= 65535:
-            raise ChainruleError(f"--port must be from 0 to 65535; got {port}")
+        check_integer(port, "--port", 0, maximum=65535)
 
         def ready(url: str) -> None:
             print(url, flush=True)

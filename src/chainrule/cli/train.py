@@ -6,7 +6,6 @@ Parsing and printing only: the options, the network, fit with checkpoints and th
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,7 +15,7 @@ from chainrule.cli.common import console, err_console, percent, plain, rich_tabl
 from chainrule.cli.root import app
 from chainrule.conventions import compare_conventions
 from chainrule.divergence import DivergenceError
-from chainrule.runs import FIXED_ON_RESUME, FLOWER, GENERIC, Run, dumps
+from chainrule.runs import FIXED_ON_RESUME, FLOWER, GENERIC, EarlyStopping, Run, SplitResults, dumps
 from chainrule.training import History
 
 __all__ = ["FIXED_ON_RESUME", "FLOWER", "GENERIC", "train"]
@@ -85,16 +84,15 @@ def train(
         console.print(f"saved {os.path.join(out, 'model.npz')}" + (f" and {', '.join(pictures)}" if pictures else ""), highlight=False)
 
 
-def _print_results(run: Run, history: History, results: dict[str, Any], stopping: dict[str, Any] | None) -> None:
+def _print_results(run: Run, history: History, results: SplitResults, stopping: EarlyStopping | None) -> None:
     console.print(f"final cost J = {history.final_cost:.6f}", highlight=False)
     if stopping is not None and stopping["restored_epoch"] is not None:
         console.print(stopping["message"], highlight=False)
     # after the last update; the progress line's "train (during epoch)" is the accuracy of the outputs the epoch computed
     console.print(plain(f"training accuracy: {100 * results['train_accuracy']:.2f} % (after the last update)", "bold"), highlight=False)
-    for name in ("val", "test"):
-        if results[f"{name}_accuracy"] is not None:
-            title = "validation" if name == "val" else "test"
-            console.print(plain(f"{title} accuracy: {percent(results[f'{name}_accuracy'])}", "bold"), highlight=False)
+    for title, accuracy in (("validation", results["val_accuracy"]), ("test", results["test_accuracy"])):
+        if accuracy is not None:
+            console.print(plain(f"{title} accuracy: {percent(accuracy)}", "bold"), highlight=False)
     X, Y = run.data.split("train")
     console.print(rich_table(compare_conventions(run.net, X, Y, lambd=run.options["lambd"]).table))
     if run.options["convention"] == "cost":
@@ -123,9 +121,6 @@ def _report_divergence(error: DivergenceError, history: History, run: Run, out: 
 
 def _describe(run: Run) -> str:
     options, data, net, resumed = run.options, run.data, run.net, run.resumed
-    seed = options["seed"]
-    init = f"np.random.seed({options['legacy_seed']}), as the course" if seed is None and options["dataset"] == "flower" else \
-        f"default_rng({seed or 0})"
     if options["dataset"] == "flower":
         X, Y = data.split("train")
         where = f"flower data: X {X.shape}, Y {Y.shape}"
@@ -134,7 +129,7 @@ def _describe(run: Run) -> str:
     batches = f"mini-batches of {options['batch_size']}" if options["batch_size"] else "full batch"
     extras = "".join(f", {k} {options[k]:g}" for k in ("lambd", "decay_rate") if options[k]) + \
         (f", keep_prob {options['keep_prob']:g}" if options["keep_prob"] < 1 else "")
-    return (f"{where}  ·  network {net.layer_dims} {net.activations}  ·  init {options['initialization']} ({init})  ·  "
+    return (f"{where}  ·  network {net.layer_dims} {net.activations}  ·  init {options['initialization']} ({run.weights})  ·  "
             f"{options['optimizer']}, α = {options['learning_rate']:g}, {options['epochs']} "
             f"{'epochs' if options['batch_size'] else 'iterations'}, {batches}{extras}, convention {options['convention']!r}"
             + ("  ·  resumed at epoch " + str(runs.epochs_done(net)) if resumed else ""))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule import activations as _g
+from chainrule.conventions import LOSS
 from chainrule.layers import linear_backward
 from chainrule.losses import cost as _cost
 from chainrule.losses import sigmoid_cross_entropy_dZ
@@ -33,7 +34,7 @@ def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray) -> tuple[di
     A = sigmoid(w.T @ X + b)  # A = σ(wᵀX + b), (1, m)
     cost = np.squeeze(np.asarray(_cost(A, Y)))  # J = −(1/m) Σ [y log a + (1 − y) log(1 − a)]
     dZ = sigmoid_cross_entropy_dZ(A, Y)  # ∂L/∂Z = A − Y per example
-    _, dW, db = linear_backward(dZ, (X, w.T, b), 1 / m, need_dA_prev=False)  # type: ignore[arg-type]  # dW = (1/m)(A − Y) Xᵀ = dwᵀ
+    _, dW, db = linear_backward(dZ, (X, w.T, b), LOSS.dW_scale(m), need_dA_prev=False)  # type: ignore[arg-type]  # dW = (1/m)(A − Y) Xᵀ = dwᵀ
     return {"dw": dW.T, "db": float(db[0, 0])}, cost
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.activations import tanh_prime_from_A
+from chainrule.conventions import LOSS
 from chainrule.datasets.planar import flower
 from chainrule.initializers import initialize_parameters as _initialize
 from chainrule.layers import layer_backward
@@ -51,7 +52,7 @@ def backward_propagation(
     dZ2 = A2 − Y, dW2 = (1/m) dZ2 A1ᵀ, db2 = (1/m) Σ dZ2, dZ1 = W2ᵀ dZ2 * (1 − A1²),
     dW1 = (1/m) dZ1 Xᵀ, db1 = (1/m) Σ dZ1.
     """
-    m = X.shape[1]
+    k = LOSS.dW_scale(X.shape[1])  # k = 1/m, the course's convention
     A1, A2 = cache["A1"], cache["A2"]
     # ((A[l-1], W[l], b[l]), Z[l]); Z[l] is not read (dZ2 and g'1 are given), and the course's test caches may lack it
     caches: list[Any] = [((X, parameters["W1"], parameters["b1"]), cache.get("Z1")),
@@ -60,7 +61,7 @@ def backward_propagation(
     grads, dA = {}, None
     for l in (2, 1):  # layer_backward, the one backward step: dZ2 given, then dZ1 = dA1 * (1 − A1²)
         dZ = sigmoid_cross_entropy_dZ(A2, Y) if l == 2 else None  # dZ2 = A2 − Y = ∂L/∂Z2
-        _, dA, grads[f"dW{l}"], grads[f"db{l}"] = layer_backward(dA, caches[l - 1], ACTIVATIONS[l - 1], 1 / m, dZ=dZ,
+        _, dA, grads[f"dW{l}"], grads[f"db{l}"] = layer_backward(dA, caches[l - 1], ACTIVATIONS[l - 1], k, dZ=dZ,
                                                                  g_prime=g_prime.get(l), need_dA_prev=l > 1)  # fmt: skip
     return {key: grads[key] for key in ("dW1", "db1", "dW2", "db2")}
 

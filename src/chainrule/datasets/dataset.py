@@ -15,6 +15,7 @@ import numpy as np
 
 from chainrule.errors import ChainruleError
 from chainrule.losses import one_hot
+from chainrule.validation import check_number
 
 SPLITS = ("train", "val", "test")
 
@@ -111,9 +112,8 @@ def prepare(
 
     ``standardize`` may be a fixed normalization instead (e.g. mean 0, std 255 for 8-bit images).
     """
-    for fraction, label in ((val_fraction, "val_fraction"), (test_fraction, "test_fraction")):
-        if not 0 <= fraction < 1:
-            raise ChainruleError(f"{label} must be in [0, 1); got {fraction!r}")
+    val_fraction = check_number(val_fraction, "val_fraction", 0, 1, high_open=True)
+    test_fraction = check_number(test_fraction, "test_fraction", 0, 1, high_open=True)
     if val_fraction + test_fraction >= 1:
         raise ChainruleError(f"val_fraction + test_fraction must be below 1; got {val_fraction} + {test_fraction}")
     m = X.shape[1]

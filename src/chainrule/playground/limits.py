@@ -9,13 +9,14 @@ cost), frames per second, and the size of an upload.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from chainrule.conventions import CONVENTIONS
 from chainrule.errors import ChainruleError
 from chainrule.initializers import INITIALIZERS
 from chainrule.optim import OPTIMIZERS
+from chainrule.validation import check_integer, check_number
 
 MAX_HIDDEN_LAYERS = 6
 MAX_UNITS = 8  # units per hidden layer
@@ -40,7 +41,6 @@ DATASETS: dict[str, float | None] = {
 }  # fmt: skip
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
 OUTPUT_ACTIVATIONS = ("sigmoid",)  # two classes in the plane: one sigmoid unit and the binary cross-entropy
-CONVENTIONS = ("loss", "cost")
 
 
 @dataclass
@@ -75,12 +75,8 @@ class Config:
 
 
 def _number(raw: dict[str, Any], name: str, default: float, lo: float, hi: float, *, open_lo: bool = False) -> float:
-    value = raw.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ChainruleError(f"{name} must be a number in {'(' if open_lo else '['}{lo:g}, {hi:g}]; got {value!r}")
-    if value > hi or value < lo or (open_lo and value == lo):
-        raise ChainruleError(f"{name} must be in {'(' if open_lo else '['}{lo:g}, {hi:g}]; got {value!r}")
-    return float(value)
+    """The field ``name`` (``default`` where left out), a number in [lo, hi] or (lo, hi]: ``check_number``'s rule."""
+    return check_number(raw.get(name, default), name, lo, hi, low_open=open_lo)
 
 
 def _optional_number(raw: dict[str, Any], name: str, lo: float, hi: float) -> float | None:
@@ -89,10 +85,8 @@ def _optional_number(raw: dict[str, Any], name: str, lo: float, hi: float) -> fl
 
 
 def _integer(raw: dict[str, Any], name: str, default: int, lo: int, hi: int, or_null: bool = False) -> int:
-    value = raw.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ChainruleError(f"{name} must be an integer from {lo} to {hi}" + (" or null" if or_null else "") + f"; got {value!r}")
-    return value
+    """The field ``name`` (``default`` where left out), an integer from lo to hi: ``check_integer``'s rule."""
+    return check_integer(raw.get(name, default), name, lo, "or null" if or_null else "", maximum=hi)
 
 
 def _optional_integer(raw: dict[str, Any], name: str, lo: int, hi: int) -> int | None:
@@ -131,9 +125,7 @@ def parse_config(raw: Any) -> Config:
     hidden = raw.get("hidden", defaults.hidden)
     if not isinstance(hidden, list) or len(hidden) > MAX_HIDDEN_LAYERS:
         raise ChainruleError(f"hidden must be a list of at most {MAX_HIDDEN_LAYERS} layer sizes; got {_short(hidden)}")
-    for n in hidden:
-        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_UNITS:
-            raise ChainruleError(f"each hidden layer size must be an integer from 1 to {MAX_UNITS}; got {_short(n)} in {_short(hidden)}")
+    hidden = [check_integer(n, f"hidden[{i}]", 1, f"the units of layer {i + 1}", maximum=MAX_UNITS) for i, n in enumerate(hidden)]
     activations = raw.get("activations", defaults.activations if "hidden" not in raw else None)
     if activations is None:
         activations = ["tanh"] * len(hidden) + ["sigmoid"]
@@ -166,8 +158,7 @@ def parse_config(raw: Any) -> Config:
 def epochs_per_frame(requested: Any, layer_dims: list[int], m: int) -> int:
     """The epochs one frame may run: ``requested`` (1 … MAX_EPOCHS_PER_FRAME), fewer when they would cost more than
     WORK_PER_FRAME multiply-adds of forward passes (m Σ n[l] n[l-1] each)."""
-    if isinstance(requested, bool) or not isinstance(requested, int) or not 1 <= requested <= MAX_EPOCHS_PER_FRAME:
-        raise ChainruleError(f"epochs_per_frame must be an integer from 1 to {MAX_EPOCHS_PER_FRAME}; got {_short(requested)}")
+    requested = check_integer(requested, "epochs_per_frame", 1, maximum=MAX_EPOCHS_PER_FRAME)
     per_epoch = m * sum(layer_dims[l] * layer_dims[l - 1] for l in range(1, len(layer_dims)))
     return max(1, min(requested, WORK_PER_FRAME // max(per_epoch, 1)))
 
@@ -177,7 +168,4 @@ def convention_of(message: dict) -> str:
 
 
 def layer_of(message: dict, L: int) -> int:
-    value = message.get("layer")
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= L:
-        raise ChainruleError(f"layer must be an integer from 1 to L = {L}; got {_short(value)}")
-    return value
+    return check_integer(message.get("layer"), "layer", 1, f"one of the network's L = {L} layers", maximum=L)

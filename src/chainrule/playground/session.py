@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
-from chainrule.conventions import compare_conventions, compare_grads, derivative_of
+from chainrule.conventions import CONVENTIONS, compare_conventions, compare_grads, derivative_of
 from chainrule.datasets import Dataset, load_dataset, planar, prepare
 from chainrule.errors import ChainruleError
 from chainrule.explain import derivative_latex
@@ -244,6 +244,8 @@ class Session:
     # -- what the page draws --------------------------------------------------------------------
     def describe(self) -> dict[str, Any]:
         """The run: config, layer sizes, activations, m, the points (standardized for a CSV) and the plane's extent."""
+        from chainrule import runs
+
         X, Y = self.train
         points = {"train": {"x": X.T.round(6).tolist(), "y": Y[0].astype(int).tolist()}}
         if self.test is not None:
@@ -253,7 +255,7 @@ class Session:
             "type": "run", "config": self.config.to_dict(), "layer_dims": self.net.layer_dims, "activations": self.net.activations,
             "m": self.m, "m_test": 0 if self.test is None else self.test[0].shape[1], "extent": self.extent, "grid": GRID,
             "unit_grid": UNIT_GRID, "points": points, "standardized": self.data.normalization is not None,
-            "legacy_seed": self.config.seed is None and self.config.dataset == "flower",
+            "legacy_seed": runs.course_stream(self.config.dataset, self.config.seed),
         }  # fmt: skip
 
     def frame(self) -> dict[str, Any]:
@@ -280,7 +282,7 @@ class Session:
         """
         net, (X, Y), lambd = self.net, self.train, self.options["lambd"]
         AL, caches = net.forward(X)
-        grads = {c: net.backward(Y, caches, convention=c, lambd=lambd) for c in ("loss", "cost")}
+        grads = {c: net.backward(Y, caches, convention=c, lambd=lambd) for c in CONVENTIONS}
         table = compare_grads(grads["loss"], grads["cost"], self.m, lambd)
         (A_prev, W, b), Z = caches[l - 1]
         A = AL if l == net.L else caches[l][0][0]
@@ -292,13 +294,13 @@ class Session:
             _array(f"Z{l}", f"Z[{l}]", Z, f"Z[{l}] = W[{l}] A[{l - 1}] + b[{l}]"),
             _array(f"A{l}", f"A[{l}]", A, f"A[{l}] = {g}(Z[{l}])"),
         ]
+        other = "cost" if convention == "loss" else "loss"
         for key, label in ((f"dZ{l}", f"dZ[{l}]"), (f"dW{l}", f"dW[{l}]"), (f"db{l}", f"db[{l}]"), (f"dA{l - 1}", f"dA[{l - 1}]")):
             row = table[key]
             derivative = derivative_of(key, convention)
             arrays.append({**_array(key, label, grads[convention][key], derivative), "latex": derivative_latex(derivative),
                            "ratio": row["ratio"], "expected_ratio": row["expected"], "rel_deviation": row["rel_deviation"],
-                           "other": {"convention": "cost" if convention == "loss" else "loss",
-                                     "derivative": derivative_of(key, "cost" if convention == "loss" else "loss")}})  # fmt: skip
+                           "other": {"convention": other, "derivative": derivative_of(key, other)}})  # fmt: skip
         return {"type": "layer", "layer": l, "convention": convention, "m": self.m, "activation": g, "arrays": arrays,
                 "notes": table.summary()}  # fmt: skip
 
