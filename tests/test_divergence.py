@@ -58,6 +58,7 @@ def test_a_huge_learning_rate_is_caught_in_either_precision(dtype):
     assert saved == {**dataclasses.asdict(caught.value.divergence), "message": str(caught.value)}
     loaded = cr.History.from_dict(json.loads(json.dumps(net.history.to_dict()))).diverged  # as a saved run's history
     assert isinstance(loaded, Divergence) and json.dumps(loaded.to_dict()) == json.dumps(saved)  # (a NaN cost is no NaN's equal)
+    assert net.history.diverged["message"] == str(caught.value) and net.history.diverged["cause"] == "learning_rate"  # as the dict
     assert max(np.abs(v).max() for v in net.parameters.values()) < 1e30 or caught.value.divergence.epoch < 300
 
 

@@ -56,6 +56,10 @@ class Divergence:
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "message": self.message()}
 
+    def __getitem__(self, key: str) -> Any:
+        """The entry ``key`` of ``to_dict()``: ``history.diverged["message"]`` reads as when it was that dict."""
+        return self.to_dict()[key]
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Divergence:
         """The inverse of ``to_dict`` (its "message" is derived, not read)."""
