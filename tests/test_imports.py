@@ -5,6 +5,8 @@
 - The math modules (g, g', L, J, the layer equations, the conventions, the optimizers) import only
   each other: never a tool, never the network.
 - ``datasets`` never imports ``course`` (the course's functions are built on the data, not the other way).
+- The layers of docs/architecture.md's drawing (``LAYERS``, top to bottom): a module imports only modules of
+  the layers below its own (the math modules also each other; a package's modules each other).
 - No import cycle between chainrule's modules, counting the imports inside functions too (those are
   the lazy ones: a cycle through them still ties two modules into one).
 """
@@ -25,8 +27,22 @@ PACKAGE = Path(chainrule.__file__).parent
 SOURCE_ROOT = PACKAGE.parent
 
 MATH = {"activations", "conventions", "errors", "initializers", "layers", "losses", "numerics", "optim", "regularization",
-        "validation", "workspace", "divergence", "report"}  # report: the plain Table value the conventions' comparison returns
+        "validation", "workspace", "divergence", "memory", "report"}  # report: the plain Table value the conventions' comparison returns
 MATH_REQUIRED = MATH - {"numerics"}
+# docs/architecture.md's drawing, top to bottom; the package's top-level modules and subpackages by name
+LAYERS = (
+    ("__main__",),
+    ("cli",),
+    ("playground", "ipython"),
+    ("runs",),
+    ("audit", "explain"),
+    ("course", "gradcheck", "io", "plots"),
+    ("network",),
+    ("modelfile", "torch_bridge"),
+    ("training",),
+    ("datasets",),
+    (*sorted(MATH), "version"),
+)
 TOOLS = ("chainrule.audit", "chainrule.explain", "chainrule.gradcheck", "chainrule.cli", "chainrule.playground",
          "chainrule.plots", "chainrule.course", "chainrule.ipython", "chainrule.torch_bridge")
 
@@ -170,6 +186,39 @@ def test_the_math_modules_import_only_each_other():
     for name in sorted(math_modules):
         outside = _reachable(name) - math_modules
         assert not outside, f"{name} imports {sorted(outside)}: a math module imports only math modules"
+
+
+def _part(name: str) -> str:
+    """The top-level module or subpackage of chainrule that module ``name`` belongs to: "audit" for chainrule.audit.spec."""
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def _layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    level = {part: i for i, layer in enumerate(LAYERS) for part in layer}
+    math = level["layers"]
+    found = []
+    for name, imports in graph.items():
+        if name == "chainrule":  # the package's __init__: names the tools for first use
+            continue
+        for imported in imports:
+            a, b = _part(name), _part(imported)
+            if a == b or (level[a] == level[b] == math):
+                continue
+            if level[b] <= level[a]:
+                found.append(f"{name} imports {imported}, a layer {'above' if level[b] < level[a] else 'beside'} it")
+    return found
+
+
+def test_every_module_has_a_layer():
+    drawn = {part for layer in LAYERS for part in layer}
+    assert {_part(name) for name in MODULES} - {"chainrule"} <= drawn, "add the new module to LAYERS and the drawing"
+
+
+def test_a_module_imports_only_the_layers_below_it():
+    assert not _layer_violations(GRAPH)
+    planted = {**GRAPH, "chainrule.training": GRAPH["chainrule.training"] | {"chainrule.network"}}  # a negative control
+    assert _layer_violations(planted) == ["chainrule.training imports chainrule.network, a layer above it"]
 
 
 def test_datasets_never_imports_course():
