@@ -32,6 +32,8 @@ import numpy as np
 from chainrule.errors import ChainruleError
 
 if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
+
     from chainrule.training import History
 
 RISE = 10.0  # J above RISE · J_ref is "far above where it started"
@@ -99,7 +101,7 @@ class DivergenceMonitor:
     Each returns None while the run is healthy, else the ``Divergence`` to raise.
     """
 
-    def __init__(self, loss: str, n_y: int, dtype: Any, first_epoch: int, last_epoch: int, full_batch: bool,
+    def __init__(self, loss: str, n_y: int, dtype: DTypeLike, first_epoch: int, last_epoch: int, full_batch: bool,
                  initialization: str) -> None:  # fmt: skip
         self.uninformed = uninformed_cost(loss, n_y)
         units = 1 if loss == "categorical_cross_entropy" else n_y  # binary: each sigmoid unit's loss is clipped on its own

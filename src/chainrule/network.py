@@ -300,7 +300,7 @@ class Network:
         return parameter_shapes(self.layer_dims)
 
     @classmethod
-    def from_parameters(cls, parameters: Parameters, activations: str | Sequence[str] | None = None, **kwargs) -> Network:
+    def from_parameters(cls, parameters: Parameters, activations: str | Sequence[str] | None = None, **kwargs: Any) -> Network:
         """A network with the given {"W1", "b1", …} (copied); layer sizes read from the shapes."""
         L = len(parameters) // 2
         dims = [np.shape(parameters["W1"])[1]] + [np.shape(parameters[f"W{l}"])[0] for l in range(1, L + 1)]
@@ -309,14 +309,14 @@ class Network:
         net.parameters = parameters
         return net
 
-    def to_torch(self):
+    def to_torch(self) -> Any:  # torch.nn.Sequential: PyTorch is an optional extra, absent from the type check
         """An ``nn.Sequential`` with identical weights (W in the same orientation); it takes X.T (m, n_x)."""
         from chainrule.torch_bridge import to_torch
 
         return to_torch(self)
 
     @classmethod
-    def from_torch(cls, module, **kwargs) -> Network:
+    def from_torch(cls, module: Any, **kwargs: Any) -> Network:  # module: a torch.nn.Sequential
         """A network with the weights of an ``nn.Sequential`` of Linear layers and activations."""
         from chainrule.torch_bridge import layers_from_torch
 

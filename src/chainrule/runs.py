@@ -115,6 +115,20 @@ class EarlyStopping(TypedDict):
     message: str
 
 
+class FitArguments(TypedDict):
+    """The keywords of ``Network.fit`` a run's options set (``fit_arguments``): the seed 0 where the run has none."""
+
+    learning_rate: float
+    convention: str
+    batch_size: int | None
+    optimizer: str
+    lambd: float
+    keep_prob: float
+    decay_rate: float
+    time_interval: int | None
+    seed: int
+
+
 @dataclass
 class Run:
     """A run about to train: its resolved options, network, standardized data and, when resumed, the saved history;
@@ -194,7 +208,7 @@ def fit_run(run: Run, out: str | None, on_epoch: Callable[[int, float], Any] | N
     return whole_history(run.earlier, history)
 
 
-def fit_arguments(options: RunOptions) -> dict[str, Any]:
+def fit_arguments(options: RunOptions) -> FitArguments:
     """The keywords of ``Network.fit`` that a run's options set: α₀, convention, batches, optimizer, L2, dropout, decay, seed."""
     return {"learning_rate": options["learning_rate"], "convention": options["convention"], "batch_size": options["batch_size"],
             "optimizer": options["optimizer"], "lambd": options["lambd"], "keep_prob": options["keep_prob"],
