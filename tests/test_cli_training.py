@@ -13,6 +13,7 @@ import chainrule as cr
 from chainrule import runs
 from chainrule.cli import app
 from chainrule.datasets import load_dataset
+from chainrule.training import Regularization
 
 runner = CliRunner()
 
@@ -205,3 +206,26 @@ def test_training_cli_errors_exit_2(tmp_path):
     (tmp_path / "broken.npz").write_bytes(b"PK\x03\x04 truncated")
     result = runner.invoke(app, ["train", "--resume", str(tmp_path / "broken.npz")])
     assert result.exit_code == 2 and "not a readable chainrule model" in result.output
+
+
+def test_a_finished_run_carries_the_comparison_of_the_conventions_that_train_prints():
+    run = runs.start_run({"dataset": "moons", "epochs": 2, "lambd": 0.1}, None, None)
+    finished = runs.finish_run(run, runs.fit_run(run, None), None)
+    assert finished.pictures == [] and finished.no_plots is None and finished.results == runs.split_results(run.net, run.data)
+    X, Y = run.data.split("train")
+    expected = cr.compare_conventions(run.net, X, Y, lambd=0.1)  # at the final weights, with the run's λ
+    assert str(finished.conventions) == str(expected) and finished.conventions.m == X.shape[1] and "λ" in str(expected)
+    result = runner.invoke(app, ["train", "--dataset", "moons", "--epochs", "2", "--lambd", "0.1"])
+    assert result.exit_code == 0 and "Both conventions on one batch" in result.stdout and "(λ/2m)" in result.stdout, result.output
+
+
+def test_the_check_problem_checks_its_input_in_order_before_anything_is_drawn():
+    problem = runs.check_problem([3, 4, 1], ["tanh", "sigmoid"], 5, 2, "full", 3, lambd=0.2, keep_prob=0.5)
+    assert problem.X.shape == (3, 5) and problem.Y.shape == (1, 5) and problem.net.layer_dims == [3, 4, 1]
+    assert problem.regularization == Regularization(lambd=0.2, keep_prob=0.5) and set(problem.masks) == {1}
+    assert runs.check_problem([3, 4, 1], ["tanh", "sigmoid"], 5, 2).masks is None
+    huge = [100_000, 100_000, 1]  # W1 alone would be 74.5 GiB: refused by the estimate, never allocated
+    for m, lambd, mode, message in ((0, -1.0, "full", r"--m must be a positive integer"), (4, -1.0, "full", r"lambd .* >= 0; got -1"),
+                                    (4, 0.0, "full", r"a gradient check of layer_dims \[100000, 100000, 1\] on m = 4")):  # fmt: skip
+        with pytest.raises(cr.ChainruleError, match=message):
+            runs.check_problem(huge, ["relu", "sigmoid"], m, 0, mode, lambd=lambd)

@@ -59,7 +59,22 @@ def test_a_huge_learning_rate_is_caught_in_either_precision(dtype):
     loaded = cr.History.from_dict(json.loads(json.dumps(net.history.to_dict()))).diverged  # as a saved run's history
     assert isinstance(loaded, Divergence) and json.dumps(loaded.to_dict()) == json.dumps(saved)  # (a NaN cost is no NaN's equal)
     assert net.history.diverged["message"] == str(caught.value) and net.history.diverged["cause"] == "learning_rate"  # as the dict
+    assert net.history.diverged == saved and dict(net.history.diverged) == saved  # the same entries, in its order
     assert max(np.abs(v).max() for v in net.parameters.values()) < 1e30 or caught.value.divergence.epoch < 300
+
+
+def test_a_divergence_reads_as_the_dict_history_diverged_was():
+    divergence = Divergence(7, "the cost became nan", math.nan, 0.69, "learning_rate", "try a smaller learning rate, e.g. 0.1", 1.0)
+    old = {**dataclasses.asdict(divergence), "message": divergence.message()}  # what history.diverged was
+    assert list(divergence) == list(old) and len(divergence) == len(old) and dict(divergence) == old
+    assert divergence == old and old == divergence and divergence == Divergence.from_dict(old)
+    assert divergence != {**old, "epoch": 8} and divergence != dataclasses.replace(divergence, cause="initialization")
+    assert "cause" in divergence and "diverged" not in divergence and divergence.get("unit") == "epoch"
+    assert divergence.get("missing", 3) == 3 and dict(divergence.items()) == old and list(divergence.values()) == list(old.values())
+    assert divergence["message"] == divergence.message() and divergence.cause == "learning_rate"  # and as attributes
+    assert json.loads(json.dumps(divergence.to_dict()))["epoch"] == 7
+    with pytest.raises(KeyError):
+        divergence["nonsense"]
 
 
 def test_weights_that_saturate_the_output_from_the_start_are_blamed_on_the_initialization():

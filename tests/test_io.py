@@ -85,6 +85,31 @@ def test_the_model_file_holds_plain_values_and_every_public_name_reads_it(tmp_pa
         io.load(tmp_path / "c.npz")
 
 
+def test_io_keeps_its_old_public_names(tmp_path):
+    """io.model_arrays(net), io.model_header(net, arrays) and io's constants give what they gave before modelfile held them."""
+    from chainrule import io, modelfile
+
+    old_constants = {"FORMAT": "chainrule.network", "FORMAT_VERSION": 2, "MAX_HEADER_BYTES": 1 << 20, "MAX_NPY_HEADER": 10_000,
+                     "MAX_RATIO": 100, "RATIO_FROM": 16 << 20, "READ_CHUNK": 16 << 20, "ARRAY_KINDS": "fi",
+                     "ZIP_MAGIC": b"PK\x03\x04", "NPY_MAGIC": b"\x93NUMPY", "MAX_SERIES": 100_000_000,
+                     "STALE_SECONDS_WITHOUT_LOCKS": 600}  # fmt: skip
+    assert {name: getattr(io, name) for name in old_constants} == old_constants
+    assert all(getattr(io, name) is getattr(modelfile, name) for name in old_constants)  # one value, modelfile's
+    net = trained(epochs=2)
+    net.normalization = {"mean": np.arange(2.0).reshape(2, 1), "std": np.full((2, 1), 2.0)}
+    net.metadata = {"dataset": "moons", "history": {"costs": [0.7, 0.6], "epochs": [0, 1], "best_epoch": None}}
+    arrays = io.model_arrays(net)
+    io.save(net, tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz", allow_pickle=False) as data:  # what the file holds: io.save wrote these two
+        saved_header, saved = json.loads(data["header"].tobytes()), {k: data[k] for k in data.files if k not in ("header", "checksum")}
+    assert set(arrays) == set(saved) and all(np.array_equal(arrays[k], saved[k]) and arrays[k].dtype == saved[k].dtype for k in saved)
+    assert {"param/W1", "param/b3", "optim/t", "optim/v/dW1", "norm/mean", "norm/std", "history/costs", "history/epochs"} <= set(arrays)
+    assert np.array_equal(arrays["param/W1"], net.parameters["W1"]) and np.array_equal(arrays["norm/std"], np.full((2, 1), 2.0))
+    header = io.model_header(net, arrays)
+    assert header == saved_header and header["metadata"] == {"dataset": "moons", "history": {"best_epoch": None}}
+    assert header["training"]["epoch"] == 2 and header["arrays"]["param/W1"]["shape"] == [6, 2]
+
+
 @pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam"])
 def test_resume_equals_the_uninterrupted_run_exactly(tmp_path, optimizer):
     X, Y = moons_like()

@@ -23,12 +23,18 @@ inputs); anything else to the learning rate (a tenth of it).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from chainrule.errors import ChainruleError
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
+
+    from chainrule.training import History
 
 RISE = 10.0  # J above RISE · J_ref is "far above where it started"
 SATURATED = 0.1  # J above this fraction of −log(tiny): outputs saturated on the wrong label
@@ -36,9 +42,13 @@ STREAK = 5  # epochs in a row a rising or saturated cost must last (a spike is n
 EXPLODED = 1e8  # |θ| above this: the parameters have exploded
 
 
-@dataclass
-class Divergence:
-    """Where and how a run diverged, and what to try: one line (``message``) and a JSON-able dict."""
+@dataclass(eq=False)  # equality is the Mapping's: the same entries, against a Divergence or a dict
+class Divergence(Mapping[str, Any]):
+    """Where and how a run diverged, and what to try: one line (``message()``) and a JSON-able dict (``to_dict()``).
+
+    It reads as that dict too (``history.diverged`` was one): ``d["cause"]``, ``"cause" in d``, ``d.get(...)``,
+    ``dict(d)``, ``d == d.to_dict()``. ``json.dumps`` takes ``d.to_dict()`` (the stdlib serializes no Mapping).
+    """
 
     epoch: int
     reason: str
@@ -60,8 +70,14 @@ class Divergence:
         """The entry ``key`` of ``to_dict()``: ``history.diverged["message"]`` reads as when it was that dict."""
         return self.to_dict()[key]
 
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_dict())
+
+    def __len__(self) -> int:
+        return len(self.to_dict())
+
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Divergence:
+    def from_dict(cls, data: Mapping[str, Any]) -> Divergence:
         """The inverse of ``to_dict`` (its "message" is derived, not read)."""
         return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
@@ -69,7 +85,7 @@ class Divergence:
 class DivergenceError(ChainruleError):
     """``fit`` stopped because the run diverged; ``divergence`` says where and why, ``history`` what it did until then."""
 
-    def __init__(self, divergence: Divergence, history: Any) -> None:
+    def __init__(self, divergence: Divergence, history: History) -> None:
         super().__init__(divergence.message())
         self.divergence, self.history = divergence, history
 
@@ -85,7 +101,7 @@ class DivergenceMonitor:
     Each returns None while the run is healthy, else the ``Divergence`` to raise.
     """
 
-    def __init__(self, loss: str, n_y: int, dtype: Any, first_epoch: int, last_epoch: int, full_batch: bool,
+    def __init__(self, loss: str, n_y: int, dtype: DTypeLike, first_epoch: int, last_epoch: int, full_batch: bool,
                  initialization: str) -> None:  # fmt: skip
         self.uninformed = uninformed_cost(loss, n_y)
         units = 1 if loss == "categorical_cross_entropy" else n_y  # binary: each sigmoid unit's loss is clipped on its own

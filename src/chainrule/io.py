@@ -8,11 +8,34 @@ back, and these two functions are those methods under the names chainrule always
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from chainrule.modelfile import FORMAT, FORMAT_VERSION, SavedModel, remove_stale_temporaries
+import numpy as np
+
+from chainrule import modelfile
+from chainrule.modelfile import (
+    ARRAY_KINDS,
+    FORMAT,
+    FORMAT_VERSION,
+    MAX_HEADER_BYTES,
+    MAX_NPY_HEADER,
+    MAX_RATIO,
+    MAX_SERIES,
+    NPY_MAGIC,
+    RATIO_FROM,
+    READ_CHUNK,
+    STALE_SECONDS_WITHOUT_LOCKS,
+    ZIP_MAGIC,
+    SavedModel,
+    remove_stale_temporaries,
+)
 from chainrule.network import Network
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "SavedModel", "load", "remove_stale_temporaries", "save"]
+__all__ = [
+    "ARRAY_KINDS", "FORMAT", "FORMAT_VERSION", "MAX_HEADER_BYTES", "MAX_NPY_HEADER", "MAX_RATIO", "MAX_SERIES", "NPY_MAGIC",
+    "RATIO_FROM", "READ_CHUNK", "STALE_SECONDS_WITHOUT_LOCKS", "ZIP_MAGIC",
+    "SavedModel", "load", "model_arrays", "model_header", "remove_stale_temporaries", "save",
+]  # fmt: skip
 
 
 def save(net: Network, path: str | os.PathLike[str]) -> None:
@@ -27,3 +50,16 @@ def load(path: str | os.PathLike[str], *, trust_header: bool = False) -> Network
     ``trust_header=True`` (then save the network again to write format 2).
     """
     return Network.load(path, trust_header=trust_header)
+
+
+def model_arrays(net: Network) -> dict[str, np.ndarray]:
+    """Every array of ``net`` under its .npz name: parameters, optimizer state, normalization, history series.
+
+    ``modelfile.model_arrays`` of the network's plain values (``Network.saved_model``).
+    """
+    return modelfile.model_arrays(net.saved_model())
+
+
+def model_header(net: Network, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The JSON header describing ``net`` and ``arrays`` (``modelfile.model_header`` of ``Network.saved_model``)."""
+    return modelfile.model_header(net.saved_model(), arrays)

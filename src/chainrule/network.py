@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from chainrule.regularization import Masks, add_l2_gradient, apply_mask, check_l
 from chainrule.training import History, Regularization, TrainingState
 from chainrule.validation import check_integer, check_layer_dims, check_X, check_Y, expand_activations
 from chainrule.workspace import TrainingBuffers, Workspace
+
+if TYPE_CHECKING:  # the model file's module loads on the first save or load
+    from chainrule.modelfile import SavedModel
 
 Grads = dict[str, np.ndarray]
 Parameters = dict[str, np.ndarray]
@@ -297,7 +300,7 @@ class Network:
         return parameter_shapes(self.layer_dims)
 
     @classmethod
-    def from_parameters(cls, parameters: Parameters, activations: str | Sequence[str] | None = None, **kwargs) -> Network:
+    def from_parameters(cls, parameters: Parameters, activations: str | Sequence[str] | None = None, **kwargs: Any) -> Network:
         """A network with the given {"W1", "b1", …} (copied); layer sizes read from the shapes."""
         L = len(parameters) // 2
         dims = [np.shape(parameters["W1"])[1]] + [np.shape(parameters[f"W{l}"])[0] for l in range(1, L + 1)]
@@ -306,14 +309,14 @@ class Network:
         net.parameters = parameters
         return net
 
-    def to_torch(self):
+    def to_torch(self) -> Any:  # torch.nn.Sequential: PyTorch is an optional extra, absent from the type check
         """An ``nn.Sequential`` with identical weights (W in the same orientation); it takes X.T (m, n_x)."""
         from chainrule.torch_bridge import to_torch
 
         return to_torch(self)
 
     @classmethod
-    def from_torch(cls, module, **kwargs) -> Network:
+    def from_torch(cls, module: Any, **kwargs: Any) -> Network:  # module: a torch.nn.Sequential
         """A network with the weights of an ``nn.Sequential`` of Linear layers and activations."""
         from chainrule.torch_bridge import layers_from_torch
 
@@ -536,12 +539,18 @@ class Network:
         return self._accuracy_of(AL, self.targets(Y, AL.shape[1]))
 
     # -- files ---------------------------------------------------------------------------
+    def saved_model(self) -> SavedModel:
+        """The network as the model file's plain values (``chainrule.modelfile.SavedModel``), its arrays not copied."""
+        from chainrule.modelfile import SavedModel
+
+        return SavedModel(self.layer_dims, self.activations, self.loss, self.dtype, dict(self._parameters), self.normalization,
+                          self.metadata, self.training_state)  # fmt: skip
+
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the network, its normalization and its training state to ``path`` (.npz), atomically (``chainrule.modelfile``)."""
-        from chainrule.modelfile import SavedModel, write
+        from chainrule.modelfile import write
 
-        write(SavedModel(self.layer_dims, self.activations, self.loss, self.dtype, dict(self._parameters), self.normalization,
-                         self.metadata, self.training_state), path)  # fmt: skip
+        write(self.saved_model(), path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, trust_header: bool = False) -> Network:

@@ -4,8 +4,10 @@ The commands parse their options and print; everything between is here: the opti
 by one rule for every command (``resolve_options``: explicit, then the saved run's, then the
 defaults; the flower's are the course's week-3 model), the checks of a resumed run, the network
 built (the course's ``np.random.seed`` stream on the flower), ``fit`` with checkpoints every ``checkpoint_every``
-epochs, the results per split (one forward pass each) written atomically, the data a saved
-model is evaluated on, and the predicted rows of a table of inputs.
+epochs, the results per split (one forward pass each) written atomically with the two conventions
+compared at the final weights (``FinishedRun``), the data a saved model is evaluated on, the
+predicted rows of a table of inputs, and ``chainrule check``'s random problem, its input checked
+(m, λ, keep_prob, the memory the check needs) before anything is drawn (``CheckProblem``).
 """
 
 from __future__ import annotations
@@ -17,19 +19,20 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypedDict, TypeGuard
+from typing import Any, NamedTuple, TypedDict, TypeGuard
 
 import numpy as np
 
-from chainrule.conventions import check_convention
+from chainrule.conventions import ConventionTable, check_convention, compare_conventions
 from chainrule.datasets import Dataset, apply_normalization, load_dataset
 from chainrule.datasets.files import read_table, table_features
 from chainrule.divergence import DivergenceError
 from chainrule.errors import ChainruleError
+from chainrule.gradcheck import MODES, K, require_memory
 from chainrule.losses import cost as checked_cost
-from chainrule.network import Network
+from chainrule.network import Network, check_architecture
 from chainrule.regularization import Masks, dropout_masks
-from chainrule.training import History
+from chainrule.training import History, Regularization
 from chainrule.validation import check_integer, check_number
 
 
@@ -112,6 +115,20 @@ class EarlyStopping(TypedDict):
     message: str
 
 
+class FitArguments(TypedDict):
+    """The keywords of ``Network.fit`` a run's options set (``fit_arguments``): the seed 0 where the run has none."""
+
+    learning_rate: float
+    convention: str
+    batch_size: int | None
+    optimizer: str
+    lambd: float
+    keep_prob: float
+    decay_rate: float
+    time_interval: int | None
+    seed: int
+
+
 @dataclass
 class Run:
     """A run about to train: its resolved options, network, standardized data and, when resumed, the saved history;
@@ -123,6 +140,28 @@ class Run:
     earlier: History | None
     resumed: bool
     weights: str
+
+
+@dataclass
+class FinishedRun:
+    """A trained run's outcome (``finish_run``): the results per split, the pictures written with ``out`` (or why there
+    are none), and the two conventions compared on the training split at the final weights, with the run's λ."""
+
+    results: SplitResults
+    pictures: list[str]
+    no_plots: str | None
+    conventions: ConventionTable
+
+
+class CheckProblem(NamedTuple):
+    """``chainrule check``'s random problem (``check_problem``): the network, X (n_x, m), Y, the dropout masks (None
+    without dropout) and the regularization checked by fit's rules."""
+
+    net: Network
+    X: np.ndarray
+    Y: np.ndarray
+    masks: Masks | None
+    regularization: Regularization
 
 
 def start_run(given: Mapping[str, Any], resume: str | None, out: str | None) -> Run:
@@ -169,18 +208,23 @@ def fit_run(run: Run, out: str | None, on_epoch: Callable[[int, float], Any] | N
     return whole_history(run.earlier, history)
 
 
-def fit_arguments(options: RunOptions) -> dict[str, Any]:
+def fit_arguments(options: RunOptions) -> FitArguments:
     """The keywords of ``Network.fit`` that a run's options set: α₀, convention, batches, optimizer, L2, dropout, decay, seed."""
     return {"learning_rate": options["learning_rate"], "convention": options["convention"], "batch_size": options["batch_size"],
             "optimizer": options["optimizer"], "lambd": options["lambd"], "keep_prob": options["keep_prob"],
             "decay_rate": options["decay_rate"], "time_interval": options["time_interval"], "seed": options["seed"] or 0}  # fmt: skip
 
 
-def finish_run(run: Run, history: History, out: str | None) -> tuple[SplitResults, list[str], str | None]:
-    """(results per split, the pictures written, why there are none): with ``out`` model.npz, results.json, the plots."""
+def finish_run(run: Run, history: History, out: str | None) -> FinishedRun:
+    """The results per split; with ``out`` model.npz, results.json and the plots; the conventions compared."""
     results = split_results(run.net, run.data)
-    if not out:
-        return results, [], None
+    pictures, no_plots = write_outputs(run, results, history, out) if out else ([], None)
+    X, Y = run.data.split("train")
+    return FinishedRun(results, pictures, no_plots, compare_conventions(run.net, X, Y, lambd=run.options["lambd"]))
+
+
+def write_outputs(run: Run, results: SplitResults, history: History, out: str) -> tuple[list[str], str | None]:
+    """model.npz, results.json and the plots in ``out``: (the pictures written, why there are none)."""
     run.net.metadata["history"] = history.to_dict()
     with writing(os.path.join(out, "model.npz")) as path:
         run.net.save(path)
@@ -189,9 +233,9 @@ def finish_run(run: Run, history: History, out: str | None) -> tuple[SplitResult
 
     try:
         with writing(out):
-            return results, plots.write_all(out, run.net, run.data, history), None
+            return plots.write_all(out, run.net, run.data, history), None
     except plots.PlotsUnavailableError as error:  # matplotlib is an optional extra
-        return results, [], str(error)
+        return [], str(error)
 
 
 def write_divergence(out: str, error: DivergenceError, history: History) -> None:
@@ -233,13 +277,20 @@ def predict_rows(net: Network, X: np.ndarray) -> list[tuple[int, str, float]]:
     return [(i, classes[k], float(p)) for i, (k, p) in enumerate(zip(predicted, probability, strict=True))]
 
 
-def check_problem(layer_dims: list[int], activations: list[str], m: int, seed: int,
-                  keep_prob: float = 1.0) -> tuple[Network, np.ndarray, np.ndarray, Masks | None]:  # fmt: skip
-    """``chainrule check``'s random problem: (net, X (n_x, m), Y, dropout masks), all drawn from ``seed``.
+def check_problem(layer_dims: list[int], activations: list[str], m: int, seed: int, mode: str = "auto", k: int = K,
+                  lambd: float = 0.0, keep_prob: float = 1.0) -> CheckProblem:  # fmt: skip
+    """``chainrule check``'s random problem: (net, X (n_x, m), Y, dropout masks, regularization), all drawn from ``seed``.
 
-    Y holds random classes (one-hot with softmax, {0, 1} with sigmoid); with keep_prob < 1 one fixed
-    mask set D[l] per hidden layer, the same in the backward and in every cost evaluation.
+    First the checks, in this order: m a positive integer, λ and keep_prob by fit's rules
+    (``Regularization``), and, for a known ``mode``, the memory the check of ``mode`` with ``k`` needs
+    (``gradcheck.require_memory``, before X or W is drawn). Y holds random classes (one-hot with softmax,
+    {0, 1} with sigmoid); with keep_prob < 1 one fixed mask set D[l] per hidden layer, the same in the
+    backward and in every cost evaluation.
     """
+    check_integer(m, "--m", 1, "the number of examples")
+    regularization = Regularization(lambd=lambd, keep_prob=keep_prob)
+    if mode in MODES:  # else gradcheck names the modes
+        require_memory(check_architecture(layer_dims, activations)[0], m, mode, k)
     net = Network(layer_dims, activations, seed=seed)
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((net.n_x, m))
@@ -248,7 +299,7 @@ def check_problem(layer_dims: list[int], activations: list[str], m: int, seed: i
     else:
         Y = (rng.random((net.n_y, m)) > 0.5).astype(float)
     masks = dropout_masks(net.layer_dims, m, keep_prob, np.random.default_rng(seed)) if keep_prob < 1 else None
-    return net, X, Y, masks
+    return CheckProblem(net, X, Y, masks, regularization)
 
 
 def planted_grads(net: Network, X: np.ndarray, Y: np.ndarray, masks: Masks | None, keep_prob: float, convention: str,

@@ -266,7 +266,8 @@ def train_step(
 
 
 def _step(net: Network, X: np.ndarray, Y: np.ndarray, learning_rate: float, optimizer: OptimizerConfig, state: dict[str, Any],
-          convention: str, lambd: float, keep_prob: float, rng: Any, labels: np.ndarray | None) -> tuple[float, int]:  # fmt: skip
+          convention: str, lambd: float, keep_prob: float, rng: np.random.Generator | None,
+          labels: np.ndarray | None) -> tuple[float, int]:  # fmt: skip
     """``train_step`` with positional arguments (``fit`` calls it once per mini-batch: a few microseconds each)."""
     m = X.shape[1]
     masks = dropout_masks(net.layer_dims, m, keep_prob, rng) if keep_prob < 1 else None
@@ -340,7 +341,8 @@ def fit(
     batches = None if batch_size is None else MiniBatches(X, Y, batch_size, labels)
 
     def state(epochs_done: int) -> TrainingState:
-        return TrainingState(opt.name, optimizer_state, epochs_done, rng.bit_generator.state, convention)
+        rng_state = dict(rng.bit_generator.state)  # the generator's state, a new dict at each read (NumPy types it a Mapping)
+        return TrainingState(opt.name, optimizer_state, epochs_done, rng_state, convention)
 
     for epoch in range(first_epoch, n_epochs):
         alpha = learning_rate if schedule is None else schedule(learning_rate, epoch)
@@ -371,7 +373,8 @@ def fit(
     return history
 
 
-def _start(net: Network, opt: OptimizerConfig, n_epochs: int, resume: bool, seed: int) -> tuple[dict[str, Any], int, Any]:
+def _start(net: Network, opt: OptimizerConfig, n_epochs: int, resume: bool,
+           seed: int) -> tuple[dict[str, Any], int, np.random.Generator]:  # fmt: skip
     """(optimizer state, first epoch, generator): fresh ones from ``seed``, or those of ``net.training_state``."""
     if not resume:
         return opt.init(net._parameters), 0, np.random.default_rng(seed)

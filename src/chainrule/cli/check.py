@@ -8,10 +8,7 @@ from chainrule import runs
 from chainrule.cli.common import console, parse_ints, parse_names, rich_table, user_errors
 from chainrule.cli.root import app
 from chainrule.errors import ChainruleError
-from chainrule.gradcheck import EPSILON, EPSILON_RANGE, MODES, RTOL, K, gradcheck, require_memory
-from chainrule.network import check_architecture
-from chainrule.training import Regularization
-from chainrule.validation import check_integer
+from chainrule.gradcheck import EPSILON, EPSILON_RANGE, RTOL, K, gradcheck
 
 
 def _parse_scale(text: str | None) -> tuple[str, float] | None:
@@ -51,12 +48,8 @@ def check(
 ) -> None:
     """Check every gradient of a random network against central differences; exit 1 if any tensor fails."""
     with user_errors():
-        dims = parse_ints(layers, "--layers")
-        check_integer(m, "--m", 1, "the number of examples")
-        regularization = Regularization(lambd=lambd, keep_prob=keep_prob)  # fit's rules for λ and keep_prob
-        if mode in MODES:  # else gradcheck names the modes
-            require_memory(check_architecture(dims, parse_names(activations))[0], m, mode, k)  # before X or W is drawn
-        net, X, Y, masks = runs.check_problem(dims, parse_names(activations), m, seed, regularization.keep_prob)
+        net, X, Y, masks, regularization = runs.check_problem(parse_ints(layers, "--layers"), parse_names(activations), m, seed,
+                                                              mode, k, lambd=lambd, keep_prob=keep_prob)  # fmt: skip
         grads = None
         if scale is not None or grads_convention is not None:
             grads = runs.planted_grads(net, X, Y, masks, regularization.keep_prob, grads_convention or convention,

@@ -13,9 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from chainrule import runs
 from chainrule.cli.common import console, err_console, percent, plain, rich_table, user_errors
 from chainrule.cli.root import app
-from chainrule.conventions import compare_conventions
 from chainrule.divergence import DivergenceError
-from chainrule.runs import FIXED_ON_RESUME, FLOWER, GENERIC, EarlyStopping, Run, SplitResults, dumps
+from chainrule.runs import FIXED_ON_RESUME, FLOWER, GENERIC, EarlyStopping, FinishedRun, Run, dumps
 from chainrule.training import History
 
 __all__ = ["FIXED_ON_RESUME", "FLOWER", "GENERIC", "train"]
@@ -70,21 +69,23 @@ def train(
         except DivergenceError as error:
             _report_divergence(error, runs.whole_history(run.earlier, error.history), run, out, json_output)
             raise typer.Exit(1) from None
-        results, pictures, no_plots = runs.finish_run(run, history, out)
-    if no_plots:
-        err_console.print(f"no plots: {no_plots}", highlight=False)
-    stopping = runs.early_stopping(history, results)
+        finished = runs.finish_run(run, history, out)
+    if finished.no_plots:
+        err_console.print(f"no plots: {finished.no_plots}", highlight=False)
+    stopping = runs.early_stopping(history, finished.results)
     if json_output:
         model = os.path.join(out, "model.npz") if out else None
-        print(dumps({**results, "epochs": runs.epochs_done(run.net), "dataset": run.options["dataset"],
+        print(dumps({**finished.results, "epochs": runs.epochs_done(run.net), "dataset": run.options["dataset"],
                      "layers": run.net.layer_dims, "model": model, "early_stopping": stopping, "diverged": None}))
         return
-    _print_results(run, history, results, stopping)
+    _print_results(run, history, finished, stopping)
     if out:
+        pictures = finished.pictures
         console.print(f"saved {os.path.join(out, 'model.npz')}" + (f" and {', '.join(pictures)}" if pictures else ""), highlight=False)
 
 
-def _print_results(run: Run, history: History, results: SplitResults, stopping: EarlyStopping | None) -> None:
+def _print_results(run: Run, history: History, finished: FinishedRun, stopping: EarlyStopping | None) -> None:
+    results = finished.results
     console.print(f"final cost J = {history.final_cost:.6f}", highlight=False)
     if stopping is not None and stopping["restored_epoch"] is not None:
         console.print(stopping["message"], highlight=False)
@@ -93,8 +94,7 @@ def _print_results(run: Run, history: History, results: SplitResults, stopping: 
     for title, accuracy in (("validation", results["val_accuracy"]), ("test", results["test_accuracy"])):
         if accuracy is not None:
             console.print(plain(f"{title} accuracy: {percent(accuracy)}", "bold"), highlight=False)
-    X, Y = run.data.split("train")
-    console.print(rich_table(compare_conventions(run.net, X, Y, lambd=run.options["lambd"]).table))
+    console.print(rich_table(finished.conventions.table))
     if run.options["convention"] == "cost":
         console.print(CHAOS_NOTE, highlight=False)
 
