@@ -101,6 +101,21 @@ def test_a_scaled_tensor_is_named(key, factor, mode):
         assert row["factor"] == ("m" if factor == X.shape[1] else "2")
 
 
+def test_a_ratio_of_m_with_a_large_residual_is_not_named_a_factor():
+    """g = m ĝ + noise, the noise orthogonal to ĝ: the best-fit ratio is m to the last digits, but g is not m ĝ,
+    and the report must not say so."""
+    net, X, Y = problem(dims=(6, 5, 4, 1), hidden="tanh", m=7, seed=2)
+    grads = builtin(net, X, Y)
+    m, dW2 = X.shape[1], grads["dW2"]
+    noise = np.random.default_rng(0).standard_normal(dW2.shape)
+    noise -= (np.sum(noise * dW2) / np.sum(dW2 * dW2)) * dW2  # ⟨noise, ĝ⟩ = 0: the best fit stays m
+    grads["dW2"] = m * dW2 + 0.3 * np.linalg.norm(m * dW2) * noise / np.linalg.norm(noise)
+    report = check(net, X, Y, grads, mode="full")
+    row = report["dW2"]
+    assert report.failed_tensors == ["dW2"] and row["ratio"] == pytest.approx(m, rel=1e-6), str(report)
+    assert row["factor"] is None and row["problem"].startswith("values differ"), row["problem"]
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_a_transposed_gradient_is_named(mode):
     net, X, Y = problem(dims=(4, 5, 5, 1), hidden="tanh", m=8)  # W2 is square: the transpose fits its shape
