@@ -55,6 +55,18 @@ def test_auto_chooses_by_size():
     assert modes["dW3"] == "full" and modes["db1"] == "full" and modes["dZ3"] == "full"
 
 
+def test_the_old_auto_limit_keyword_sets_the_limit_for_one_call():
+    """gradcheck(auto_limit=N) of before: "auto" chooses with N in place of AUTO_LIMIT, for that call only."""
+    net, X, Y = problem(dims=(30, 8, 3, 1), m=9)
+    given = cr.gradcheck(net, X, Y, auto_limit=AUTO_LIMIT)
+    assert [row["mode"] for row in given.rows] == [row["mode"] for row in check(net, X, Y).rows]
+    assert given["dW1"]["mode"] == "directional" and given["dW3"]["mode"] == "full" and given.passed
+    assert {row["mode"] for row in cr.gradcheck(net, X, Y).rows} == {"full"}  # AUTO_LIMIT again
+    for bad in (0, 1.5, True):
+        with pytest.raises(cr.ChainruleError, match="auto_limit must be a positive integer"):
+            cr.gradcheck(net, X, Y, auto_limit=bad)
+
+
 def relu_near_kinks():
     """A relu network with pre-activations at 0 and within ε of 0 on both sides."""
     X, Y, params = random_problem([3, 4, 3, 1], 6, seed=11)
@@ -280,8 +292,6 @@ def test_regularization_is_fits_object_and_the_old_keywords_still_work():
         cr.gradcheck(net, X, Y, regularization=Regularization(lambd=0.7), lambd=0.7)
     with pytest.raises(TypeError, match="gradcheck\\(\\) got an unexpected keyword argument 'beta'"):
         cr.gradcheck(net, X, Y, beta=0.9)
-    with pytest.raises(TypeError, match="'auto_limit'"):  # the module's AUTO_LIMIT now
-        cr.gradcheck(net, X, Y, auto_limit=400)
     with pytest.raises(cr.ChainruleError, match="regularization must be a training.Regularization"):
         cr.gradcheck(net, X, Y, regularization=0.7)
 
