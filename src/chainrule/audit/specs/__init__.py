@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -39,11 +39,17 @@ def case(
     label: str,
     m: int,
     args: tuple[Any, ...],
-    expected: Expected,
+    expected: Expected | Mapping[str, Expected],
     bugs: Sequence[Bug] = (),
+    versions: bool = False,
 ) -> Case:
-    """One call and what it should return; ``bugs``: (diagnosis, label, what that bug returns)."""
-    return versioned_case(label, m, args, {"": expected}, bugs)
+    """One call and what it should return; ``bugs``: (diagnosis, label, what that bug returns).
+
+    ``versions=True``, the call of before ``versioned_case``: ``expected`` maps each version's label to what it returns.
+    """
+    if versions:
+        return versioned_case(label, m, args, cast(Mapping[str, Expected], expected), bugs)
+    return versioned_case(label, m, args, {"": cast(Expected, expected)}, bugs)
 
 
 def versioned_case(
