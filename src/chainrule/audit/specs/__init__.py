@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, Literal, cast, overload
 
 import numpy as np
 
@@ -33,6 +33,16 @@ def global_seed(seed: int | None) -> Iterator[None]:
 
 
 Bug = tuple[str, str, Expected]  # (diagnosis, label, what the function returns with that bug)
+
+
+@overload
+def case(label: str, m: int, args: tuple[Any, ...], expected: Expected, bugs: Sequence[Bug] = (),
+         versions: Literal[False] = False) -> Case: ...  # fmt: skip
+
+
+@overload
+def case(label: str, m: int, args: tuple[Any, ...], expected: Mapping[str, Expected], bugs: Sequence[Bug] = (), *,
+         versions: Literal[True]) -> Case: ...  # fmt: skip
 
 
 def case(
