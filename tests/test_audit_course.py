@@ -360,3 +360,15 @@ def test_the_gradient_checks_expect_the_courses_own_difference_and_no_bug_equals
             for label, (_, values) in case.variants.items():
                 wrong = next(iter(values.values()))["difference"]
                 assert abs(wrong - right) > 10 * RTOL * right, (name, label, wrong, right)
+
+
+def test_case_with_versions_is_versioned_case():
+    """case(..., versions=True), the call of before versioned_case: ``expected`` maps each version to its values."""
+    from chainrule.audit.specs import case, versioned_case
+
+    versions = {"np.random.seed(3) inside the function": {"W1": np.ones((2, 3))}, "as the test": {"W1": np.zeros((2, 3))}}
+    bugs = [("scaled", "W1 twice", {"W1": 2 * np.ones((2, 3))})]
+    old, new = case("init", 3, (), versions, bugs, versions=True), versioned_case("init", 3, (), versions, bugs)
+    assert old.expected == new.expected == versions and list(old.variants) == list(new.variants) == ["W1 twice"]
+    assert old.variants["W1 twice"][1] == new.variants["W1 twice"][1] == dict.fromkeys(versions, bugs[0][2])
+    assert case("init", 3, (), versions["as the test"]).expected == {"": versions["as the test"]}

@@ -66,6 +66,19 @@ def test_the_correct_backward_passes_with_the_course_number(capsys):
     assert printed.startswith(RIGHT + "1.") and printed.endswith("e-07\033[0m\n"), printed
 
 
+@pytest.mark.parametrize(("off_by", "message"), [(2e-6, WRONG), (2e-8, RIGHT)], ids=["mistake", "works"])
+def test_the_threshold_separates_a_small_mistake_from_roundoff(off_by, message, capsys):
+    """A negative control on the course's 2e-7: a backward whose every gradient is off by a relative 2e-6
+    (difference ≈ 1e-6) is a mistake, one off by 2e-8 (≈ 1e-8) works. ε = 1e-5 keeps the finite differences'
+    own error (≈ 1e-9 here) well below both."""
+    x, y, parameters = course_test_case()
+    _, cache = gc.forward_propagation_n(x, y, parameters)
+    gradients = {key: value * (1 + off_by) for key, value in gc.backward_propagation_n(x, y, cache).items()}
+    difference = gc.gradient_check_n(parameters, gradients, x, y, epsilon=1e-5, print_msg=True)
+    assert difference == pytest.approx(off_by / 2, rel=0.2)  # ‖g − g(1 + δ)‖ / (‖g‖ + ‖g(1 + δ)‖) ≈ δ / 2
+    assert capsys.readouterr().out == message + f"{difference}\033[0m\n"
+
+
 def test_forward_and_backward_are_the_network_of_the_course():
     x, y, parameters = course_test_case()
     cost, cache = gc.forward_propagation_n(x, y, parameters)

@@ -17,7 +17,7 @@ import chainrule as cr
 from chainrule.activations import ACTIVATIONS
 from chainrule.cli import app
 from chainrule.conventions import CONVENTIONS, derivative_of
-from chainrule.explain import THRESHOLD, explain, kinked_layers, verify
+from chainrule.explain import THRESHOLD, Verification, explain, kinked_layers, verify
 from chainrule.losses import get_loss, one_hot
 
 runner = CliRunner()
@@ -216,6 +216,38 @@ def test_verify_threshold_catches_a_subtle_error(monkeypatch):
     assert "dW1 finite-difference relative error 2.00e-05 fails gradcheck ('loss': " in v.verdict()
     assert "; 'cost': " in v.verdict()  # both conventions' grads are checked
     assert verify(net, m=6, seed=1, rtol=1e-4).passed  # the same error, under a loosened rtol
+
+
+def test_the_old_keywords_of_verify_still_work(monkeypatch):
+    """verify(threshold=…) and Verification(threshold=…) set rtol (with a DeprecationWarning); verify(max_entries=N),
+    every entry of a tensor up to N, else N at random, is gradcheck's mode "sample" with k = N."""
+    original = cr.Network.backward
+
+    def slightly_off(self, *args, **kwargs):
+        grads = original(self, *args, **kwargs)
+        grads["dW1"] = grads["dW1"] * (1 + 4e-5)  # a relative difference of 2e-5: fails at rtol 1e-5, passes at 1e-4
+        return grads
+
+    monkeypatch.setattr(cr.Network, "backward", slightly_off)
+    net = cr.Network([4, 3, 1], activations=["tanh", "sigmoid"], seed=0)
+    with pytest.warns(DeprecationWarning, match=r"verify: threshold= is rtol= now"):
+        old = verify(net, m=6, seed=1, threshold=1e-4)
+    assert old.passed and old.rtol == old.threshold == 1e-4 and old.to_dict() == verify(net, m=6, seed=1, rtol=1e-4).to_dict()
+    with pytest.warns(DeprecationWarning):
+        assert not verify(net, m=6, seed=1, threshold=THRESHOLD).passed
+    with pytest.raises(cr.ChainruleError, match="give rtol or its old name threshold, not both"):
+        verify(net, m=6, seed=1, rtol=1e-4, threshold=1e-4)
+    with pytest.warns(DeprecationWarning, match=r"Verification: threshold= is rtol= now"):
+        assert Verification(m=6, seed=1, rows=[], threshold=1e-3).rtol == 1e-3
+
+    sampled = verify(net, m=6, seed=1, max_entries=5)  # dW1 is 3 × 4, db1 has 3 entries
+    entries = {row["key"]: row["fd_entries"] for row in sampled.rows}
+    assert sampled.mode == "sample" and entries["dW1"] == "5/12" and entries["db1"] == "3/3" and entries["dZ1"] == "5/18"
+    assert not sampled.passed and "dW1 finite-difference" in sampled.verdict()  # the 5 entries still see the error
+    with pytest.raises(cr.ChainruleError, match='max_entries is the k of mode "sample"'):
+        verify(net, m=6, seed=1, max_entries=5, mode="directional")
+    with pytest.raises(cr.ChainruleError, match="max_entries must be a positive integer"):
+        verify(net, m=6, seed=1, max_entries=0)
 
 
 @pytest.mark.parametrize("factor", [1 + 1e-9, 1 + 1e-10])

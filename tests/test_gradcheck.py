@@ -55,6 +55,18 @@ def test_auto_chooses_by_size():
     assert modes["dW3"] == "full" and modes["db1"] == "full" and modes["dZ3"] == "full"
 
 
+def test_the_old_auto_limit_keyword_sets_the_limit_for_one_call():
+    """gradcheck(auto_limit=N) of before: "auto" chooses with N in place of AUTO_LIMIT, for that call only."""
+    net, X, Y = problem(dims=(30, 8, 3, 1), m=9)
+    given = cr.gradcheck(net, X, Y, auto_limit=AUTO_LIMIT)
+    assert [row["mode"] for row in given.rows] == [row["mode"] for row in check(net, X, Y).rows]
+    assert given["dW1"]["mode"] == "directional" and given["dW3"]["mode"] == "full" and given.passed
+    assert {row["mode"] for row in cr.gradcheck(net, X, Y).rows} == {"full"}  # AUTO_LIMIT again
+    for bad in (0, 1.5, True):
+        with pytest.raises(cr.ChainruleError, match="auto_limit must be a positive integer"):
+            cr.gradcheck(net, X, Y, auto_limit=bad)
+
+
 def relu_near_kinks():
     """A relu network with pre-activations at 0 and within ε of 0 on both sides."""
     X, Y, params = random_problem([3, 4, 3, 1], 6, seed=11)
@@ -99,6 +111,21 @@ def test_a_scaled_tensor_is_named(key, factor, mode):
     assert row["ratio"] == pytest.approx(factor, rel=1e-5)
     if factor != 1.001:
         assert row["factor"] == ("m" if factor == X.shape[1] else "2")
+
+
+def test_a_ratio_of_m_with_a_large_residual_is_not_named_a_factor():
+    """g = m ĝ + noise, the noise orthogonal to ĝ: the best-fit ratio is m to the last digits, but g is not m ĝ,
+    and the report must not say so."""
+    net, X, Y = problem(dims=(6, 5, 4, 1), hidden="tanh", m=7, seed=2)
+    grads = builtin(net, X, Y)
+    m, dW2 = X.shape[1], grads["dW2"]
+    noise = np.random.default_rng(0).standard_normal(dW2.shape)
+    noise -= (np.sum(noise * dW2) / np.sum(dW2 * dW2)) * dW2  # ⟨noise, ĝ⟩ = 0: the best fit stays m
+    grads["dW2"] = m * dW2 + 0.3 * np.linalg.norm(m * dW2) * noise / np.linalg.norm(noise)
+    report = check(net, X, Y, grads, mode="full")
+    row = report["dW2"]
+    assert report.failed_tensors == ["dW2"] and row["ratio"] == pytest.approx(m, rel=1e-6), str(report)
+    assert row["factor"] is None and row["problem"].startswith("values differ"), row["problem"]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -265,8 +292,6 @@ def test_regularization_is_fits_object_and_the_old_keywords_still_work():
         cr.gradcheck(net, X, Y, regularization=Regularization(lambd=0.7), lambd=0.7)
     with pytest.raises(TypeError, match="gradcheck\\(\\) got an unexpected keyword argument 'beta'"):
         cr.gradcheck(net, X, Y, beta=0.9)
-    with pytest.raises(TypeError, match="'auto_limit'"):  # the module's AUTO_LIMIT now
-        cr.gradcheck(net, X, Y, auto_limit=400)
     with pytest.raises(cr.ChainruleError, match="regularization must be a training.Regularization"):
         cr.gradcheck(net, X, Y, regularization=0.7)
 

@@ -62,6 +62,7 @@ import functools
 import math
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict, TypeVar, cast
 
@@ -744,26 +745,43 @@ REGULARIZATION_OPTIONS = tuple(name for name, group in LEGACY_OPTIONS.items() if
 _Check = TypeVar("_Check", bound=Callable[..., Any])
 
 
-def _with_fit_names(check: _Check) -> _Check:
-    """``check`` that also takes fit's old keywords ``lambd=``, ``keep_prob=``, grouped into its ``regularization``.
+_AUTO_LIMIT_GIVEN: ContextVar[int | None] = ContextVar("auto_limit", default=None)  # gradcheck(auto_limit=N), for that call
 
-    They are grouped by ``training.fit_options``: fit's one mapping of the old names, its rule
-    (``Regularization``: λ a finite number ≥ 0, keep_prob in (0, 1], neither a bool) and its words
-    (an object and its old names at once are refused).
+
+def _auto_limit() -> int:
+    """Where "auto" checks per element: the ``auto_limit=`` of this call, else the module's AUTO_LIMIT (read now)."""
+    given = _AUTO_LIMIT_GIVEN.get()
+    return AUTO_LIMIT if given is None else given
+
+
+def _with_old_names(check: _Check) -> _Check:
+    """``check`` that also takes its old keywords: fit's ``lambd=``, ``keep_prob=`` and its own ``auto_limit=``.
+
+    lambd, keep_prob are grouped into ``regularization`` by ``training.fit_options``: fit's one
+    mapping of the old names, its rule (``Regularization``: λ a finite number ≥ 0, keep_prob in
+    (0, 1], neither a bool) and its words (an object and its old names at once are refused).
+    auto_limit (a positive integer of example-columns) replaces AUTO_LIMIT for this call only.
     """
 
     @functools.wraps(check)
-    def with_fit_names(*args: Any, **options: Any) -> Any:
+    def with_old_names(*args: Any, **options: Any) -> Any:
         legacy = {name: options.pop(name) for name in REGULARIZATION_OPTIONS if name in options}
         if legacy:
             given = {} if options.get("regularization") is None else {"regularization": options["regularization"]}
             options["regularization"] = fit_options("gd", {**legacy, **given})["regularization"]
-        return check(*args, **options)
+        auto_limit = options.pop("auto_limit", None)
+        if auto_limit is not None:
+            check_integer(auto_limit, "auto_limit", 1, 'example-columns where "auto" checks per element')
+        token = _AUTO_LIMIT_GIVEN.set(auto_limit)
+        try:
+            return check(*args, **options)
+        finally:
+            _AUTO_LIMIT_GIVEN.reset(token)
 
-    return cast(_Check, with_fit_names)  # the signature of check: the names it adds become one of check's own
+    return cast(_Check, with_old_names)  # the signature of check: the names it adds become one of check's own
 
 
-@_with_fit_names
+@_with_old_names
 def gradcheck(
     net: Network,
     X: np.ndarray,
@@ -790,7 +808,8 @@ def gradcheck(
     (∂J/∂·, checked against J). dW, db are always ∂J/∂W, ∂J/∂b.
     mode: "full", "sample" (k elements per tensor), "directional" (k directions per tensor),
     "auto" (full where it needs at most AUTO_LIMIT example-columns of forward pass, else
-    directional). k: elements ("sample") or directions ("directional") per tensor.
+    directional; ``auto_limit=N``, the old keyword, sets that limit for one call).
+    k: elements ("sample") or directions ("directional") per tensor.
     regularization: ``training.Regularization(lambd, keep_prob)``, fit's. λ > 0 checks dW against
     J + λ/(2m) Σₗ ‖W[l]‖²_F. keep_prob < 1 (inverted dropout) needs ``masks`` {l: D[l]}, one fixed
     0/1 array (n[l], m) per hidden layer l = 1..L−1 (``regularization.dropout_masks``): J is then
@@ -807,8 +826,8 @@ def gradcheck(
         raise ChainruleError(f"regularization must be a training.Regularization(lambd=..., keep_prob=...); got {regularization!r}")
     lambd, keep_prob = regularization.lambd, regularization.keep_prob
     _check_options(mode, k, epsilon, rtol, keep_prob, masks is not None, kinks)
-    settings = _Settings(convention, mode, k, float(epsilon), float(rtol), lambd, kinks)  # NumPy scalars too: JSON takes floats
-    require_memory(list(net.layer_dims), int(np.shape(X)[-1]) if np.ndim(X) == 2 else 1, mode, k)
+    settings = _Settings(convention, mode, k, float(epsilon), float(rtol), lambd, kinks, _auto_limit())  # JSON takes floats
+    require_memory(list(net.layer_dims), int(np.shape(X)[-1]) if np.ndim(X) == 2 else 1, mode, k, settings.auto_limit)
     problem = _Problem.of(net, X, Y, masks, keep_prob)
     if grads is None:
         grads = _builtin_grads(net, problem, convention, lambd)
@@ -842,6 +861,7 @@ class _Settings:
     rtol: float
     lambd: float
     kinks: str
+    auto_limit: int  # "auto": full where a per-element check needs at most this many example-columns
 
 
 def _check_target(problem: _Problem, target: _Target, grads: dict[str, np.ndarray], settings: _Settings,
@@ -913,7 +933,7 @@ def _compare(problem: _Problem, target: _Target, g: np.ndarray, settings: _Setti
     k, epsilon, lambd, kinks = settings.k, settings.epsilon, settings.lambd, settings.kinks
     mode = settings.mode
     if mode == "auto":
-        mode = "full" if 2 * g.size * per <= AUTO_LIMIT else "directional"
+        mode = "full" if 2 * g.size * per <= settings.auto_limit else "directional"
     one_sided = kinks == "one-sided"
     if mode == "full":
         return _check_elements(problem, target, g, np.arange(g.size), epsilon, lambd, one_sided), None, mode

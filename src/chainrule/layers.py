@@ -7,7 +7,7 @@ Backward:  dZ[l] = dA[l] * g'[l](Z[l])
 ``layer_backward`` is one layer of the backward pass, those four lines; every backward loop in
 chainrule (``network.backward``, the course's week-3 ``backward_propagation``, the audit's
 reference and its bug variants) is a loop over it, differing only in what it passes for one
-layer (a given dZ[L], g'[l] as an array, another A[l-1], another k).
+layer (a given dZ[L], g'[l] as an array, another A[l-1], another k, db summed over another axis).
 
 Every function takes optional output arrays (``out=``, as NumPy's): training passes the same
 arrays at every step (see ``chainrule.workspace``) so that a step allocates no new (n[l], m) or
@@ -105,6 +105,7 @@ def layer_backward(
     consume_Z: bool = False,
     dW_out: np.ndarray | None = None,
     dA_prev_out: np.ndarray | None = None,
+    db_axis: int | None = 1,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
     """One layer of the backward pass, (dZ[l], dA[l-1], dW[l], db[l]), from dA[l] of shape (n[l], m).
 
@@ -117,7 +118,9 @@ def layer_backward(
     variants pass another activation's), multiplied in instead of g'[l](Z[l]). ``inplace``,
     ``consume_Z`` are ``activation_backward``'s, ``need_dA_prev``, ``dW_out``, ``dA_prev_out``
     ``linear_backward``'s. dZ and dA[l-1] are the same kind of derivative as dA[l] (∂L/∂· per
-    example or ∂J/∂·); dW, db are ∂J/∂W[l], ∂J/∂b[l] for the right k.
+    example or ∂J/∂·); dW, db are ∂J/∂W[l], ∂J/∂b[l] for the right k. ``db_axis`` other than 1
+    (the m examples) sums db[l] = k Σ dZ[l] over another axis, as a bug does: 0 (the units,
+    keepdims) or None (every axis, a scalar); the audit's variants pass it.
     """
     linear_cache, Z = cache
     if dZ is None:
@@ -128,4 +131,6 @@ def layer_backward(
         else:
             dZ = np.multiply(dA, g_prime, out=dA if inplace else None)  # dZ[l] = dA[l] * g'[l]
     dA_prev, dW, db = linear_backward(dZ, linear_cache, k, need_dA_prev, dW_out, dA_prev_out)
+    if db_axis != 1:  # a bug's db, summed over the wrong axis
+        db = k * np.sum(dZ, axis=db_axis, keepdims=db_axis is not None)
     return dZ, dA_prev, dW, db

@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def shape_text(shape: Sequence[Any]) -> str:
+    """A shape as Python writes a tuple of ints: (20, 209); (5,) for one axis; () for a scalar. Sizes may be symbolic, (20, m)."""
+    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
 def format_value(value: Any) -> str:
     """A cell as text: floats in 4 significant digits (scientific when small or large)."""
     if isinstance(value, bool) or value is None:
@@ -28,7 +33,7 @@ def format_value(value: Any) -> str:
             return str(int(value))
         return f"{value:.4g}" if 1e-3 <= abs(value) < 1e5 else f"{value:.3e}"
     if isinstance(value, tuple):
-        return "(" + ", ".join(str(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+        return shape_text(value)
     return str(value)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.numerics import Factor, best_fit_ratio, name_factor
+from chainrule.report import shape_text
 
 RTOL = 1e-6  # relative: round-off of a backward pass in float64 is far below this
 
@@ -51,10 +52,6 @@ def fit(user: np.ndarray, expected: np.ndarray) -> float | None:
         return None
     residual = float(np.linalg.norm(user - c * expected))
     return c if residual <= RTOL * max(norm_user, abs(c) * norm_expected) + 1e-300 else None
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def largest_differences(user: np.ndarray, expected: np.ndarray, count: int = 3) -> str:

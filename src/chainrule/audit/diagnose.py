@@ -36,14 +36,15 @@ from typing import Any
 import numpy as np
 
 from chainrule.audit.codec import Opaque
-from chainrule.audit.compare import Factor, Relation, as_array, relate, shape_text
+from chainrule.audit.compare import Factor, Relation, as_array, relate
 from chainrule.audit.functions import Case, FunctionSpec, Naming
 from chainrule.audit.reference import local_grads
 from chainrule.audit.report import Finding, FunctionAudit
 from chainrule.audit.sandbox import FunctionRun
 from chainrule.audit.versions import BY_NAME, CURRENT, file_version
 from chainrule.audit.wire import CallError, Products
-from chainrule.conventions import COST, LOSS, parse_key
+from chainrule.conventions import CONVENTIONS, LOSS, get_convention, parse_key
+from chainrule.report import shape_text
 
 FUSED = "dZ[L] = AL - Y"
 Outputs = list[dict[str, Any]]
@@ -68,7 +69,8 @@ def what_it_is(key: str, convention: str | None) -> str:
     if not letter or convention is None:
         return "matches"
     name = f"{letter}[{layer}]" if layer is not None else ("A_prev" if letter == "A" else letter)
-    of = (COST if convention == "cost" else LOSS).of(letter)  # J for dW, db; for all in "cost" (other frames: the course's)
+    frame = get_convention(convention) if convention in CONVENTIONS else LOSS  # other frames (a version, ""): the course's
+    of = frame.of(letter)  # J for dW, db; for all in "cost"
     return f"∂J/∂{name}" if of == "J" else f"∂L/∂{name} per example"
 
 

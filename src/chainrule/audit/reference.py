@@ -10,8 +10,9 @@ with s = ``output_scale(m)`` at the output and k = ``dW_scale(m)`` in dW and db,
 ``conventions.Convention`` value ("loss": s = 1, k = 1/m; "cost": s = 1/m, k = 1): the step
 ``network.backward`` loops over too, with g'[l] passed as an array. That is what lets a *variant*
 (another activation's g', no g', g' evaluated on A instead of Z, a cache entry from another layer,
-m from the wrong axis) be computed with the same code; the tests check that the unmodified pass equals ``network.backward``,
-``chainrule.course.week4.L_model_backward`` and ``chainrule.course.week3.backward_propagation``.
+m from the wrong axis, db summed over the wrong one: ``db_axis``) be computed with the same code; the
+tests check that the unmodified pass equals ``network.backward``, ``chainrule.course.week4.L_model_backward``
+and ``chainrule.course.week3.backward_propagation``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from chainrule.activations import ACTIVATIONS, relu_prime, sigmoid, sigmoid_prim
 from chainrule.conventions import CONVENTIONS, Convention, get_convention
 from chainrule.errors import ChainruleError
 from chainrule.layers import Cache, layer_backward
-from chainrule.losses import binary_cross_entropy_dA, sigmoid_cross_entropy_dZ
+from chainrule.losses import binary_cross_entropy_dA, cost_of_losses, sigmoid_cross_entropy_dZ
 
 Grads = dict[str, np.ndarray]
 
@@ -145,10 +146,8 @@ def backward_grads(chain: Chain, convention: str | Convention, variant: Variant 
             g_prime = chain.derivative(l)  # g'[l] from Z[l], or written with A[l] as the course writes it
         cache = chain.cache(l, variant.A_prev.get(l))
         # dZ[l] = dA[l] * g'[l],  dW[l] = k dZ[l] A[l-1]ᵀ,  db[l] = k Σᵢ dZ[l],  dA[l-1] = W[l]ᵀ dZ[l]
-        dZ, dA_prev, dW, db = layer_backward(dA, cache, chain.activations[l - 1], k, dZ=given, g_prime=g_prime)
-        if variant.db_sum and variant.db_sum[0] == l:
-            axis = variant.db_sum[1]
-            db = k * np.sum(dZ, axis=axis, keepdims=axis is not None)
+        db_axis = variant.db_sum[1] if variant.db_sum and variant.db_sum[0] == l else 1  # Σᵢ over the m examples, or a bug's axis
+        dZ, dA_prev, dW, db = layer_backward(dA, cache, chain.activations[l - 1], k, dZ=given, g_prime=g_prime, db_axis=db_axis)
         grads[f"dZ{l}"], grads[f"dW{l}"], grads[f"db{l}"], grads[f"dA{l - 1}"] = dZ, dW, db, present(dA_prev, f"dA{l - 1}")
         dA = dA_prev
     return grads
@@ -256,7 +255,7 @@ def cost_variants(AL: np.ndarray, Y: np.ndarray) -> list[tuple[Variant, np.ndarr
     log_a, log_1a = np.log(AL), np.log(1 - AL)
 
     def J(terms: np.ndarray) -> np.ndarray:
-        return np.asarray(-np.sum(terms) / m)
+        return np.asarray(cost_of_losses(-terms))  # J = (1/m) Σᵢ L⁽ⁱ⁾ of the wrong per-example losses L = −terms
 
     return [
         (Variant("wrong-input", "log(AL) where log(1 - AL) belongs: the (1 - Y) term is (1 - Y) log(1 - AL)"),

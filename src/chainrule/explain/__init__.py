@@ -37,7 +37,7 @@ from chainrule.explain.equations import (
     forward_equations,
     shapes_table,
 )
-from chainrule.explain.notation import LATEX, TEXT, Dim, Shape, derivative_latex, latex_number, shape_text
+from chainrule.explain.notation import LATEX, TEXT, Dim, Shape, derivative_latex, latex_number
 from chainrule.explain.notes import Note, notes
 from chainrule.explain.verification import (
     EPSILON,
@@ -56,7 +56,7 @@ from chainrule.explain.verification import (
 )
 from chainrule.network import Network, check_architecture
 from chainrule.regularization import check_lambd
-from chainrule.report import Table, latex_document, latex_escape, latex_table, markdown_escape, markdown_table
+from chainrule.report import Table, latex_document, latex_escape, latex_table, markdown_escape, markdown_table, shape_text
 from chainrule.validation import check_integer
 
 # -- the explanation -----------------------------------------------------------------------------

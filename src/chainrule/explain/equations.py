@@ -13,8 +13,8 @@ from typing import Any
 
 from chainrule.activations import ACTIVATIONS
 from chainrule.conventions import derivative_of, get_convention
-from chainrule.explain.notation import LATEX, TEXT, Dim, Shape, shape_text
-from chainrule.report import Table
+from chainrule.explain.notation import LATEX, TEXT, Dim, Shape
+from chainrule.report import Table, shape_text
 
 
 # -- what an explanation holds --------------------------------------------------------------

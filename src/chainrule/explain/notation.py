@@ -80,11 +80,6 @@ class _Notation:
 TEXT, LATEX = _Notation(latex=False), _Notation(latex=True)
 
 
-def shape_text(shape: Shape) -> str:
-    """(20, 209); () for a scalar."""
-    return "(" + ", ".join(str(d) for d in shape) + ")"
-
-
 def derivative_latex(derivative: str | None) -> str:
     """'∂L/∂Z[2]' (as ``derivative_of`` writes it) → '\\partial L / \\partial Z^{[2]}'."""
     match = re.fullmatch(r"∂(\w)/∂(\w)\[(\d+)\]", derivative or "")

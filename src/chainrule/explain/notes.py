@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chainrule.explain.notation import Dim, latex_number, latex_to_text, shape_text
+from chainrule.explain.notation import Dim, latex_number, latex_to_text
+from chainrule.report import shape_text
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ RATIO_TOLERANCE) and of the printed shapes.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
@@ -21,6 +22,7 @@ import numpy as np
 
 from chainrule.activations import ACTIVATIONS
 from chainrule.conventions import CONVENTIONS, ConventionRow, compare_grads
+from chainrule.errors import ChainruleError
 from chainrule.explain.notation import Shape
 from chainrule.gradcheck import EPSILON, RTOL, GradcheckReport, GradcheckRow, K, gradcheck, memory_estimate
 from chainrule.losses import one_hot
@@ -38,6 +40,7 @@ VERIFY_M = 8  # examples in the random instance of verify when m is left symboli
 THRESHOLD = RTOL  # the rtol verify passes to gradcheck (the largest relative difference of a correct tensor)
 MODE = "auto"
 MAX_ENTRIES = K  # directions per tensor too large for a per-element check ("auto"; K elements in "sample")
+_THRESHOLD_IS_RTOL = "threshold= is rtol= now (gradcheck's tolerance of ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖), beside the roundoff bounds)"
 RATIO_TOLERANCE = 1e-12  # largest accepted relative deviation of loss/cost from m (dZ, dA) or 1 (dW, db)
 
 
@@ -56,9 +59,13 @@ class VerificationRow(TypedDict):
     ok: bool
 
 
-@dataclass
+@dataclass(init=False)
 class Verification:
-    """The result of ``verify``: one row per grads key, the checks, and a pass/fail line."""
+    """The result of ``verify``: one row per grads key, the checks, and a pass/fail line.
+
+    ``threshold=``, its name for rtol before the check was gradcheck's, is still accepted (with a
+    DeprecationWarning) and sets rtol.
+    """
 
     m: int
     seed: int
@@ -67,6 +74,11 @@ class Verification:
     epsilon: float = EPSILON
     rtol: float = RTOL
     mode: str = MODE
+
+    def __init__(self, m: int, seed: int, rows: list[VerificationRow], failures: list[str] | None = None,
+                 epsilon: float = EPSILON, rtol: float = RTOL, mode: str = MODE, *, threshold: float | None = None) -> None:  # fmt: skip
+        self.m, self.seed, self.rows, self.failures = m, seed, rows, [] if failures is None else failures
+        self.epsilon, self.rtol, self.mode = epsilon, _rtol(rtol, threshold, "Verification"), mode
 
     @property
     def passed(self) -> bool:
@@ -148,7 +160,28 @@ def random_problem(net: Network, m: int, seed: int) -> tuple[Network, np.ndarray
     return instance, X, Y
 
 
-def require_verify_memory(layer_dims: Sequence[int], m: int) -> None:
+def _rtol(rtol: float, threshold: float | None, caller: str) -> float:
+    """rtol, or the old ``threshold=`` in its place (with a DeprecationWarning); both at once are refused."""
+    if threshold is None:
+        return rtol
+    if rtol != RTOL:
+        raise ChainruleError(f"{caller}: give rtol or its old name threshold, not both; got rtol={rtol!r}, threshold={threshold!r}")
+    warnings.warn(f"{caller}: {_THRESHOLD_IS_RTOL}", DeprecationWarning, stacklevel=3)
+    return threshold
+
+
+def _sampled(mode: str, max_entries: int | None) -> tuple[str, int]:
+    """(mode, k) for gradcheck: the old ``max_entries=N`` (every entry of a tensor up to N, else N of them
+    drawn at random) is gradcheck's mode "sample" with k = N; without it, ``mode`` and gradcheck's K."""
+    if max_entries is None:
+        return mode, K
+    check_integer(max_entries, "max_entries", 1, "entries checked per tensor")
+    if mode not in (MODE, "sample"):
+        raise ChainruleError(f'max_entries is the k of mode "sample" (entries per tensor); it does not apply to mode {mode!r}')
+    return "sample", max_entries
+
+
+def require_verify_memory(layer_dims: Sequence[int], m: int, mode: str = MODE, k: int = K) -> None:
     """Refuse (``memory.require``) a ``verify`` that would not fit, before anything is drawn.
 
     Estimate, in float64 values: the random instance's parameters (P), X and Y, the caches Z[l],
@@ -159,12 +192,13 @@ def require_verify_memory(layer_dims: Sequence[int], m: int) -> None:
     """
     P = sum(math.prod(shape) for shape in parameter_shapes(layer_dims).values())
     values = P + m * (3 * layer_dims[0] + layer_dims[-1] + 6 * sum(layer_dims[1:]))
-    checker = memory_estimate(list(layer_dims), m, MODE)
+    checker = memory_estimate(list(layer_dims), m, mode, k)
     require(FLOAT64 * values + checker, f"explain --verify of layer_dims {list(layer_dims)} on m = {m:,} examples")
 
 
 def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape] | None = None, lambd: float = 0.0,
-           epsilon: float = EPSILON, rtol: float = RTOL, mode: str = MODE) -> Verification:  # fmt: skip
+           epsilon: float = EPSILON, rtol: float = RTOL, mode: str = MODE, *, threshold: float | None = None,
+           max_entries: int | None = None) -> Verification:  # fmt: skip
     """Run the core on a seeded random instance of ``net``'s architecture in both conventions and check everything.
 
     The instance and its data (``random_problem``) come from ``np.random.default_rng(seed)``; ``net``'s
@@ -175,14 +209,19 @@ def verify(net: Network, m: int, seed: int = 0, expected_shapes: dict[str, Shape
     its norm in each convention, their ratio (m for dZ, dA; 1 for dW, db), and gradcheck's verdict on
     it in each convention (``gradcheck(..., epsilon, rtol, mode)``, seeded by ``seed``): the larger of
     the two relative differences ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) and the checks made.
+
+    The keywords of before still work: ``threshold=`` is rtol (with a DeprecationWarning);
+    ``max_entries=N`` (every entry of a tensor up to N, else N at random) is mode "sample" with k = N.
     """
     m = check_integer(m, "m", 1, "the number of examples")
-    require_verify_memory(net.layer_dims, m)
+    rtol = _rtol(rtol, threshold, "verify")
+    mode, k = _sampled(mode, max_entries)
+    require_verify_memory(net.layer_dims, m, mode, k)
     instance, X, Y = random_problem(net, m, seed)
     _, caches = instance.forward(X)
     grads = {convention: instance.backward(Y, caches, convention, lambd=lambd) for convention in CONVENTIONS}
     regularization = Regularization(lambd=lambd)
-    checks = {c: gradcheck(instance, X, Y, grads[c], c, mode, epsilon=epsilon, rtol=rtol, regularization=regularization,
+    checks = {c: gradcheck(instance, X, Y, grads[c], c, mode, k=k, epsilon=epsilon, rtol=rtol, regularization=regularization,
                            seed=seed) for c in CONVENTIONS}  # fmt: skip
     rows, failures = [], []
     for row in compare_grads(grads["loss"], grads["cost"], m, lambd=lambd).rows:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, cast, overload
 
 import numpy as np
 
@@ -35,15 +35,31 @@ def global_seed(seed: int | None) -> Iterator[None]:
 Bug = tuple[str, str, Expected]  # (diagnosis, label, what the function returns with that bug)
 
 
+@overload
+def case(label: str, m: int, args: tuple[Any, ...], expected: Expected, bugs: Sequence[Bug] = (),
+         versions: Literal[False] = False) -> Case: ...  # fmt: skip
+
+
+@overload
+def case(label: str, m: int, args: tuple[Any, ...], expected: Mapping[str, Expected], bugs: Sequence[Bug] = (), *,
+         versions: Literal[True]) -> Case: ...  # fmt: skip
+
+
 def case(
     label: str,
     m: int,
     args: tuple[Any, ...],
-    expected: Expected,
+    expected: Expected | Mapping[str, Expected],
     bugs: Sequence[Bug] = (),
+    versions: bool = False,
 ) -> Case:
-    """One call and what it should return; ``bugs``: (diagnosis, label, what that bug returns)."""
-    return versioned_case(label, m, args, {"": expected}, bugs)
+    """One call and what it should return; ``bugs``: (diagnosis, label, what that bug returns).
+
+    ``versions=True``, the call of before ``versioned_case``: ``expected`` maps each version's label to what it returns.
+    """
+    if versions:
+        return versioned_case(label, m, args, cast(Mapping[str, Expected], expected), bugs)
+    return versioned_case(label, m, args, {"": cast(Expected, expected)}, bugs)
 
 
 def versioned_case(
