@@ -10,6 +10,7 @@ import numpy as np
 
 from chainrule.activations import get_activation
 from chainrule.errors import ChainruleError
+from chainrule.report import shape_text
 
 
 def check_layer_dims(layer_dims: Sequence[Any]) -> list[int]:
@@ -58,21 +59,17 @@ def expand_activations(activations: str | Sequence[str] | None, L: int) -> list[
     return names
 
 
-def _shape_text(a: np.ndarray) -> str:
-    return str(tuple(a.shape))
-
-
 def check_X(X: Any, n_x: int) -> np.ndarray:
     """X as a finite floating array of shape (n_x, m), one example per column."""
     X = np.asarray(X)
     if X.ndim != 2:
         hint = f"; use X.reshape({n_x}, -1) if the {X.size} values are {n_x} features of each example" if X.ndim == 1 else ""
-        raise ChainruleError(f"X must be 2-D of shape (n_x, m) = ({n_x}, m); got shape {_shape_text(X)}{hint}")
+        raise ChainruleError(f"X must be 2-D of shape (n_x, m) = ({n_x}, m); got shape {shape_text(X.shape)}{hint}")
     if X.shape[0] != n_x:
         hint = f"; X.T has shape ({X.shape[1]}, {X.shape[0]}): pass X.T (examples are columns)" if X.shape[1] == n_x else ""
-        raise ChainruleError(f"X must have n_x = {n_x} rows, shape ({n_x}, m); got shape {_shape_text(X)}{hint}")
+        raise ChainruleError(f"X must have n_x = {n_x} rows, shape ({n_x}, m); got shape {shape_text(X.shape)}{hint}")
     if X.shape[1] < 1:
-        raise ChainruleError(f"X must hold at least one example (m >= 1); got shape {_shape_text(X)}")
+        raise ChainruleError(f"X must hold at least one example (m >= 1); got shape {shape_text(X.shape)}")
     if not np.issubdtype(X.dtype, np.floating):
         X = X.astype(np.float64)
     _check_finite(X, "X")
@@ -89,7 +86,7 @@ def check_Y(Y: Any, n_y: int, m: int, binary: bool = True, one_hot: bool = False
             hint = "; pass Y.T (examples are columns)"
         else:
             hint = ""
-        raise ChainruleError(f"Y must have shape (n_y, m) = ({n_y}, {m}); got shape {_shape_text(Y)}{hint}")
+        raise ChainruleError(f"Y must have shape (n_y, m) = ({n_y}, {m}); got shape {shape_text(Y.shape)}{hint}")
     if not np.issubdtype(Y.dtype, np.number) and Y.dtype != bool:
         raise ChainruleError(f"Y must be numeric; got dtype {Y.dtype}")
     Y = Y.astype(np.float64) if not np.issubdtype(Y.dtype, np.floating) else Y
