@@ -10,14 +10,19 @@ PyTorch is imported only here, and only when called.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from chainrule.errors import ChainruleError
 
+if TYPE_CHECKING:  # for the annotation only: network imports torch_bridge (lazily), never the other way at run time
+    from chainrule.network import Network
 
-def _torch():
+# torch objects are typed Any: PyTorch is an optional extra, absent from the type check (and from most installations)
+
+
+def _torch() -> Any:  # the torch module
     try:
         import torch
     except ImportError:  # pragma: no cover - depends on the installation
@@ -25,7 +30,7 @@ def _torch():
     return torch
 
 
-def _modules(torch) -> dict[str, Any]:
+def _modules(torch: Any) -> dict[str, Any]:
     nn = torch.nn
     return {
         "sigmoid": nn.Sigmoid,
@@ -37,7 +42,7 @@ def _modules(torch) -> dict[str, Any]:
     }
 
 
-def to_torch(net) -> Any:
+def to_torch(net: Network) -> Any:  # a torch.nn.Sequential
     """An ``nn.Sequential`` [Linear, g[1], …, Linear, g[L]] with the network's weights and dtype."""
     torch = _torch()
     modules = _modules(torch)
@@ -53,7 +58,7 @@ def to_torch(net) -> Any:
     return torch.nn.Sequential(*layers)
 
 
-def _activation_name(module, torch) -> str:
+def _activation_name(module: Any, torch: Any) -> str:  # module: a torch.nn.Module
     nn = torch.nn
     if isinstance(module, nn.Sigmoid):
         return "sigmoid"
@@ -76,7 +81,7 @@ def _activation_name(module, torch) -> str:
     )
 
 
-def layers_from_torch(module) -> tuple[dict[str, np.ndarray], list[str]]:
+def layers_from_torch(module: Any) -> tuple[dict[str, np.ndarray], list[str]]:  # module: a torch.nn.Sequential
     """(parameters, activations) of an ``nn.Sequential`` of Linear layers, each followed by at most one activation.
 
     A Linear followed directly by another Linear (or ending the module) gets the "linear" activation.

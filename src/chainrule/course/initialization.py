@@ -44,7 +44,8 @@ def load_dataset() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return train_X, train_Y, test_X, test_Y
 
 
-def model(X, Y, learning_rate=0.01, num_iterations=15000, print_cost=True, initialization="he"):
+def model(X: np.ndarray, Y: np.ndarray, learning_rate: float = 0.01, num_iterations: int = 15000, print_cost: bool = True,
+          initialization: str = "he") -> dict[str, np.ndarray]:
     """Gradient descent from the chosen initialization; prints the cost every 1000 iterations; returns parameters."""
     layers_dims = [X.shape[0], 10, 5, 1]
     parameters = INITIALIZATIONS[initialization](layers_dims)
@@ -58,7 +59,7 @@ def model(X, Y, learning_rate=0.01, num_iterations=15000, print_cost=True, initi
     return net.parameters
 
 
-def predict(X, y, parameters):
+def predict(X: np.ndarray, y: np.ndarray, parameters: dict[str, np.ndarray]) -> np.ndarray:
     """p (1, m) of 0/1 (A3 > 0.5); prints ``Accuracy: <mean of p == y>`` as the course's init_utils."""
     p = Network.from_parameters(parameters, ACTIVATIONS).predict(X)
     print("Accuracy: " + str(np.mean(p[0, :] == y[0, :])))

@@ -9,6 +9,8 @@ network with W = wᵀ, so the gradients are the core's ``layers.linear_backward`
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 import numpy as np
 
 from chainrule import activations as _g
@@ -18,7 +20,21 @@ from chainrule.losses import cost as _cost
 from chainrule.losses import sigmoid_cross_entropy_dZ
 
 
-def sigmoid(z):
+class Params(TypedDict):
+    """The course's params: w (n_x, 1) and the number b."""
+
+    w: np.ndarray
+    b: float
+
+
+class Grads(TypedDict):
+    """The course's grads: dw = ∂J/∂w (n_x, 1) and db = ∂J/∂b, a number."""
+
+    dw: np.ndarray
+    db: float
+
+
+def sigmoid(z: float | np.ndarray) -> np.ndarray:
     """s = 1 / (1 + e^(−z)), for a number or an array."""
     return _g.sigmoid(np.asarray(z, dtype=float))
 
@@ -28,7 +44,7 @@ def initialize_with_zeros(dim: int) -> tuple[np.ndarray, float]:
     return np.zeros((dim, 1)), 0.0
 
 
-def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray) -> tuple[dict[str, np.ndarray | float], np.ndarray]:
+def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray) -> tuple[Grads, np.ndarray]:
     """({"dw": (n_x, 1), "db": a number}, cost as a 0-d array) for A = σ(wᵀX + b)."""
     m = X.shape[1]
     A = sigmoid(w.T @ X + b)  # A = σ(wᵀX + b), (1, m)
@@ -38,12 +54,14 @@ def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray) -> tuple[di
     return {"dw": dW.T, "db": float(db[0, 0])}, cost
 
 
-def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
+def optimize(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, num_iterations: int = 100, learning_rate: float = 0.009,
+             print_cost: bool = False) -> tuple[Params, Grads, list[np.ndarray]]:
     """Gradient descent: w := w − α dw, b := b − α db; the cost kept every 100 iterations.
 
     Returns (params {"w", "b"}, grads {"dw", "db"} of the last iteration, costs).
     """
-    w, b, costs = np.array(w, dtype=float), float(b), []
+    w, b = np.array(w, dtype=float), float(b)
+    costs: list[np.ndarray] = []  # J every 100 iterations, each a 0-d array
     for i in range(num_iterations):
         grads, cost = propagate(w, b, X, Y)
         w = w - learning_rate * grads["dw"]
@@ -55,13 +73,14 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=Fal
     return {"w": w, "b": b}, grads, costs
 
 
-def predict(w, b, X):
+def predict(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
     """Y_prediction (1, m) of 0. and 1.: 1 where σ(wᵀX + b) > 0.5."""
     A = sigmoid(np.reshape(w, (X.shape[0], 1)).T @ X + b)
     return (A > 0.5).astype(float)
 
 
-def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):
+def model(X_train: np.ndarray, Y_train: np.ndarray, X_test: np.ndarray, Y_test: np.ndarray, num_iterations: int = 2000,
+          learning_rate: float = 0.5, print_cost: bool = False) -> dict[str, Any]:
     """Zeros, then ``optimize``, then ``predict`` on both sets; the course's dictionary d."""
     w, b = initialize_with_zeros(X_train.shape[0])
     params, _, costs = optimize(w, b, X_train, Y_train, num_iterations, learning_rate, print_cost)

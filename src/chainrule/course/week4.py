@@ -6,12 +6,15 @@ course's ("loss") convention: dA, dZ = ∂L/∂· per example; dW = (1/m) dZ A_p
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from chainrule import activations as _g
 from chainrule import layers as _layers
 from chainrule.conventions import LOSS
 from chainrule.initializers import initialize_parameters as _initialize
+from chainrule.layers import Cache, LinearCache
 from chainrule.losses import binary_cross_entropy_dA
 from chainrule.losses import cost as _cost
 from chainrule.network import backward as _backward
@@ -51,12 +54,12 @@ def initialize_parameters_deep(layer_dims: list[int]) -> dict[str, np.ndarray]:
     return _initialize(layer_dims, "scaled_normal", rng=np.random)
 
 
-def linear_forward(A: np.ndarray, W: np.ndarray, b: np.ndarray):
+def linear_forward(A: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, LinearCache]:
     """(Z, (A, W, b)) with Z = W A + b."""
     return _layers.linear_forward(A, W, b)
 
 
-def linear_activation_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str):
+def linear_activation_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str) -> tuple[np.ndarray, Cache]:
     """(A, ((A_prev, W, b), Z)) with A = g(W A_prev + b), activation "relu" or "sigmoid"."""
     return _layers.layer_forward(A_prev, W, b, activation)
 
@@ -65,7 +68,7 @@ def _activations(L: int) -> list[str]:
     return ["relu"] * (L - 1) + ["sigmoid"]
 
 
-def L_model_forward(X: np.ndarray, parameters: dict[str, np.ndarray]):
+def L_model_forward(X: np.ndarray, parameters: dict[str, np.ndarray]) -> tuple[np.ndarray, list[Cache]]:
     """(AL, caches), caches a list of L tuples ((A_prev, W, b), Z); L = len(parameters) // 2."""
     return _forward(X, parameters, _activations(len(parameters) // 2))
 
@@ -75,19 +78,23 @@ def compute_cost(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return np.squeeze(np.asarray(_cost(AL, Y)))
 
 
-def linear_backward(dZ: np.ndarray, cache):
+Backward = tuple[np.ndarray, np.ndarray, np.ndarray]  # (dA_prev, dW, db)
+
+
+def linear_backward(dZ: np.ndarray, cache: LinearCache) -> Backward:
     """(dA_prev, dW, db): dW = (1/m) dZ A_prevᵀ, db = (1/m) Σ dZ, dA_prev = Wᵀ dZ; m = A_prev.shape[1]."""
     m = cache[0].shape[1]
-    return _layers.linear_backward(dZ, cache, LOSS.dW_scale(m))  # k = 1/m
+    # k = 1/m; dA_prev is computed (need_dA_prev defaults to True), so never the core's None: cast only says so
+    return cast(Backward, _layers.linear_backward(dZ, cache, LOSS.dW_scale(m)))
 
 
-def linear_activation_backward(dA: np.ndarray, cache, activation: str):
+def linear_activation_backward(dA: np.ndarray, cache: Cache, activation: str) -> Backward:
     """(dA_prev, dW, db) of one layer: dZ = dA * g'(Z), then linear_backward."""
     linear_cache, Z = cache
     return linear_backward(_layers.activation_backward(dA, Z, activation), linear_cache)
 
 
-def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches) -> dict[str, np.ndarray]:
+def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: list[Cache]) -> dict[str, np.ndarray]:
     """grads {dA{l-1}, dW{l}, db{l}} from dAL = −(Y/AL − (1−Y)/(1−AL)) and σ' on the cached Z.
 
     The full chain, not the fused dZ = AL − Y: the course's tests feed an AL that is not σ(Z[L]).
@@ -101,6 +108,6 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches) -> dict[str, np.ndar
             for l in reversed(range(1, L + 1)) for kind in ("dA", "dW", "db")}
 
 
-def update_parameters(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], learning_rate: float):
+def update_parameters(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], learning_rate: float) -> dict[str, np.ndarray]:
     """A new dict: W[l] := W[l] − α dW[l], b[l] := b[l] − α db[l]."""
     return gradient_descent_step(params, grads, learning_rate)

@@ -8,18 +8,24 @@ the work each may start (``limits``); ``app`` holds the routes and the WebSocket
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from chainrule.playground.limits import Config, parse_config
 from chainrule.playground.session import Session
 
+if TYPE_CHECKING:  # for the annotation only: starlette is the optional extra chainrule[playground], imported when the app is made
+    from starlette.applications import Starlette
 
-def create_app():
+
+def create_app() -> Starlette:
     """The Starlette application of the playground (needs chainrule[playground])."""
     from chainrule.playground.app import create_app as create
 
     return create()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, on_ready=None) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8765, on_ready: Callable[[str], Any] | None = None) -> None:
     """Serve the playground on host:port until interrupted (needs chainrule[playground])."""
     from chainrule.playground.app import serve as run
 

@@ -33,11 +33,17 @@ import math
 import time
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chainrule.errors import ChainruleError
 from chainrule.playground import limits
 from chainrule.playground.session import Session
+
+if TYPE_CHECKING:  # for the annotations only: starlette is the optional extra chainrule[playground], imported in create_app
+    from starlette.applications import Starlette
+    from starlette.datastructures import Headers
+    from starlette.requests import Request
+    from starlette.websockets import WebSocket
 
 MAX_UNACKNOWLEDGED = 2  # frames sent and not yet drawn: a page that stops drawing stops the training, not the memory
 
@@ -60,7 +66,7 @@ def static_folder() -> str:
 class Connection:
     """One page's WebSocket: its Session, the training task, the frames in flight."""
 
-    def __init__(self, websocket: Any) -> None:
+    def __init__(self, websocket: WebSocket) -> None:
         self.ws = websocket
         self._session: Session | None = None
         self.training: asyncio.Task | None = None
@@ -193,7 +199,7 @@ class Connection:
         session = self.session
         await self._in_thread(request, lambda: session.audit(filename, source))
 
-    async def _in_thread(self, request: dict, work) -> None:
+    async def _in_thread(self, request: dict, work: Callable[[], dict[str, Any]]) -> None:
         if self.busy:
             raise ChainruleError("a gradient check or an audit is already running; wait for its result")
         self.busy = True
@@ -247,7 +253,7 @@ def allowed_hosts(host: str) -> list[str]:
     return sorted({*LOOPBACK_NAMES, "[::1]", host})
 
 
-def same_origin(headers: Any) -> bool:
+def same_origin(headers: Headers) -> bool:
     """True when a WebSocket request comes from this server's own page (its Origin's host:port is the Host),
     or from a client that is not a browser (no Origin). Browsers let any page open a WebSocket to any
     address: without this check another site could send a learner's machine code to audit."""
@@ -259,7 +265,7 @@ def same_origin(headers: Any) -> bool:
     return urlsplit(origin).netloc.lower() == (headers.get("host") or "").lower()
 
 
-def create_app(host: str = "127.0.0.1"):
+def create_app(host: str = "127.0.0.1") -> Starlette:
     """The Starlette application for a server listening on ``host`` (imports starlette here: it is the optional
     extra chainrule[playground])."""
     from starlette.applications import Starlette
@@ -268,15 +274,15 @@ def create_app(host: str = "127.0.0.1"):
     from starlette.responses import FileResponse, JSONResponse
     from starlette.routing import Mount, Route, WebSocketRoute
     from starlette.staticfiles import StaticFiles
-    from starlette.websockets import WebSocket, WebSocketDisconnect
+    from starlette.websockets import WebSocketDisconnect
 
     folder = static_folder()
     connections = {"open": 0}
 
-    async def index(request):
+    async def index(request: Request) -> FileResponse:
         return FileResponse(f"{folder}/index.html", headers={"Cache-Control": "no-store"})
 
-    async def api_limits(request):
+    async def api_limits(request: Request) -> JSONResponse:
         return JSONResponse({
             "max_hidden_layers": limits.MAX_HIDDEN_LAYERS, "max_units": limits.MAX_UNITS, "min_m": limits.MIN_M,
             "max_m": limits.MAX_M, "max_epochs_per_frame": limits.MAX_EPOCHS_PER_FRAME,
@@ -286,7 +292,7 @@ def create_app(host: str = "127.0.0.1"):
             "hidden_activations": list(limits.HIDDEN_ACTIVATIONS), "default": limits.Config().to_dict(),
         })  # fmt: skip
 
-    async def ws_endpoint(websocket: WebSocket):
+    async def ws_endpoint(websocket: WebSocket) -> None:
         if not same_origin(websocket.headers):
             await websocket.close(code=1008, reason="only this server's own page may connect")
             return
