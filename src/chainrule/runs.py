@@ -19,6 +19,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NamedTuple, TypedDict, TypeGuard
 
 import numpy as np
@@ -145,12 +146,18 @@ class Run:
 @dataclass
 class FinishedRun:
     """A trained run's outcome (``finish_run``): the results per split, the pictures written with ``out`` (or why there
-    are none), and the two conventions compared on the training split at the final weights, with the run's λ."""
+    are none), and ``conventions``, the two conventions compared on the training split at the final weights with the
+    run's λ (computed when first read: ``train --json`` never prints it)."""
 
+    run: Run
     results: SplitResults
     pictures: list[str]
     no_plots: str | None
-    conventions: ConventionTable
+
+    @cached_property
+    def conventions(self) -> ConventionTable:
+        X, Y = self.run.data.split("train")
+        return compare_conventions(self.run.net, X, Y, lambd=self.run.options["lambd"])
 
 
 class CheckProblem(NamedTuple):
@@ -216,11 +223,10 @@ def fit_arguments(options: RunOptions) -> FitArguments:
 
 
 def finish_run(run: Run, history: History, out: str | None) -> FinishedRun:
-    """The results per split; with ``out`` model.npz, results.json and the plots; the conventions compared."""
+    """The results per split; with ``out`` model.npz, results.json and the plots (``FinishedRun``)."""
     results = split_results(run.net, run.data)
     pictures, no_plots = write_outputs(run, results, history, out) if out else ([], None)
-    X, Y = run.data.split("train")
-    return FinishedRun(results, pictures, no_plots, compare_conventions(run.net, X, Y, lambd=run.options["lambd"]))
+    return FinishedRun(run, results, pictures, no_plots)
 
 
 def write_outputs(run: Run, results: SplitResults, history: History, out: str) -> tuple[list[str], str | None]:
